@@ -1,0 +1,867 @@
+//! Facts: every quantified result and target, shaped as ../shared/gold/FACTS.md says.
+//!
+//! A fact is a quantity (see `quantity`) read in its clause: the words before it name the indicator
+//! (or, for 2个省重点项目, the words after it), the verb right before it makes it a change, a share
+//! makes it a rate, and the part of the report and the time words around it make it a result of the
+//! review year or a target of the plan year. 分别 lists, shared heads (城镇、农村居民人均可支配收入),
+//! a level and a change in one clause, and ranks are distributed one fact per figure.
+//!
+//! This module does not decide what the report's years are or where its parts begin; `structure`
+//! does, and this module reads one sentence at a time inside that frame.
+
+use serde::Serialize;
+
+use crate::lexicon::*;
+use crate::quantity::{self, Comparator, Quantity, Sort, ends_with, starts_with};
+use crate::structure::{Part, Structure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Actual,
+    Target,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Measure {
+    Level,
+    Change,
+    Rate,
+    Rank,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// One quantified claim of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    pub kind: Kind,
+    pub headline: bool,
+    pub indicator: String,
+    pub subject: Option<String>,
+    pub measure: Measure,
+    pub direction: Option<Direction>,
+    pub value: Option<f64>,
+    pub upper: Option<f64>,
+    pub unit: String,
+    pub comparator: Option<Comparator>,
+    pub year: i32,
+    /// The clause the fact comes from, up to and including its figure.
+    pub text: String,
+    /// Character offsets of `text` in the normalized report.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the paragraph it stands in.
+    #[serde(skip)]
+    pub paragraph: usize,
+}
+
+/// The time frame of the whole report.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    pub plan_year: i32,
+}
+
+/// Reads the facts of every paragraph.
+pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
+    let frame = Frame { plan_year: structure.plan_year.unwrap_or(0) };
+    let mut facts = Vec::new();
+    let mut chars_before = 0usize; // char offset of `last_byte`
+    let mut last_byte = 0usize;
+    for (pi, p) in structure.paragraphs.iter().enumerate() {
+        chars_before += text[last_byte..p.span.start].chars().count();
+        last_byte = p.span.start;
+        let para = &text[p.span.start..p.span.end];
+        let mut sentence_start_char = chars_before;
+        for sentence in split_sentences(para) {
+            let chars: Vec<char> = sentence.chars().collect();
+            let ctx = SentenceContext { part: p.part, headline: p.headline, frame, base: sentence_start_char, paragraph: pi };
+            read_sentence(&chars, &ctx, &mut facts);
+            sentence_start_char += chars.len();
+        }
+    }
+    facts
+}
+
+fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
+    let mut rest = p;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len();
+        let mut depth = 0i32;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '“' | '《' | '（' => depth += 1,
+                '”' | '》' | '）' => depth = (depth - 1).max(0),
+                '。' | '！' | '？' => {
+                    if depth == 0 || c == '。' {
+                        end = i + c.len_utf8();
+                        // Keep a closing quote with its sentence.
+                        if rest[end..].starts_with('”') {
+                            end += '”'.len_utf8();
+                        }
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (s, r) = rest.split_at(end);
+        rest = r;
+        Some(s)
+    })
+}
+
+struct SentenceContext {
+    part: Part,
+    headline: bool,
+    frame: Frame,
+    base: usize,
+    paragraph: usize,
+}
+
+/// Clause boundaries: ， ； ： and 。 outside quotes and brackets.
+fn clauses(s: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut depth = 0i32;
+    for (i, &c) in s.iter().enumerate() {
+        match c {
+            '“' | '《' | '（' | '「' => depth += 1,
+            '”' | '》' | '）' | '」' => depth = (depth - 1).max(0),
+            '，' | '；' | '：' | '。' | '！' | '？' if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        // Unbalanced quotes must not swallow the rest of a long sentence.
+        if depth > 0 && i > start + 60 {
+            depth = 0;
+        }
+    }
+    if start < s.len() {
+        out.push((start, s.len()));
+    }
+    out
+}
+
+/// Which characters are inside quotes or book-title marks (names, not figures).
+fn quoted(s: &[char]) -> Vec<bool> {
+    let mut q = vec![false; s.len()];
+    let mut open: Option<usize> = None;
+    for (i, &c) in s.iter().enumerate() {
+        match c {
+            '“' | '《' | '「' => open = Some(i),
+            '”' | '》' | '」' => {
+                if let Some(o) = open.take() {
+                    if i - o <= 30 {
+                        q[o..=i].iter_mut().for_each(|x| *x = true);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    q
+}
+
+fn text_of(c: &[char]) -> String {
+    c.iter().collect()
+}
+
+fn time_of(sentence_upto: &str, clause: &str, ctx: &SentenceContext) -> (Kind, i32) {
+    let p = ctx.frame.plan_year;
+    if ctx.headline {
+        return (Kind::Target, p);
+    }
+    // 到2020年 / 2020年底前 / 至2025年: a target of that year.
+    for s in [clause, sentence_upto] {
+        if let Some(y) = target_year(s, p) {
+            return (Kind::Target, y);
+        }
+    }
+    if ctx.part != Part::Review {
+        for s in [clause, sentence_upto] {
+            if let Some(n) = span_years(s) {
+                return (Kind::Target, p + n - 1);
+            }
+        }
+    }
+    if ctx.part == Part::LongPlan {
+        return (Kind::Target, p + 4);
+    }
+    if PAST_CUES.iter().any(|w| sentence_upto.contains(w)) {
+        return (Kind::Actual, p - 1);
+    }
+    if let Some(y) = leading_year(sentence_upto) {
+        if y < p {
+            return (Kind::Actual, y);
+        }
+    }
+    let future = FUTURE_CUES.iter().any(|w| sentence_upto.contains(w));
+    match ctx.part {
+        Part::Review => (Kind::Actual, p - 1),
+        Part::Plan | Part::LongPlan => (Kind::Target, p),
+        Part::Unknown if future || clause.contains("左右") => (Kind::Target, p),
+        Part::Unknown => (Kind::Actual, p - 1),
+    }
+}
+
+fn target_year(s: &str, plan_year: i32) -> Option<i32> {
+    crate::structure::years(s).find_map(|(at, y)| {
+        let before = &s[..at];
+        let after = &s[at + 4..];
+        let after = after.strip_prefix('年').unwrap_or(after);
+        let targeted = before.ends_with('到') || before.ends_with('至') || before.ends_with("力争") || before.ends_with("确保") || after.starts_with("底前") || after.starts_with("前") || after.starts_with("年底前") || after.starts_with("末前");
+        (targeted && y >= plan_year && plan_year > 0 || targeted && plan_year == 0).then_some(y)
+    })
+}
+
+/// 分两年 / 三年内 → 2, 3.
+fn span_years(s: &str) -> Option<i32> {
+    let c: Vec<char> = s.chars().collect();
+    for i in 0..c.len() {
+        let (from, to_unit) = if c[i] == '分' { (i + 1, true) } else { (i, false) };
+        if from >= c.len() {
+            continue;
+        }
+        let n = match c[from] {
+            '两' | '二' | '2' => 2,
+            '三' | '3' => 3,
+            '四' | '4' => 4,
+            '五' | '5' => 5,
+            _ => continue,
+        };
+        if c.get(from + 1) == Some(&'年') {
+            if to_unit || c.get(from + 2) == Some(&'内') {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+fn leading_year(s: &str) -> Option<i32> {
+    let (at, y) = crate::structure::years(s).next()?;
+    (at <= 3 && !s[..at].contains('到')).then_some(y)
+}
+
+/// Words of a clause, cleaned into an indicator.
+fn clean_indicator(c: &[char]) -> String {
+    let mut s: &[char] = c;
+    loop {
+        let before = s.len();
+        while let Some(&f) = s.first() {
+            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）') || f == '“' && !s[1..].contains(&'”') {
+                s = &s[1..];
+            } else {
+                break;
+            }
+        }
+        for w in LEADING_FILLER {
+            if starts_with(s, w) {
+                s = &s[w.chars().count()..];
+                break;
+            }
+        }
+        // Time expressions: 2019年, 到2020年底, 6月底前.
+        let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
+        if (digits == 4 && s.get(4) == Some(&'年')) || (digits > 0 && digits <= 2 && s.get(digits) == Some(&'月')) {
+            let mut k = digits + 1;
+            for w in ["年底前", "底前", "底", "末", "前", "份", "度"] {
+                if starts_with(&s[k..], w) {
+                    k += w.chars().count();
+                    break;
+                }
+            }
+            s = &s[k..];
+        }
+        if s.first() == Some(&'到') && s.get(1).is_some_and(|c| c.is_ascii_digit()) {
+            s = &s[1..];
+        }
+        for w in TRAILING_FILLER {
+            if ends_with(s, w) {
+                s = &s[..s.len() - w.chars().count()];
+                break;
+            }
+        }
+        while let Some(&l) = s.last() {
+            if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“') {
+                s = &s[..s.len() - 1];
+            } else {
+                break;
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    // 完成/实现 inside the indicator (“五新产业”完成产值) are generic verbs too.
+    let mut out = compress_examples(s);
+    for w in ["完成", "实现"] {
+        if let Some(i) = out.find(w) {
+            if i > 0 && i + w.len() < out.len() {
+                out.replace_range(i..i + w.len(), "");
+            }
+        }
+    }
+    out
+}
+
+/// 集聚“两院院士”“长江学者”等各类科技人才 → 集聚各类科技人才: the examples before 等 go, the verb stays.
+fn compress_examples(s: &[char]) -> String {
+    let Some(k) = s.iter().rposition(|&c| c == '等') else { return text_of(s) };
+    let after = &s[k + 1..];
+    if after.len() < 2 || k < 6 {
+        return text_of(s);
+    }
+    let head_end = s[..k].iter().position(|&c| matches!(c, '“' | '、' | '《' | '（')).unwrap_or(k);
+    if head_end > 4 || k - head_end < 6 {
+        return text_of(s);
+    }
+    format!("{}{}", text_of(&s[..head_end]), text_of(after))
+}
+
+/// The name in the words before a figure: cleaned, without the verb of a change, the comparison,
+/// or a generic leading verb.
+fn name_part(pre: &[char]) -> String {
+    let mut name = clean_indicator(pre);
+    if trailing_direction(pre).is_some() {
+        name = strip_measure_words(&name, Measure::Change);
+        let c: Vec<char> = name.chars().collect();
+        name = clean_indicator(&c);
+    }
+    strip_pre_verbs(&name)
+}
+
+/// The direction verb (or change noun) that ends `pre`, if the figure right after it is a change.
+fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
+    let mut s = pre;
+    // Drop bridge words and prefix comparators between the verb and the figure.
+    loop {
+        let before = s.len();
+        for w in BRIDGE_WORDS.iter().chain(COMPARISONS.iter()).chain(["较上年度", "比上年同期", "比", "较"].iter()) {
+            if ends_with(s, w) {
+                s = &s[..s.len() - w.chars().count()];
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    if ends_with(s, "到") || ends_with(s, "至") || ends_with(s, "为") {
+        return None;
+    }
+    for (w, up) in CHANGE_NOUNS {
+        if ends_with(s, w) {
+            return Some((*up, true));
+        }
+    }
+    for (w, up) in DIRECTION_VERBS {
+        if ends_with(s, w) {
+            // 新增 counts new things; it is a level with the verb in the indicator.
+            if ends_with(s, "新增") {
+                return None;
+            }
+            return Some((*up, false));
+        }
+    }
+    None
+}
+
+fn is_money_or_measure(unit: &str) -> bool {
+    matches!(unit, "元" | "美元" | "欧元" | "港元" | "平方米" | "平方公里" | "亩" | "公顷" | "吨" | "公里" | "千瓦时" | "千瓦" | "立方米" | "吨标准煤" | "标箱")
+}
+
+fn split_items(s: &str) -> Vec<String> {
+    // Split on 、 outside quotes; then on 和/及/与 where that gives more items.
+    let mut items = Vec::new();
+    let mut depth = 0;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '“' | '《' | '（' => depth += 1,
+            '”' | '》' | '）' => depth -= 1,
+            _ => {}
+        }
+        if c == '、' && depth <= 0 {
+            items.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    items.push(cur);
+    items.retain(|i| !i.is_empty());
+    items
+}
+
+fn split_more(items: Vec<String>, want: usize) -> Vec<String> {
+    if items.len() >= want {
+        return items;
+    }
+    let mut out = Vec::new();
+    for (k, item) in items.iter().enumerate() {
+        let last = k + 1 == items.len();
+        let mut done = false;
+        if last {
+            for sep in ["以及", "和", "及", "与"] {
+                if let Some(i) = item.find(sep) {
+                    if i > 0 && i + sep.len() < item.len() {
+                        out.push(item[..i].to_string());
+                        out.push(item[i + sep.len()..].to_string());
+                        done = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if !done {
+            out.push(item.clone());
+        }
+    }
+    if out.len() == want {
+        return out;
+    }
+    if items.len() == 1 && want == 2 {
+        for (whole, a, b) in SPLIT_COMPOUNDS {
+            if let Some(i) = items[0].find(whole) {
+                let (pre, post) = (&items[0][..i], &items[0][i + whole.len()..]);
+                return vec![format!("{pre}{a}{post}"), format!("{pre}{b}{post}")];
+            }
+        }
+    }
+    items
+}
+
+/// A named item: (subject, indicator). Shared heads distribute: 城镇、农村居民人均可支配收入.
+fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Option<String>, String)> {
+    let lens: Vec<usize> = items.iter().map(|i| i.chars().count()).collect();
+    let mut out: Vec<(Option<String>, String)> = items.iter().map(|i| (None, i.clone())).collect();
+    if items.len() >= 2 {
+        let first = lens[0];
+        let last = lens[items.len() - 1];
+        if first <= 5 && last > first + 1 && lens[..items.len() - 1].iter().all(|&l| l <= first + 1) {
+            let last_item: Vec<char> = items[items.len() - 1].chars().collect();
+            let tail: String = last_item[first..].iter().collect();
+            let head_of_last: String = last_item[..first].iter().collect();
+            for (k, item) in items.iter().enumerate() {
+                let head = if k + 1 == items.len() { head_of_last.clone() } else { item.clone() };
+                if PLACE_SUFFIXES.iter().any(|s| head.ends_with(s)) {
+                    out[k] = (Some(head), tail.clone());
+                } else {
+                    out[k] = (None, format!("{head}{tail}"));
+                }
+            }
+        }
+    }
+    if let Some(prev) = last_indicator {
+        for o in out.iter_mut() {
+            if GENERIC_ITEMS.contains(&o.1.as_str()) {
+                o.1 = format!("{prev}{}", o.1);
+            }
+        }
+    }
+    out
+}
+
+struct Draft {
+    q: Quantity,
+    measure: Measure,
+    direction: Option<Direction>,
+    value: f64,
+    unit: String,
+}
+
+/// Reads the measure of one quantity from the words right before it.
+fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, indicator: &str, counts_things: bool) -> Option<Draft> {
+    let dir = |up: bool| Some(if up { Direction::Up } else { Direction::Down });
+    let d = |measure, direction, value, unit: &str| Some(Draft { q: q.clone(), measure, direction, value, unit: unit.to_string() });
+    let trailing = trailing_direction(pre);
+    match q.sort {
+        Sort::Rank => d(Measure::Rank, None, q.value, "位"),
+        Sort::Doubling => d(Measure::Change, dir(true), q.value, "%"),
+        Sort::Times => {
+            let p = text_of(pre);
+            if p.ends_with('的') && (p.contains('是') || p.contains('为')) {
+                d(Measure::Change, dir(true), (q.value - 1.0) * 100.0, "%")
+            } else if let Some((up, _)) = trailing {
+                d(Measure::Change, dir(up), q.value * 100.0, "%")
+            } else {
+                None
+            }
+        }
+        Sort::Percent | Sort::Points => {
+            let unit = q.unit.as_str();
+            if let Some((up, _)) = trailing {
+                return d(Measure::Change, dir(up), q.value, unit);
+            }
+            if q.sort == Sort::Points {
+                let up = !text_of(pre).contains("低于");
+                return d(Measure::Change, dir(up), q.value, unit);
+            }
+            let _ = indicator;
+            d(Measure::Rate, None, q.value, unit)
+        }
+        Sort::Amount => {
+            if let Some((up, noun)) = trailing {
+                if noun || (!counts_things && (is_money_or_measure(&q.unit) || q.unit == "人" || clause_has_comparison)) {
+                    return d(Measure::Change, dir(up), q.value, &q.unit);
+                }
+            }
+            d(Measure::Level, None, q.value, &q.unit)
+        }
+    }
+}
+
+fn strip_measure_words(ind: &str, measure: Measure) -> String {
+    let mut s = ind.to_string();
+    if measure == Measure::Change {
+        for (w, _) in CHANGE_NOUNS.iter().chain(DIRECTION_VERBS.iter()) {
+            if s.ends_with(w) && s.len() > w.len() && !s.ends_with("新增") {
+                s.truncate(s.len() - w.len());
+                break;
+            }
+        }
+        for w in COMPARISONS.iter().chain(["较上年度", "比上年同期"].iter()) {
+            if let Some(i) = s.find(w) {
+                s.replace_range(i..i + w.len(), "");
+            }
+        }
+        s = s.trim_end_matches(['，', '、']).to_string();
+    }
+    if measure == Measure::Rank {
+        for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "均"] {
+            while s.ends_with(w) && s.len() > w.len() {
+                s.truncate(s.len() - w.len());
+            }
+        }
+    }
+    s
+}
+
+fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
+    let quoted = quoted(s);
+    let mut last_indicators: Vec<(Option<String>, String)> = Vec::new();
+    for (cs, ce) in clauses(s) {
+        let clause = &s[cs..ce];
+        let mut qs: Vec<Quantity> = quantity::scan(clause)
+            .into_iter()
+            .filter(|q| !quoted[cs + q.num_start])
+            .collect();
+        let clause_str = text_of(clause);
+        let upto = text_of(&s[..ce]);
+        let (kind, year) = time_of(&upto, &clause_str, ctx);
+        let emit = |facts: &mut Vec<Fact>, subject: Option<String>, indicator: String, draft: &Draft, comparator: Comparator, end: usize| {
+            let text = text_of(&s[cs..end.max(cs)]);
+            facts.push(Fact {
+                kind,
+                headline: ctx.headline,
+                indicator,
+                subject,
+                measure: draft.measure,
+                direction: draft.direction,
+                value: Some(draft.value),
+                upper: draft.q.upper,
+                unit: draft.unit.clone(),
+                comparator: Some(comparator),
+                year,
+                start: ctx.base + cs,
+                end: ctx.base + end,
+                text,
+                paragraph: ctx.paragraph,
+            });
+        };
+        // Ratios 2.6:41.9:55.5: one rate per part.
+        if let Some((pre_end, parts, end)) = ratio(clause) {
+            let ind = clean_indicator(&clause[..pre_end]);
+            for v in parts {
+                let q = Quantity { start: pre_end, end, num_start: pre_end, value: v, upper: None, unit: "%".into(), sort: Sort::Percent, comparator: Comparator::Eq, chinese: false };
+                let draft = Draft { q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
+                emit(facts, None, ind.clone(), &draft, Comparator::Eq, cs + end);
+            }
+            continue;
+        }
+        // Drop figures that name or define categories rather than count results.
+        let mut share_seen = false;
+        let mut kept_end = 0usize;
+        qs.retain(|q| {
+            let after = &clause[q.end..];
+            if share_seen && q.sort == Sort::Amount {
+                return false; // 85%以上的村集体经济收入超过5万元: the threshold defines the villages.
+            }
+            if q.sort == Sort::Percent && starts_with(after, "的") {
+                share_seen = true;
+            }
+            if is_money_or_measure(&q.unit) && q.sort == Sort::Amount {
+                if CATEGORY_HEADS.iter().any(|h| starts_with(after, h)) {
+                    return false;
+                }
+                if after.first().is_some_and(|&c| crate::decode::is_cjk(c)) && !AFTER_AMOUNT.iter().any(|h| starts_with(after, h)) {
+                    return false; // 盛阳60万吨不锈钢管: the figure names the project.
+                }
+            }
+            if q.unit == "条" && POLICY_NAMES.iter().any(|h| starts_with(after, h)) {
+                return false;
+            }
+            // A count that restates the size of the list before it: 新材料、医药、陶瓷、装备4个园区.
+            if q.sort == Sort::Amount && !q.chinese && q.value >= 2.0 {
+                let prev_end = kept_end;
+                let pre = text_of(&clause[prev_end.min(q.start)..q.start]);
+                let items = split_items(&pre);
+                if items.len() as f64 == q.value && !pre.ends_with('等') && !pre.ends_with("等各类") {
+                    return false;
+                }
+            }
+            kept_end = q.end;
+            true
+        });
+        if qs.is_empty() {
+            if ctx.headline {
+                if let Some(f) = qualitative(clause, kind, year, ctx, cs) {
+                    last_indicators = vec![(None, f.indicator.clone())];
+                    facts.push(f);
+                }
+            }
+            continue;
+        }
+        let clause_has_comparison = COMPARISONS.iter().any(|w| clause_str.contains(w)) || clause_str.contains("比20") || clause_str.contains("较20");
+        // 分别: one list of names, one list of figures.
+        let fenbie = clause_str.find("分别").map(|b| clause_str[..b].chars().count());
+        if let Some(fb) = fenbie {
+            let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
+            if values.len() >= 2 {
+                let names = name_part(&clause[..fb]);
+                let mut items = split_more(split_items(&names), values.len());
+                if items.len() != values.len() {
+                    if last_indicators.len() == values.len() {
+                        items = last_indicators.iter().map(|(s, i)| format!("{}{}", s.clone().unwrap_or_default(), i)).collect();
+                    } else if items.len() <= 1 {
+                        let one = items.pop().or_else(|| last_indicators.last().map(|l| l.1.clone())).unwrap_or_default();
+                        items = vec![one; values.len()];
+                    }
+                }
+                let named = if items.len() == values.len() && last_indicators.len() == values.len() && names.is_empty() {
+                    last_indicators.clone()
+                } else {
+                    distribute_heads(&items, last_indicators.last().map(|l| l.1.as_str()))
+                };
+                let first = values[0];
+                let pre = &clause[fb..first.start];
+                let last_cmp = values[values.len() - 1].comparator;
+                let first_cmp = values[0].comparator;
+                let spread = if values[..values.len() - 1].iter().all(|q| q.comparator == Comparator::Eq) && last_cmp != Comparator::Eq {
+                    Some(last_cmp)
+                } else if values[1..].iter().all(|q| q.comparator == Comparator::Eq) && first_cmp != Comparator::Eq && values[0].start < values[0].num_start {
+                    Some(first_cmp) // 分别突破10亿元、6亿元
+                } else {
+                    None
+                };
+                let mut new_last = Vec::new();
+                for (k, q) in values.iter().enumerate() {
+                    let (subject, indicator) = named.get(k).cloned().unwrap_or((None, String::new()));
+                    let pre_k = if k == 0 { pre } else { &clause[fb..first.start] };
+                    let Some(draft) = measure_of(q, pre_k, clause_has_comparison, &indicator, false) else { continue };
+                    let indicator = strip_measure_words(&indicator, draft.measure);
+                    let cmp = spread.unwrap_or(q.comparator);
+                    emit(facts, subject.clone(), indicator.clone(), &draft, cmp, cs + q.end);
+                    new_last.push((subject, indicator));
+                }
+                // Figures before 分别 in the same clause (rare) are read on their own below.
+                qs.retain(|q| q.start < fb);
+                if !new_last.is_empty() {
+                    last_indicators = new_last;
+                }
+                if qs.is_empty() {
+                    continue;
+                }
+            }
+        }
+        let mut consumed = 0usize; // chars of the clause already used as a name
+        let mut clause_last: Vec<(Option<String>, String)> = Vec::new();
+        let mut clause_names: Vec<(Option<String>, String)> = Vec::new();
+        for (k, q) in qs.iter().enumerate() {
+            let prev_end = if k == 0 { 0 } else { qs[k - 1].end };
+            let seg_start = consumed.min(q.start).max(prev_end.min(consumed));
+            let pre = &clause[seg_start..q.start];
+            let pre_measure = &clause[prev_end..q.start];
+            let next_start = qs.get(k + 1).map_or(clause.len(), |n| n.start);
+            // The noun after a classifier figure: 2个省重点项目、7个市重点项目 (a 、 right before the
+            // next figure ends it; 60个省、市、区重点项目 runs on).
+            let post_end = (q.end..next_start)
+                .find(|&i| matches!(clause[i], '，' | '；') || clause[i] == '、' && i + 1 == next_start)
+                .unwrap_or(next_start);
+            let post_raw = &clause[q.end..post_end];
+            let post = clean_indicator(post_raw);
+            let pre_ind = name_part(pre);
+            let pre_text = text_of(pre);
+            let short_verb = pre_ind.chars().count() <= 4 && !pre_ind.is_empty() && !post.is_empty() && !matches!(q.sort, Sort::Percent | Sort::Points | Sort::Rank);
+            let list_intro = pre_text.ends_with('等') || pre_text.ends_with("等各类");
+            let counts_things = !post.is_empty() && q.sort == Sort::Amount && (pre_ind.is_empty() || short_verb || list_intro);
+            let mut candidates: Vec<(Option<String>, String)> = if list_intro && !post.is_empty() {
+                consumed = post_end;
+                vec![(None, post.clone())]
+            } else if short_verb && counts_things {
+                consumed = post_end;
+                vec![(None, format!("{pre_ind}{post}"))]
+            } else if !pre_ind.is_empty() {
+                consumed = q.end;
+                vec![(None, pre_ind.clone())]
+            } else if !post.is_empty() && !matches!(q.sort, Sort::Rank) {
+                consumed = post_end;
+                vec![(None, post.clone())]
+            } else if !clause_last.is_empty() {
+                consumed = q.end;
+                clause_last.clone()
+            } else if q.sort == Sort::Amount && !tail_name(clause, qs.last().map_or(q.end, |l| l.end)).is_empty() {
+                consumed = q.end;
+                vec![(None, tail_name(clause, qs.last().map_or(q.end, |l| l.end)))]
+            } else if !last_indicators.is_empty() {
+                consumed = q.end;
+                last_indicators.clone()
+            } else {
+                consumed = q.end;
+                let tail = clean_indicator(&clause[q.end..]);
+                vec![(None, tail)]
+            };
+            // 占…的54.2%: a share of the previous figure.
+            if let Some(zhan) = pre_text.find('占') {
+                let of: String = pre_text[zhan..].trim_end_matches('的').to_string();
+                let base = if pre_text[..zhan].is_empty() || clean_indicator(&pre[..pre_text[..zhan].chars().count()]).is_empty() {
+                    clause_last.last().or(last_indicators.last()).map(|l| l.1.clone()).unwrap_or_default()
+                } else {
+                    clean_indicator(&pre[..pre_text[..zhan].chars().count()])
+                };
+                let ind = format!("{base}{of}");
+                let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
+                candidates = vec![(None, ind)];
+            }
+            let Some(draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things) else { continue };
+            // A single figure shared by several indicators: one fact each when it is a change or rank.
+            if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
+                let c0 = strip_measure_words(&candidates[0].1, draft.measure);
+                let items = split_items(&c0);
+                let items = if items.len() > 1 { let n = items.len() + 1; split_more(items, n) } else { items };
+                if items.len() > 1 {
+                    candidates = distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                } else if draft.measure == Measure::Rank {
+                    candidates = distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                }
+            } else if candidates.len() > 1 && draft.measure == Measure::Level && q.sort == Sort::Amount {
+                // An amount inherits one name (拆除违法建设6000余起、280万平方米), not the list.
+                candidates = vec![candidates[candidates.len() - 1].clone()];
+            }
+            let mut these = Vec::new();
+            for (subject, ind) in candidates {
+                let ind = strip_measure_words(&ind, draft.measure);
+                emit(facts, subject.clone(), ind.clone(), &draft, q.comparator, cs + q.end);
+                these.push((subject, ind));
+            }
+            if draft.measure != Measure::Rank {
+                clause_names.extend(these.iter().cloned());
+                clause_last = these;
+            }
+        }
+        if !clause_names.is_empty() {
+            last_indicators = clause_names;
+        }
+    }
+}
+
+/// The words after the last figure of a clause: 为1850户、3364人购买城乡居民基本医疗保险.
+fn tail_name(clause: &[char], from: usize) -> String {
+    clean_indicator(&clause[from.min(clause.len())..])
+}
+
+/// Verbs at the start of a name that the gold keeps only when they define what is counted;
+/// generic ones (完成, 实现) go, defining ones (新增, 关闭, 压减) stay.
+fn strip_pre_verbs(s: &str) -> String {
+    let mut s = s;
+    for w in ["全面", "累计", "完成", "实现", "达到", "力争", "确保"] {
+        if let Some(r) = s.strip_prefix(w) {
+            if !r.is_empty() {
+                s = r;
+            }
+        }
+    }
+    s.to_string()
+}
+
+/// 三次产业结构调整为2.6:41.9:55.5 → (end of the name, parts, end of the ratio).
+fn ratio(c: &[char]) -> Option<(usize, Vec<f64>, usize)> {
+    let colon = c.iter().position(|&ch| ch == ':')?;
+    let mut start = colon;
+    while start > 0 && (c[start - 1].is_ascii_digit() || c[start - 1] == '.') {
+        start -= 1;
+    }
+    let mut parts = Vec::new();
+    let mut i = start;
+    loop {
+        let j = (i..c.len()).find(|&k| !(c[k].is_ascii_digit() || c[k] == '.')).unwrap_or(c.len());
+        let v: f64 = text_of(&c[i..j]).parse().ok()?;
+        parts.push(v);
+        if j < c.len() && c[j] == ':' && c.get(j + 1).is_some_and(|d| d.is_ascii_digit()) {
+            i = j + 1;
+        } else {
+            i = j;
+            break;
+        }
+    }
+    let sum: f64 = parts.iter().sum();
+    (parts.len() >= 2 && (sum - 100.0).abs() < 1.5).then_some((start, parts, i))
+}
+
+/// A qualitative headline target: 进出口总额保持稳定增长, 完成…约束性指标.
+fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usize) -> Option<Fact> {
+    let s = text_of(c);
+    if CATCH_ALL.iter().any(|w| s.contains(w)) {
+        return None;
+    }
+    let fact = |indicator: String, measure: Measure, direction: Option<Direction>| Fact {
+        kind,
+        headline: true,
+        indicator,
+        subject: None,
+        measure,
+        direction,
+        value: None,
+        upper: None,
+        unit: String::new(),
+        comparator: None,
+        year,
+        text: s.clone(),
+        start: ctx.base + cs,
+        end: ctx.base + cs + c.len(),
+        paragraph: ctx.paragraph,
+    };
+    if let Some(i) = s.find("约束性指标") {
+        let head = &s[..i];
+        let from = head.rfind("下达的").map(|k| k + "下达的".len()).or_else(|| head.find("完成").map(|k| k + "完成".len())).unwrap_or(0);
+        let ind = format!("{}约束性指标", head[from..].replace("各项", ""));
+        return Some(fact(ind, Measure::Level, None));
+    }
+    for (verb, up) in [("增长", true), ("提高", true), ("增加", true), ("上升", true), ("下降", false), ("降低", false), ("减少", false)] {
+        if let Some(i) = s.find(verb) {
+            let head: Vec<char> = s[..i].chars().collect();
+            let mut ind = clean_indicator(&head);
+            for w in ["保持", "继续", "持续", "稳定", "稳步", "平稳", "较快", "快速", "同步", "基本", "实现", "进一步"] {
+                while let Some(r) = ind.strip_suffix(w) {
+                    ind = r.to_string();
+                }
+            }
+            if ind.chars().count() >= 2 && ind.chars().count() <= 20 && !ind.contains('和') {
+                return Some(fact(ind, Measure::Change, Some(if up { Direction::Up } else { Direction::Down })));
+            }
+            return None;
+        }
+    }
+    None
+}

@@ -1,0 +1,112 @@
+//! duban-report reads a Chinese government work report (政府工作报告) and returns what it says in
+//! numbers: every quantified result and target as a [`Fact`], and in the plan part every commitment
+//! as a [`Task`] with a deadline hint and a suggested lead unit.
+//!
+//! The crate is pure: bytes or text in, data out. It knows nothing of files, databases, HTTP or the
+//! clock. The pipeline runs one way:
+//!
+//! ```text
+//! bytes ─decode→ text ─normalize→ canonical text ─structure→ sections, parts, years
+//!                                              └─quantity→ figures ─facts→ facts ─tasks→ tasks
+//! ```
+//!
+//! Reading never fails on report-shaped input: it returns what it found plus [`Diagnostic`]s. The only
+//! error is [`NotAReport`] (an image, an empty file, a text without Chinese).
+
+pub mod decode;
+pub mod facts;
+mod html;
+mod lexicon;
+pub mod normalize;
+pub mod quantity;
+pub mod structure;
+pub mod tasks;
+
+pub use decode::{Format, NotAReport};
+pub use facts::{Direction, Fact, Kind, Measure};
+pub use quantity::Comparator;
+pub use structure::{Part, Structure};
+pub use tasks::{Deadline, LeadUnits, Task};
+
+use serde::Serialize;
+
+/// What the caller knows and wants.
+#[derive(Debug, Clone, Default)]
+pub struct Options<'a> {
+    /// The plan year (the year the report is delivered in), when the caller knows it.
+    pub year: Option<i32>,
+    /// List tasks too, suggesting lead units from this table.
+    pub tasks: Option<&'a LeadUnits>,
+}
+
+/// Something the reader wants a person to know about its reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A report, read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reading {
+    pub format: Format,
+    pub encoding: &'static str,
+    /// The normalized text that every offset refers to.
+    #[serde(skip)]
+    pub text: String,
+    pub title: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub review_year: Option<i32>,
+    pub plan_year: Option<i32>,
+    #[serde(skip)]
+    pub structure: Structure,
+    pub facts: Vec<Fact>,
+    pub tasks: Vec<Task>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a report from the bytes of a file (.txt in UTF-8/GB18030, .html, .docx).
+pub fn read(bytes: &[u8], options: &Options) -> Result<Reading, NotAReport> {
+    let decoded = decode::decode(bytes)?;
+    let mut reading = read_text(&decoded.text, options);
+    reading.format = decoded.format;
+    reading.encoding = decoded.encoding;
+    Ok(reading)
+}
+
+/// Reads a report that is already text.
+pub fn read_text(raw: &str, options: &Options) -> Reading {
+    let text = normalize::normalize(raw);
+    let structure = structure::analyze(&text, options.year);
+    let facts = facts::extract(&text, &structure);
+    let tasks = options.tasks.map_or_else(Vec::new, |units| tasks::extract(&text, &structure, &facts, units));
+    let mut diagnostics = Vec::new();
+    if structure.plan_year.is_none() {
+        diagnostics.push(Diagnostic {
+            code: "no-year",
+            message: "未能确定报告年份，请用 --year 指定 / could not tell the report's year; pass --year".into(),
+        });
+    }
+    if structure.sections.is_empty() {
+        diagnostics.push(Diagnostic {
+            code: "no-headings",
+            message: "未找到章节标题，按提示词划分回顾与安排 / no section headings; review and plan told apart by cue words".into(),
+        });
+    }
+    if facts.is_empty() {
+        diagnostics.push(Diagnostic { code: "no-facts", message: "未找到量化指标 / no quantified facts found".into() });
+    }
+    Reading {
+        format: Format::Text,
+        encoding: "UTF-8",
+        title: structure.title.clone(),
+        jurisdiction: structure.jurisdiction.clone(),
+        review_year: structure.review_year,
+        plan_year: structure.plan_year,
+        text,
+        structure,
+        facts,
+        tasks,
+        diagnostics,
+    }
+}

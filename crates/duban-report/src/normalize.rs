@@ -1,0 +1,273 @@
+//! One canonical text for everything downstream: simplified characters, ASCII digits and letters,
+//! Chinese punctuation, no odd spacing, wrapped lines joined, and the web page's chrome dropped.
+//!
+//! Every offset the reader reports is an offset into this normalized text. Normalization never
+//! changes what a figure says: it only removes spelling variation (全角 ９．２％ → 9.2%, 億 → 亿,
+//! `405.\n4亿元` → `405.4亿元`, `1,234` → `1234`).
+
+use std::sync::OnceLock;
+
+/// Traditional → simplified, one character each; the table is data (see data/SOURCE.md).
+const T2S: &str = include_str!("../data/t2s.txt");
+const CJK_BASE: u32 = 0x4E00;
+const CJK_END: u32 = 0xA000;
+
+fn t2s_table() -> &'static [u16] {
+    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![0u16; (CJK_END - CJK_BASE) as usize];
+        let mut lines = T2S.split('\n');
+        let (trad, simp) = (lines.next().unwrap_or(""), lines.next().unwrap_or(""));
+        for (t, s) in trad.chars().zip(simp.chars()) {
+            let (t, s) = (t as u32, s as u32);
+            if (CJK_BASE..CJK_END).contains(&t) && s <= u16::MAX as u32 {
+                table[(t - CJK_BASE) as usize] = s as u16;
+            }
+        }
+        table
+    })
+}
+
+/// Folds one traditional character to its simplified form (others pass through).
+pub fn simplify(c: char) -> char {
+    let code = c as u32;
+    if (CJK_BASE..CJK_END).contains(&code) {
+        let s = t2s_table()[(code - CJK_BASE) as usize];
+        if s != 0 {
+            return char::from_u32(s as u32).unwrap_or(c);
+        }
+    }
+    c
+}
+
+/// Normalizes a decoded report.
+pub fn normalize(raw: &str) -> String {
+    let table = t2s_table();
+    // Pass 1: characters. Full-width forms, traditional characters, spaces, punctuation.
+    let mut chars: Vec<char> = Vec::with_capacity(raw.len() / 2);
+    for c in raw.chars() {
+        let code = c as u32;
+        let c = match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF05}' | '\u{FF0B}' | '\u{FF0F}' | '\u{FF1C}'..='\u{FF1E}' => {
+                char::from_u32(code - 0xFEE0).unwrap_or(c)
+            }
+            '\u{FF0E}' => '.',
+            '\u{FF5E}' | '\u{301C}' => '～',
+            '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\t' | '\u{000B}' | '\u{000C}' => ' ',
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\r' => continue,
+            '\u{2028}' | '\u{2029}' => '\n',
+            '\u{FE50}' | '\u{FE51}' => '、',
+            '\u{2236}' | '\u{FF1A}' => '：',
+            '\u{2014}' | '\u{2015}' | '\u{2013}' | '\u{2012}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '—',
+            '\u{301D}' | '\u{301E}' | '\u{201F}' => '“',
+            _ if (CJK_BASE..CJK_END).contains(&code) => {
+                let s = table[(code - CJK_BASE) as usize];
+                if s != 0 { char::from_u32(s as u32).unwrap_or(c) } else { c }
+            }
+            _ => c,
+        };
+        chars.push(c);
+    }
+    // Pass 2: context-dependent punctuation and spacing.
+    let n = chars.len();
+    let mut out = String::with_capacity(raw.len());
+    let is_digit = |i: usize| i < n && chars[i].is_ascii_digit();
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        let prev = out.chars().next_back();
+        match c {
+            ',' | '，' if prev.is_some_and(|p| p.is_ascii_digit())
+                && is_digit(i + 1) && is_digit(i + 2) && is_digit(i + 3) && !is_digit(i + 4)
+                && thousands_group_before(&out) => {
+                // 1,234 → 1234
+            }
+            ',' => out.push('，'),
+            ';' => out.push('；'),
+            ':' if prev.is_some_and(|p| p.is_ascii_digit()) && is_digit(i + 1) => out.push(':'),
+            ':' => out.push('：'),
+            '：' if prev.is_some_and(|p| p.is_ascii_digit()) && is_digit(i + 1) && ratio_context(&out) => out.push(':'),
+            '(' => out.push('（'),
+            ')' => out.push('）'),
+            '?' => out.push('？'),
+            '!' => out.push('！'),
+            '"' => {
+                // Straight quotes: alternate open/close within the line.
+                let opens = out.rsplit('\n').next().unwrap_or("").chars().filter(|&q| q == '“').count();
+                let closes = out.rsplit('\n').next().unwrap_or("").chars().filter(|&q| q == '”').count();
+                out.push(if opens > closes { '”' } else { '“' });
+            }
+            ' ' => {
+                // Keep a space only between two ASCII letters or digits (English names, "5 G" stays "5 G").
+                let mut j = i;
+                while j < n && chars[j] == ' ' {
+                    j += 1;
+                }
+                let next = chars.get(j).copied();
+                if let (Some(p), Some(q)) = (prev, next)
+                    && p.is_ascii_alphabetic()
+                    && q.is_ascii_alphabetic()
+                {
+                    out.push(' ');
+                }
+                i = j;
+                continue;
+            }
+            '\n' => {
+                // Trim trailing spaces were already skipped; collapse 3+ newlines to 2.
+                if !out.ends_with("\n\n") {
+                    out.push('\n');
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    join_lines(&out)
+}
+
+fn thousands_group_before(out: &str) -> bool {
+    // The digits just before the comma: 1-3 of them, or a previous thousands group of exactly 3.
+    let digits = out.chars().rev().take_while(|c| c.is_ascii_digit()).count();
+    (1..=3).contains(&digits) && !out[..out.len() - digits].ends_with('.')
+}
+
+fn ratio_context(out: &str) -> bool {
+    // 2.6：41.9：55.5 is a ratio; "目标：2019年" is not (the digit before the colon then is a year).
+    let tail: String = out.chars().rev().take(12).collect();
+    tail.chars().any(|c| c == '.') || out.ends_with(|c: char| c.is_ascii_digit()) && !tail.contains('年')
+}
+
+/// Lines of the page's chrome: navigation, metadata tables, download and print buttons.
+fn is_chrome(line: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "无障碍", "您现在的位置", "您的位置", "当前位置", "索引号", "索 引 号", "关闭窗口", "关闭本页",
+        "打印本页", "打印此页", "下载Word", "下载PDF", "下载word", "【字体", "字号：", "【打印】", "【关闭】",
+        "分享到", "发布机构", "公开方式", "成文日期", "发文字号", "有效性", "信息名称", "扫一扫",
+        "收藏本页", "设为首页", "加入收藏", "网站地图", "版权所有", "ICP备", "网站标识码", "访问量",
+        "浏览次数", "【大", "［大", "文章来源", "责任编辑",
+    ];
+    let chars = line.chars().count();
+    chars <= 120 && MARKS.iter().any(|m| line.contains(m))
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '：' | '…' | '”' | '」' | '』' | '）')
+}
+
+pub(crate) fn heading_marker_len(line: &str) -> Option<usize> {
+    crate::structure::heading_marker(line).map(|(_, len)| len)
+}
+
+/// Drops chrome lines and joins lines that a word processor or a news page wrapped mid-sentence.
+fn join_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev_line: Option<&str> = None;
+    for line in text.split('\n') {
+        let line = line.trim();
+        if is_chrome(line) {
+            continue;
+        }
+        if line.is_empty() {
+            if prev_line.is_some() {
+                out.push('\n');
+            }
+            prev_line = None;
+            if !out.ends_with("\n\n") && !out.is_empty() {
+                out.push('\n');
+            }
+            continue;
+        }
+        if let Some(prev) = prev_line {
+            if should_join(prev, line) {
+                out.push_str(line);
+                prev_line = Some(line);
+                continue;
+            }
+            out.push('\n');
+        }
+        out.push_str(line);
+        prev_line = Some(line);
+    }
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn should_join(prev: &str, next: &str) -> bool {
+    let (Some(last), Some(first)) = (prev.chars().next_back(), next.chars().next()) else {
+        return false;
+    };
+    let numeric_break = (last.is_ascii_digit() || last == '.') && (first.is_ascii_digit() || first == '.' || first == '%');
+    if numeric_break {
+        return true;
+    }
+    if is_terminal(last) || heading_marker_len(next).is_some() || first == '—' {
+        return false;
+    }
+    // A heading or a title line stands alone; wrapped body text is long and runs on.
+    let prev_len = prev.chars().count();
+    prev_len >= 20 && heading_marker_len(prev).is_none_or(|_| prev_len >= 40)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    fn check(input: &str, expect: &str) {
+        assert_eq!(normalize(input), expect, "input: {input:?}");
+    }
+
+    #[test]
+    fn full_width_digits_and_percent() {
+        check("增长９．２％", "增长9.2%");
+    }
+
+    #[test]
+    fn traditional_characters_fold() {
+        check("政府工作報告：地區生產總值405.4億元，增長9.2%", "政府工作报告：地区生产总值405.4亿元，增长9.2%");
+    }
+
+    #[test]
+    fn ascii_punctuation_becomes_chinese() {
+        check("现在,我代表区人民政府;(一)", "现在，我代表区人民政府；（一）");
+    }
+
+    #[test]
+    fn thousands_separator_removed() {
+        check("收入1,234.5万元，增长3%", "收入1234.5万元，增长3%");
+        check("分别为13,7", "分别为13，7");
+    }
+
+    #[test]
+    fn ratio_colon_kept() {
+        check("三次产业结构为2.6:41.9:55.5", "三次产业结构为2.6:41.9:55.5");
+        check("三次产业结构为2.6：41.9：55.5", "三次产业结构为2.6:41.9:55.5");
+    }
+
+    #[test]
+    fn odd_spacing_removed() {
+        check("增 长 9 . 2 %，Made in China", "增长9.2%，Made in China");
+        check("地区生产总值\u{3000}405.4亿元", "地区生产总值405.4亿元");
+    }
+
+    #[test]
+    fn number_broken_across_lines_is_joined() {
+        check("全年完成地区生产总值405.\n4亿元，同比增长9.2%。", "全年完成地区生产总值405.4亿元，同比增长9.2%。");
+        check("全年完成地区生产总值4\n05.4亿元。", "全年完成地区生产总值405.4亿元。");
+    }
+
+    #[test]
+    fn wrapped_sentence_is_joined_but_headings_stay() {
+        check(
+            "一、2018年工作回顾\n全年完成地区生产总值405.4亿元，同比\n增长9.2%。\n二、2019年工作安排",
+            "一、2018年工作回顾\n全年完成地区生产总值405.4亿元，同比增长9.2%。\n二、2019年工作安排",
+        );
+    }
+
+    #[test]
+    fn page_chrome_dropped() {
+        check("无障碍浏览\n您现在的位置: 首页 > 正文\n报告正文。\n关闭窗口\n下载Word 下载PDF", "报告正文。");
+    }
+}

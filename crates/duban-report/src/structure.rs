@@ -1,0 +1,414 @@
+//! The shape of a report: title, jurisdiction, the review year and the plan year, sections with
+//! their headings (一、 / （一） / 1. / 第一部分), paragraphs, and which part of the report each
+//! paragraph belongs to (the review of last year, the plan for this year, or neither).
+//!
+//! Years are found from evidence, strongest first: the caller's hint, the title (2019年政府工作报告),
+//! the delivery line (2019年1月10日在…人民代表大会), headings (2018年工作回顾, 2019年工作安排),
+//! phrases (2019年主要预期目标), and at last the years the text mentions most. Parts follow headings
+//! where there are any and cue phrases (一年来, 主要预期目标, 今年政府工作) where there are none.
+
+use serde::Serialize;
+
+/// A byte range in the normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Which part of the report a paragraph is in; it decides whether a figure is a result or a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    /// Before anything tells us (the greeting, or a news article's lead).
+    Unknown,
+    /// The review of the past year or years.
+    Review,
+    /// The plan: targets and tasks for the plan year.
+    Plan,
+    /// A plan spanning several years (今后五年); targets belong to the last year of the span.
+    LongPlan,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    pub level: u8,
+    pub marker: String,
+    pub title: String,
+    pub span: Span,
+    pub parent: Option<usize>,
+    pub part: Part,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    pub span: Span,
+    /// The innermost section the paragraph is in.
+    pub section: Option<usize>,
+    pub part: Part,
+    /// The paragraph states the main expected targets (主要预期目标).
+    pub headline: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Structure {
+    pub title: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub plan_year: Option<i32>,
+    pub review_year: Option<i32>,
+    /// How the plan year was found, for the diagnostics.
+    pub year_evidence: &'static str,
+    pub sections: Vec<Section>,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+const CN_DIGITS: &str = "零〇一二两三四五六七八九十";
+
+/// Recognizes a heading marker at the start of a line: returns its level and byte length.
+pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
+    let chars: Vec<(usize, char)> = line.char_indices().take(12).collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let byte = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
+    let cn_run = |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| CN_DIGITS.contains(c))).count();
+    let digit_run = |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| c.is_ascii_digit())).count();
+    // 一、
+    let n = cn_run(0);
+    if n > 0 && n <= 3 && at(n) == Some('、') {
+        return Some((1, byte(n + 1)));
+    }
+    // 第一部分 / 第一章 / 第一篇
+    if at(0) == Some('第') {
+        let n = cn_run(1);
+        if n > 0 {
+            let rest = &line[byte(1 + n)..];
+            for w in ["部分", "章", "篇"] {
+                if rest.starts_with(w) {
+                    return Some((1, byte(1 + n) + w.len()));
+                }
+            }
+        }
+    }
+    // （一） (the normalizer turned ASCII brackets into full-width ones)
+    if at(0) == Some('（') {
+        let n = cn_run(1);
+        if n > 0 && n <= 3 && at(1 + n) == Some('）') {
+            return Some((2, byte(n + 2)));
+        }
+        let d = digit_run(1);
+        if d > 0 && d <= 2 && at(1 + d) == Some('）') {
+            return Some((3, byte(d + 2)));
+        }
+    }
+    // 1. / 1、 (but not 1.5)
+    let d = digit_run(0);
+    if d > 0 && d <= 2 && matches!(at(d), Some('、') | Some('.')) && !at(d + 1).is_some_and(|c| c.is_ascii_digit()) {
+        return Some((3, byte(d + 1)));
+    }
+    None
+}
+
+/// Classifies a heading (or cue) text as review, plan or long plan. Sub-headings inherit their
+/// part unless they say so with a year or a word of review or long-term planning.
+fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part> {
+    if ["今后五年", "未来五年", "今后一个时期", "五年目标"].iter().any(|w| title.contains(w)) {
+        return Some(Part::LongPlan);
+    }
+    if let (Some(y), Some(p)) = (first_year(title), plan_year) {
+        if y < p && !title.contains('到') {
+            return Some(Part::Review);
+        }
+        if y >= p && has_any(title, &["安排", "目标", "任务", "要求", "部署", "打算", "重点", "建议", "思路", "工作"]) {
+            return Some(Part::Plan);
+        }
+    }
+    if has_any(title, &["回顾", "总结", "过去", "一年来", "五年来", "主要成绩", "工作成效"]) {
+        return Some(Part::Review);
+    }
+    if level > 1 {
+        return None;
+    }
+    if has_any(title, &["安排", "预期目标", "主要目标", "目标任务", "总体要求", "工作部署", "工作打算", "重点工作", "工作任务", "今年", "政府自身建设", "自身建设", "政府建设"]) {
+        return Some(Part::Plan);
+    }
+    None
+}
+
+fn has_any(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.contains(w))
+}
+
+/// The first plausible year (1949–2100) written as four digits followed by 年.
+pub(crate) fn first_year(s: &str) -> Option<i32> {
+    years(s).next().map(|(_, y)| y)
+}
+
+/// Every four-digit year followed by 年 (or 年度) in `s`, with its byte offset.
+pub(crate) fn years(s: &str) -> impl Iterator<Item = (usize, i32)> + '_ {
+    let b = s.as_bytes();
+    s.match_indices('年').filter_map(move |(i, _)| {
+        if i < 4 {
+            return None;
+        }
+        let digits = &b[i - 4..i];
+        if !digits.iter().all(u8::is_ascii_digit) || (i >= 5 && b[i - 5].is_ascii_digit()) {
+            return None;
+        }
+        let y: i32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+        (1949..=2100).contains(&y).then_some((i - 4, y))
+    })
+}
+
+/// Finds the structure of a normalized report.
+pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
+    let title = find_title(text);
+    let jurisdiction = find_jurisdiction(text, title.as_deref());
+    let (plan_year, year_evidence) = match year_hint {
+        Some(y) => (Some(y), "hint"),
+        None => find_plan_year(text),
+    };
+    let review_year = plan_year.map(|p| p - 1);
+
+    let mut sections: Vec<Section> = Vec::new();
+    let mut paragraphs = Vec::new();
+    let mut open: Vec<usize> = Vec::new(); // stack of open section indices
+    let mut cue_part = Part::Unknown; // part from cue phrases when headings say nothing
+    let mut headline_run = 0usize; // following short paragraphs of a headline list
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let start = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let span = Span { start, end: start + line.len() };
+        if let Some((level, marker_len)) = heading_marker(line) {
+            let rest = &line[marker_len..];
+            let title_end = rest.find('。').filter(|&e| rest[..e].chars().count() <= 40).unwrap_or(rest.len());
+            let heading = rest[..title_end].trim().to_string();
+            if heading.chars().count() <= 40 {
+                while let Some(&top) = open.last() {
+                    if sections[top].level >= level {
+                        open.pop();
+                    } else {
+                        break;
+                    }
+                }
+                let parent = open.last().copied();
+                let inherited = parent.map_or(cue_part, |p| sections[p].part);
+                let part = part_of_title(&heading, plan_year, level).unwrap_or(inherited);
+                sections.push(Section { level, marker: line[..marker_len].to_string(), title: heading, span, parent, part });
+                open.push(sections.len() - 1);
+                if level == 1 {
+                    cue_part = part;
+                }
+            }
+        }
+        let section = open.last().copied();
+        // Cue phrases move the part forward (review → plan) where headings are silent.
+        let head: String = line.chars().take(60).collect();
+        let cue = paragraph_cue(&head, plan_year);
+        if let Some(c) = cue {
+            let allowed = match (cue_part, c) {
+                (Part::Unknown, _) => true,
+                (Part::Review, Part::Plan | Part::LongPlan) => true,
+                (Part::LongPlan, Part::Plan) => true,
+                _ => false,
+            };
+            if allowed && section.is_none_or(|s| sections[s].part == Part::Unknown || sections[s].level > 1 || c != Part::Review) {
+                cue_part = c;
+            }
+        }
+        let part = match section.map(|s| sections[s].part) {
+            Some(Part::Unknown) | None => cue_part,
+            Some(p) if cue_part == Part::Plan && p == Part::Review && cue.is_some() && !has_any(&head, &["回顾"]) => Part::Plan,
+            Some(p) => p,
+        };
+        let headline = is_headline_cue(line) || headline_run > 0 && line.chars().count() < 120;
+        headline_run = if is_headline_cue(line) && line.trim_end().ends_with('：') {
+            12
+        } else if headline && headline_run > 0 {
+            headline_run - 1
+        } else {
+            0
+        };
+        paragraphs.push(Paragraph { span, section, part: if headline && part != Part::LongPlan { Part::Plan } else { part }, headline });
+    }
+    Structure { title, jurisdiction, plan_year, review_year, year_evidence, sections, paragraphs }
+}
+
+fn is_headline_cue(line: &str) -> bool {
+    let head: String = line.chars().take(80).collect();
+    ["主要预期目标", "主要目标", "预期目标", "发展目标是", "发展目标为"].iter().any(|w| {
+        head.find(w).is_some_and(|i| {
+            let after = &head[i + w.len()..];
+            after.starts_with('是') || after.starts_with('为') || after.starts_with('：') || after.starts_with("如下")
+                || after.starts_with("确定为") || after.starts_with("建议为") || after.starts_with("安排为")
+        })
+    })
+}
+
+/// Part cues in the first words of a paragraph without a heading of its own.
+fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
+    if has_any(head, &["今后五年", "未来五年"]) && has_any(head, &["目标", "任务", "要求"]) {
+        return Some(Part::LongPlan);
+    }
+    if has_any(head, &["一年来", "过去的一年", "过去一年", "五年来", "过去五年", "过去的五年", "回顾"]) {
+        return Some(Part::Review);
+    }
+    if is_headline_cue(head)
+        || has_any(head, &["今年政府工作", "今年工作的总体要求", "今年的主要任务", "今年重点抓好", "重点做好以下工作", "今年，政府将", "今年，我们将", "做好今年", "今年经济社会发展", "今年全区", "今年全市", "今年全县", "今年全省"])
+    {
+        return Some(Part::Plan);
+    }
+    if let (Some(y), Some(p)) = (first_year(head), plan_year) {
+        if y == p && has_any(head, &["工作安排", "主要任务", "工作任务", "总体要求", "预期目标", "重点工作"]) {
+            return Some(Part::Plan);
+        }
+    }
+    None
+}
+
+fn find_title(text: &str) -> Option<String> {
+    text.split('\n')
+        .take(12)
+        .map(str::trim)
+        .find(|l| l.contains("工作报告") && l.chars().count() <= 40)
+        .map(|l| l.trim_matches(|c| c == '《' || c == '》').to_string())
+}
+
+const PLACE_SUFFIXES: &[char] = &['区', '县', '市', '省', '旗', '州', '盟', '镇', '乡'];
+
+fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
+    let head: String = text.chars().take(3000).collect();
+    let probes: Vec<&str> = title.into_iter().chain(std::iter::once(head.as_str())).collect();
+    for probe in probes {
+        for anchor in ["人民政府", "人民代表大会", "政府工作报告"] {
+            if let Some(i) = probe.find(anchor) {
+                let before: Vec<char> = probe[..i].chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+                // Skip back over 第十九届 and a year; take the place name that ends just before.
+                let mut s: String = before.into_iter().collect();
+                if let Some(p) = s.rfind('第') {
+                    s.truncate(p);
+                }
+                if let Some((at, _)) = years(&s).last() {
+                    let tail = &s[at..];
+                    let cut = tail.find('年').map_or(tail.len(), |e| e + '年'.len_utf8());
+                    if s[at + cut..].chars().any(|c| PLACE_SUFFIXES.contains(&c)) {
+                        s = s[at + cut..].to_string();
+                    } else {
+                        s.truncate(at);
+                    }
+                }
+                let s = s.trim_end_matches(|c: char| !PLACE_SUFFIXES.contains(&c));
+                let name: String = s.chars().rev().take_while(|c| crate::decode::is_cjk(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+                if name.chars().count() >= 2 {
+                    return Some(name);
+                }
+            }
+        }
+    }
+    if head.contains("国务院") {
+        return Some("国务院".to_string());
+    }
+    None
+}
+
+/// Votes on the plan year; returns it with the name of the strongest evidence.
+fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
+    let mut votes: Vec<(i32, u32, &'static str)> = Vec::new();
+    let head: String = text.chars().take(4000).collect();
+    for (at, y) in years(&head) {
+        let after = &head[at + 4..];
+        let after = after.strip_prefix("年").unwrap_or(after);
+        let near: String = after.chars().take(40).collect();
+        if after.starts_with("政府工作报告") || after.starts_with("市政府工作报告") || after.starts_with("区政府工作报告") || after.starts_with("县政府工作报告") {
+            votes.push((y, 10, "title"));
+        } else if after.chars().next().is_some_and(|c| c.is_ascii_digit()) && near.contains("月") && near.contains("人民代表大会") {
+            votes.push((y, 10, "delivery date"));
+        }
+    }
+    for line in text.split('\n') {
+        let head: String = line.chars().take(50).collect();
+        let heading = heading_marker(line).is_some() || line.chars().count() <= 30;
+        for (at, y) in years(&head) {
+            let after = &head[at + 7..];
+            if heading && has_any(after, &["工作回顾", "回顾", "工作总结", "主要工作"]) && !after.contains("安排") {
+                votes.push((y + 1, 6, "review heading"));
+            } else if heading && has_any(after, &["工作安排", "工作任务", "主要任务", "总体要求", "工作建议", "重点工作", "工作部署", "预期目标", "主要目标"]) {
+                votes.push((y, 6, "plan heading"));
+            } else if after.starts_with("主要预期目标") || after.starts_with("经济社会发展主要预期目标") || after.starts_with("经济社会发展的主要预期目标") || after.starts_with("的主要预期目标") || after.starts_with("经济社会发展的主要目标") || after.starts_with("的主要目标") || after.starts_with("工作安排") || after.starts_with("工作的总体要求") {
+                votes.push((y, 5, "plan phrase"));
+            } else if head[..at].ends_with("今年") || after.starts_with("是") && line.contains("今年") {
+                votes.push((y, 2, "今年"));
+            }
+        }
+    }
+    if let Some(&(y, _, why)) = votes.iter().max_by_key(|v| (v.1, v.0)) {
+        return (Some(y), why);
+    }
+    // Last resort: the year mentioned most. In a report that reviews, it is the review year.
+    let mut counts: Vec<(i32, u32)> = Vec::new();
+    for (_, y) in years(text) {
+        match counts.iter_mut().find(|c| c.0 == y) {
+            Some(c) => c.1 += 1,
+            None => counts.push((y, 1)),
+        }
+    }
+    let Some(&(y, _)) = counts.iter().max_by_key(|c| (c.1, c.0)) else {
+        return (None, "none");
+    };
+    let reviews = has_any(text, &["一年来", "过去一年", "过去的一年", "去年", "回顾"]) || text.contains("同比");
+    let plans = has_any(text, &["今年", "年内", "力争", "预期目标"]);
+    if reviews && !plans || reviews && counts.iter().all(|c| c.0 <= y) {
+        (Some(y + 1), "most mentioned year, reviewed")
+    } else {
+        (Some(y), "most mentioned year")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_markers() {
+        assert_eq!(heading_marker("一、2018年工作回顾"), Some((1, "一、".len())));
+        assert_eq!(heading_marker("（一）着力稳增长"), Some((2, "（一）".len())));
+        assert_eq!(heading_marker("（3）加快"), Some((3, "（3）".len())));
+        assert_eq!(heading_marker("3.加快"), Some((3, 2)));
+        assert_eq!(heading_marker("第二部分 今年工作"), Some((1, "第二部分".len())));
+        assert_eq!(heading_marker("1.5万人"), None);
+        assert_eq!(heading_marker("一是加快"), None);
+    }
+
+    #[test]
+    fn years_from_headings() {
+        let s = analyze("罗庄区人民政府工作报告\n一、2018年工作回顾\n全年完成。\n二、2019年工作安排\n年内完成。", None);
+        assert_eq!(s.plan_year, Some(2019));
+        assert_eq!(s.review_year, Some(2018));
+        let parts: Vec<Part> = s.paragraphs.iter().map(|p| p.part).collect();
+        assert_eq!(parts, vec![Part::Unknown, Part::Review, Part::Review, Part::Plan, Part::Plan]);
+        assert_eq!(s.jurisdiction.as_deref(), Some("罗庄区"));
+    }
+
+    #[test]
+    fn years_from_title_and_delivery_line() {
+        let s = analyze("2021年政府工作报告\n——2021年1月12日在某市第十七届人民代表大会第五次会议上\n各位代表：", None);
+        assert_eq!(s.plan_year, Some(2021));
+        assert_eq!(s.jurisdiction.as_deref(), Some("某市"));
+    }
+
+    #[test]
+    fn cue_phrases_without_headings() {
+        let s = analyze("过去的一年，全市生产总值增长7%。\n今年全市经济社会发展的主要预期目标是：生产总值增长6%左右。", Some(2020));
+        let parts: Vec<Part> = s.paragraphs.iter().map(|p| p.part).collect();
+        assert_eq!(parts, vec![Part::Review, Part::Plan]);
+        assert!(s.paragraphs[1].headline);
+    }
+
+    #[test]
+    fn most_mentioned_year_of_a_review_is_the_review_year() {
+        let s = analyze("2018年，全区生产总值同比增长7%。2018年财政收入增长5%。", None);
+        assert_eq!(s.plan_year, Some(2019));
+    }
+}

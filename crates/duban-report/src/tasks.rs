@@ -1,0 +1,274 @@
+//! Tasks: in the plan part, each sentence that commits to do something becomes a task, with its
+//! section path, the facts inside it, a deadline hint (年内, 上半年, 6月底前, 分两年, 到2020年) and a
+//! suggested lead unit from an editable keyword table (`LeadUnits`).
+//!
+//! A suggestion is only a suggestion: a task with no keyword match says so instead of guessing, and
+//! the supervision office confirms every assignment before adoption.
+
+use serde::Serialize;
+
+use crate::facts::Fact;
+use crate::structure::{Part, Structure};
+
+/// Keyword → unit pairs, in the order of the table.
+#[derive(Debug, Clone)]
+pub struct LeadUnits {
+    pairs: Vec<(String, String)>,
+}
+
+/// The keyword table that ships with duban (data/lead_units.tsv).
+pub const DEFAULT_LEAD_UNITS: &str = include_str!("../data/lead_units.tsv");
+
+/// A line of a keyword table that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableError {
+    pub line: usize,
+    pub why: &'static str,
+}
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行：{} / line {}: {}", self.line, match self.why {
+            "tab" => "应为“关键词<Tab>单位”",
+            _ => "关键词或单位为空",
+        }, self.line, match self.why {
+            "tab" => "expected KEYWORD<TAB>UNIT",
+            _ => "empty keyword or unit",
+        })
+    }
+}
+
+impl std::error::Error for TableError {}
+
+impl LeadUnits {
+    /// Parses `keyword<TAB>unit` lines; `#` starts a comment.
+    pub fn parse(tsv: &str) -> Result<LeadUnits, TableError> {
+        let mut pairs = Vec::new();
+        for (i, line) in tsv.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                continue;
+            }
+            let (k, u) = line.split_once('\t').ok_or(TableError { line: i + 1, why: "tab" })?;
+            let (k, u) = (k.trim(), u.trim());
+            if k.is_empty() || u.is_empty() {
+                return Err(TableError { line: i + 1, why: "empty" });
+            }
+            pairs.push((k.to_string(), u.to_string()));
+        }
+        Ok(LeadUnits { pairs })
+    }
+
+    /// The table that ships with duban.
+    pub fn builtin() -> LeadUnits {
+        LeadUnits::parse(DEFAULT_LEAD_UNITS).unwrap_or(LeadUnits { pairs: Vec::new() })
+    }
+
+    /// The unit whose keywords weigh most in `text`, with the keywords that matched.
+    pub fn suggest(&self, text: &str) -> Option<(String, Vec<String>)> {
+        let mut scores: Vec<(usize, usize, &str, Vec<String>)> = Vec::new(); // (score, first row, unit, keywords)
+        for (row, (k, u)) in self.pairs.iter().enumerate() {
+            let hits = text.matches(k.as_str()).count();
+            if hits == 0 {
+                continue;
+            }
+            let w = hits * k.chars().count();
+            match scores.iter_mut().find(|s| s.2 == u) {
+                Some(s) => {
+                    s.0 += w;
+                    s.3.push(k.clone());
+                }
+                None => scores.push((w, row, u, vec![k.clone()])),
+            }
+        }
+        scores.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scores.into_iter().next().map(|(_, _, u, ks)| (u.to_string(), ks))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadline {
+    /// The words that say it: 年内, 6月底前, 分两年 …
+    pub hint: String,
+    /// The date they mean, where they name one (YYYY-MM-DD).
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub text: String,
+    /// Headings from the top section down.
+    pub section: Vec<String>,
+    /// Indices into the facts list.
+    pub facts: Vec<usize>,
+    pub deadline: Option<Deadline>,
+    pub lead_unit: Option<String>,
+    /// Why that unit (the keywords that matched), or why none.
+    pub lead_unit_reason: String,
+    /// Character offsets in the normalized text.
+    pub start: usize,
+    pub end: usize,
+}
+
+const COMMIT_VERBS: &[&str] = &[
+    "推进", "实施", "加快", "完成", "建设", "开展", "推动", "落实", "提升", "新增", "打造", "建立", "健全",
+    "完善", "启动", "组建", "成立", "加强", "强化", "深化", "扩大", "培育", "引进", "争创", "创建", "办好",
+    "做好", "确保", "力争", "实现", "解决", "改造", "整治", "治理", "压减", "关闭", "提高", "支持", "鼓励",
+    "发展", "优化", "设立", "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面",
+];
+
+/// Lists the tasks of the plan part.
+pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUnits) -> Vec<Task> {
+    let plan_year = structure.plan_year.unwrap_or(0);
+    let mut tasks = Vec::new();
+    let mut chars_before = 0usize;
+    let mut last_byte = 0usize;
+    for (pi, p) in structure.paragraphs.iter().enumerate() {
+        chars_before += text[last_byte..p.span.start].chars().count();
+        last_byte = p.span.start;
+        if !matches!(p.part, Part::Plan | Part::LongPlan) {
+            continue;
+        }
+        let para = &text[p.span.start..p.span.end];
+        let section = section_path(structure, p.section);
+        let mut at = chars_before;
+        // A paragraph that is only a heading is not a task.
+        if p.section.is_some_and(|s| structure.sections[s].span == p.span) && para.chars().count() <= 40 {
+            continue;
+        }
+        for sentence in para.split_inclusive(['。', '；']) {
+            let len = sentence.chars().count();
+            let (start, end) = (at, at + len);
+            at = end;
+            let body = sentence.trim_end_matches(['。', '；']);
+            if body.chars().count() < 8 || !COMMIT_VERBS.iter().any(|v| body.contains(v)) || body.starts_with("各位代表") {
+                continue;
+            }
+            let in_task: Vec<usize> = facts
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.paragraph == pi && f.start >= start && f.end <= end)
+                .map(|(i, _)| i)
+                .collect();
+            let (lead_unit, lead_unit_reason) = match units.suggest(body) {
+                Some((u, ks)) => (Some(u), format!("关键词：{}", ks.join("、"))),
+                None => (None, "无匹配关键词，请指定牵头单位 / no keyword matched; assign a lead unit".to_string()),
+            };
+            tasks.push(Task {
+                text: body.to_string(),
+                section: section.clone(),
+                facts: in_task,
+                deadline: deadline(body, plan_year),
+                lead_unit,
+                lead_unit_reason,
+                start,
+                end,
+            });
+        }
+    }
+    tasks
+}
+
+fn section_path(structure: &Structure, mut at: Option<usize>) -> Vec<String> {
+    let mut path = Vec::new();
+    while let Some(i) = at {
+        let s = &structure.sections[i];
+        path.push(format!("{}{}", s.marker, s.title));
+        at = s.parent;
+    }
+    path.reverse();
+    path
+}
+
+fn last_day(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Reads a deadline hint from a task's text.
+pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
+    let date = |y: i32, m: u32| (y > 0).then(|| format!("{y:04}-{m:02}-{:02}", last_day(y, m)));
+    let d = |hint: &str, date: Option<String>| Some(Deadline { hint: hint.to_string(), date });
+    // 到2020年 / 2020年底前
+    for (at, y) in crate::structure::years(text) {
+        let before = &text[..at];
+        let after = text[at + 4..].strip_prefix('年').unwrap_or("");
+        if before.ends_with('到') || before.ends_with('至') || after.starts_with("底") || after.starts_with("前") {
+            let hint: String = text[at.saturating_sub(3)..].chars().take(9).collect();
+            let hint = hint.trim_start_matches(|c: char| !c.is_ascii_digit() && c != '到' && c != '至').to_string();
+            return d(&hint, date(y, 12));
+        }
+    }
+    // N月底前 / N月前 / N月份
+    let chars: Vec<char> = text.chars().collect();
+    for i in 0..chars.len() {
+        if chars[i] == '月' && i > 0 && chars[i - 1].is_ascii_digit() {
+            let s = if i > 1 && chars[i - 2].is_ascii_digit() { i - 2 } else { i - 1 };
+            let m: u32 = chars[s..i].iter().collect::<String>().parse().unwrap_or(0);
+            let rest: String = chars[i + 1..].iter().take(2).collect();
+            if (1..=12).contains(&m) && (rest.starts_with("底") || rest.starts_with("前") || rest.starts_with("份") || rest.starts_with("末")) {
+                let hint: String = chars[s..(i + 3).min(chars.len())].iter().collect();
+                return d(&hint, date(plan_year, m));
+            }
+        }
+    }
+    for n in ["两", "三", "四", "五"] {
+        let words = [format!("分{n}年"), format!("{n}年内")];
+        for w in &words {
+            if text.contains(w.as_str()) {
+                let k = match n { "两" => 2, "三" => 3, "四" => 4, _ => 5 };
+                return d(w, date(plan_year + k - 1, 12));
+            }
+        }
+    }
+    for (w, m) in [("一季度", 3), ("第一季度", 3), ("二季度", 6), ("上半年", 6), ("三季度", 9), ("年底前", 12), ("年底", 12), ("年内", 12), ("今年", 12), ("全年", 12)] {
+        if text.contains(w) {
+            return d(w, date(plan_year, m));
+        }
+    }
+    for w in ["三年行动", "三年攻坚", "五年行动", "三年计划"] {
+        if text.contains(w) {
+            return d(w, None);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadline_hints() {
+        let date = |t: &str| deadline(t, 2019).and_then(|d| d.date);
+        assert_eq!(date("年内新增城镇就业4900人"), Some("2019-12-31".into()));
+        assert_eq!(date("上半年完成选址"), Some("2019-06-30".into()));
+        assert_eq!(date("6月底前完成"), Some("2019-06-30".into()));
+        assert_eq!(date("分两年解决9.2万人饮水安全问题"), Some("2020-12-31".into()));
+        assert_eq!(date("到2020年全面建成"), Some("2020-12-31".into()));
+        assert_eq!(date("2月底前"), Some("2019-02-28".into()));
+        assert!(deadline("打好转型升级三年行动冲刺战", 2019).is_some_and(|d| d.date.is_none()));
+        assert!(deadline("加强监管", 2019).is_none());
+    }
+
+    #[test]
+    fn lead_unit_from_keywords() {
+        let units = LeadUnits::builtin();
+        let (u, _) = units.suggest("新建、改扩建幼儿园6所").expect("a unit");
+        assert_eq!(u, "教育和体育局");
+        let (u, _) = units.suggest("年内新增城镇就业4900人").expect("a unit");
+        assert_eq!(u, "人力资源和社会保障局");
+        assert!(units.suggest("坚持党的领导").is_none());
+    }
+
+    #[test]
+    fn bad_table_line_is_named() {
+        let e = LeadUnits::parse("# x\n教育\t教育局\n就业 人社局\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.to_string().contains("第3行"));
+    }
+}

@@ -1,0 +1,42 @@
+//! The command line: flags become one validated value (`ExtractArgs` → `extract::Plan`) before any
+//! work starts. Exit codes: 0 ok, 1 nothing found, 2 error. A closed pipe is not an error.
+
+mod extract;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "duban", version, about = "督办：从政府工作报告到落实结果 / from a government work report to delivered results")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 抽取报告中的量化指标与任务 / Extract every quantified target and result (and tasks) from reports.
+    Extract(extract::ExtractArgs),
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("duban: 错误 / error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
