@@ -261,7 +261,7 @@ fn clean_indicator(c: &[char]) -> String {
     loop {
         let before = s.len();
         while let Some(&f) = s.first() {
-            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）') || f == '“' && !s[1..].contains(&'”') {
+            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■') || f == '“' && !s[1..].contains(&'”') {
                 s = &s[1..];
             } else {
                 break;
@@ -288,11 +288,12 @@ fn clean_indicator(c: &[char]) -> String {
         if s.first() == Some(&'到') && s.get(1).is_some_and(|c| c.is_ascii_digit()) {
             s = &s[1..];
         }
-        for w in TRAILING_FILLER {
-            if ends_with(s, w) {
-                s = &s[..s.len() - w.chars().count()];
-                break;
-            }
+        if let Some(w) = TRAILING_FILLER.iter().filter(|w| ends_with(s, w)).max_by_key(|w| w.len()) {
+            s = &s[..s.len() - w.chars().count()];
+        }
+        // 由2015年的 / 从2015年的: the baseline's year, not part of the name.
+        if let Some(k) = baseline_at(s) {
+            s = &s[..k];
         }
         while let Some(&l) = s.last() {
             if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“') {
@@ -335,6 +336,10 @@ fn compress_examples(s: &[char]) -> String {
 /// or a generic leading verb.
 fn name_part(pre: &[char]) -> String {
     let mut name = clean_indicator(pre);
+    // 高于全省平均水平0.6个百分点: a comparison, not a name; the name is the figure's before.
+    if ["高于", "低于", "快于", "慢于", "比", "较", "相当于"].iter().any(|w| name.starts_with(w)) {
+        return String::new();
+    }
     if trailing_direction(pre).is_some() {
         name = strip_measure_words(&name, Measure::Change);
         let c: Vec<char> = name.chars().collect();
@@ -343,13 +348,29 @@ fn name_part(pre: &[char]) -> String {
     strip_pre_verbs(&name)
 }
 
+/// Where a baseline phrase (由2015年的, 从2015年的) ends `s`: its start index.
+fn baseline_at(s: &[char]) -> Option<usize> {
+    if !ends_with(s, "年的") || s.len() < 7 {
+        return None;
+    }
+    let y = s.len() - 6;
+    let digits = s[y..y + 4].iter().all(|c| c.is_ascii_digit());
+    (digits && matches!(s[y - 1], '由' | '从')).then_some(y - 1)
+}
+
+/// The year of a baseline right before a figure: 由2015年的12.3亿元 → 2015.
+fn baseline_year(pre: &[char]) -> Option<i32> {
+    let k = baseline_at(pre)?;
+    text_of(&pre[k + 1..k + 5]).parse().ok()
+}
+
 /// The direction verb (or change noun) that ends `pre`, if the figure right after it is a change.
 fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
     let mut s = pre;
     // Drop bridge words and prefix comparators between the verb and the figure.
     loop {
         let before = s.len();
-        for w in BRIDGE_WORDS.iter().chain(COMPARISONS.iter()).chain(["较上年度", "比上年同期", "比", "较"].iter()) {
+        for w in BRIDGE_WORDS.iter().chain(COMPARISONS.iter()).chain(["较上年度", "比上年同期", "比", "较", "控制在", "保持在", "稳定在", "超过", "突破", "不低于", "不超过", "不少于", "低于", "高于"].iter()) {
             if ends_with(s, w) {
                 s = &s[..s.len() - w.chars().count()];
             }
@@ -474,6 +495,8 @@ fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Opti
 }
 
 struct Draft {
+    /// The year of a baseline figure (由2015年的…), when it is not the clause's year.
+    baseline: Option<i32>,
     q: Quantity,
     measure: Measure,
     direction: Option<Direction>,
@@ -484,7 +507,7 @@ struct Draft {
 /// Reads the measure of one quantity from the words right before it.
 fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, indicator: &str, counts_things: bool) -> Option<Draft> {
     let dir = |up: bool| Some(if up { Direction::Up } else { Direction::Down });
-    let d = |measure, direction, value, unit: &str| Some(Draft { q: q.clone(), measure, direction, value, unit: unit.to_string() });
+    let d = |measure, direction, value, unit: &str| Some(Draft { baseline: baseline_year(pre), q: q.clone(), measure, direction, value, unit: unit.to_string() });
     let trailing = trailing_direction(pre);
     match q.sort {
         Sort::Rank => d(Measure::Rank, None, q.value, "位"),
@@ -513,7 +536,8 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, indicator
         }
         Sort::Amount => {
             if let Some((up, noun)) = trailing {
-                if noun || (!counts_things && (is_money_or_measure(&q.unit) || q.unit == "人" || clause_has_comparison)) {
+                // 比上年增加289元 is a change; 贫困人口减少1386万 is an amount of action, a level.
+                if noun || (!counts_things && clause_has_comparison) {
                     return d(Measure::Change, dir(up), q.value, &q.unit);
                 }
             }
@@ -522,11 +546,24 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, indicator
     }
 }
 
+/// Fills in a unit left unwritten (1386万 → 人 for 贫困人口) and drops what is no fact after all:
+/// a figure whose unit cannot be told, days that are not a count of days (存在20天).
+fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
+    if draft.unit.is_empty() {
+        let (_, unit) = IMPLICIT_UNITS.iter().find(|(w, _)| name.contains(w))?;
+        draft.unit = unit.to_string();
+    }
+    if draft.unit == "天" && !(name.contains("天数") || name.contains("日数")) {
+        return None;
+    }
+    Some(draft)
+}
+
 fn strip_measure_words(ind: &str, measure: Measure) -> String {
     let mut s = ind.to_string();
     if measure == Measure::Change {
         for (w, _) in CHANGE_NOUNS.iter().chain(DIRECTION_VERBS.iter()) {
-            if s.ends_with(w) && s.len() > w.len() && !s.ends_with("新增") {
+            if s.ends_with(w) && !s.ends_with("新增") {
                 s.truncate(s.len() - w.len());
                 break;
             }
@@ -563,7 +600,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let emit = |facts: &mut Vec<Fact>, subject: Option<String>, indicator: String, draft: &Draft, comparator: Comparator, end: usize| {
             let text = text_of(&s[cs..end.max(cs)]);
             facts.push(Fact {
-                kind,
+                kind: if draft.baseline.is_some() { Kind::Actual } else { kind },
                 headline: ctx.headline,
                 indicator,
                 subject,
@@ -573,7 +610,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 upper: draft.q.upper,
                 unit: draft.unit.clone(),
                 comparator: Some(comparator),
-                year,
+                year: draft.baseline.unwrap_or(year),
                 start: ctx.base + cs,
                 end: ctx.base + end,
                 text,
@@ -585,7 +622,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let ind = clean_indicator(&clause[..pre_end]);
             for v in parts {
                 let q = Quantity { start: pre_end, end, num_start: pre_end, value: v, upper: None, unit: "%".into(), sort: Sort::Percent, comparator: Comparator::Eq, chinese: false };
-                let draft = Draft { q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
+                let draft = Draft { baseline: None, q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
                 emit(facts, None, ind.clone(), &draft, Comparator::Eq, cs + end);
             }
             continue;
@@ -670,6 +707,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                     let (subject, indicator) = named.get(k).cloned().unwrap_or((None, String::new()));
                     let pre_k = if k == 0 { pre } else { &clause[fb..first.start] };
                     let Some(draft) = measure_of(q, pre_k, clause_has_comparison, &indicator, false) else { continue };
+                    let Some(draft) = settle_unit(draft, &indicator) else { continue };
                     let indicator = strip_measure_words(&indicator, draft.measure);
                     let cmp = spread.unwrap_or(q.comparator);
                     emit(facts, subject.clone(), indicator.clone(), &draft, cmp, cs + q.end);
@@ -745,6 +783,17 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 candidates = vec![(None, ind)];
             }
             let Some(draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things) else { continue };
+            // An amount of action keeps its verb: 农村贫困人口减少1386万.
+            if draft.measure == Measure::Level && candidates.len() == 1 && candidates[0].1 == pre_ind && trailing_direction(pre).is_some_and(|(_, noun)| !noun) {
+                candidates = vec![(None, strip_pre_verbs(&clean_indicator(pre)))];
+            }
+            // 总量突破90万亿元 after 国内生产总值增长6.6%: the generic name takes the last one's.
+            if candidates.len() == 1 && GENERIC_ITEMS.contains(&candidates[0].1.as_str()) {
+                if let Some(prev) = clause_last.last().or(last_indicators.last()) {
+                    candidates[0].1 = format!("{}{}", prev.1, candidates[0].1);
+                }
+            }
+            let Some(draft) = settle_unit(draft, &candidates[0].1) else { continue };
             // A single figure shared by several indicators: one fact each when it is a change or rank.
             if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);

@@ -206,6 +206,10 @@ fn should_join(prev: &str, next: &str) -> bool {
     if is_terminal(last) || heading_marker_len(next).is_some() || first == '—' {
         return false;
     }
+    // A figure at the start of a line continues the words before it: 完成固定资产投资\n156.8亿元.
+    if first.is_ascii_digit() && crate::decode::is_cjk(last) && !prev.contains("工作报告") {
+        return true;
+    }
     // A heading or a title line stands alone; wrapped body text is long and runs on.
     let prev_len = prev.chars().count();
     prev_len >= 20 && heading_marker_len(prev).is_none_or(|_| prev_len >= 40)

@@ -126,6 +126,7 @@ pub fn parse_chinese(s: &[char]) -> Option<f64> {
 /// Units as written, longest first, with the base unit they fold to.
 /// Scale words (万, 亿 …) are read before the unit and folded into the value.
 const UNITS: &[(&str, &str)] = &[
+    ("微克/立方米", "微克/立方米"),
     ("个百分点", "个百分点"),
     ("百分点", "个百分点"),
     ("万千瓦时", "千瓦时"),
@@ -195,6 +196,7 @@ const UNITS: &[(&str, &str)] = &[
     ("宗", "宗"),
     ("笔", "笔"),
     ("吨", "吨"),
+    ("斤", "斤"),
     ("米", "米"),
     ("方", "立方米"),
     ("度", "千瓦时"),
@@ -207,6 +209,7 @@ const UNITS: &[(&str, &str)] = &[
     ("校", "所"),
     ("镇", "镇"),
     ("乡", "乡"),
+    ("天", "天"),
 ];
 
 /// Classifiers that count generic things; with Chinese numerals (三个重点, 两个维护) they name
@@ -361,6 +364,11 @@ pub fn scan(c: &[char]) -> Vec<Quantity> {
             out.push(q);
             continue;
         }
+        if let Some(q) = doubling_at(c, i) {
+            i = q.end;
+            out.push(q);
+            continue;
+        }
         let starts_number = c[i].is_ascii_digit() || is_cn_numeral(c[i]);
         if !starts_number || (i > 0 && (c[i - 1].is_ascii_alphanumeric() || c[i - 1] == '.' && c[i].is_ascii_digit())) {
             i += 1;
@@ -489,6 +497,9 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         j += len;
         let sort = if base == "个百分点" { Sort::Points } else { Sort::Amount };
         (base.to_string(), sort)
+    } else if k > 0 && f >= 1e4 && !chinese && (j >= n || matches!(c[j], '，' | '。' | '；' | '、' | '）' | '”') || suffix_comparator(&c[j..]).is_some() || starts_with(&c[j..], "大关")) {
+        // 1386万 / 12.5亿 with the unit left to the reader: the fact layer infers it from the name.
+        (String::new(), Sort::Amount)
     } else {
         let _ = unit_first;
         return None;
@@ -503,6 +514,29 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     }
     // 余 after the unit too: 50人余 is rare; 多 after 万: 3万多人 handled above.
     Some(q)
+}
+
+/// 翻一番 / 翻两番 / 翻番: a change of +100% per doubling.
+fn doubling_at(c: &[char], i: usize) -> Option<Quantity> {
+    if c[i] != '翻' {
+        return None;
+    }
+    let (n, end) = if c.get(i + 1) == Some(&'番') {
+        (1, i + 2)
+    } else {
+        let n = match c.get(i + 1)? {
+            '一' => 1,
+            '两' | '二' => 2,
+            '三' => 3,
+            _ => return None,
+        };
+        if c.get(i + 2) != Some(&'番') {
+            return None;
+        }
+        (n, i + 3)
+    };
+    let value = (2f64.powi(n) - 1.0) * 100.0;
+    Some(finish(c, i, i, end, value, None, "%", Sort::Doubling, true))
 }
 
 /// Adds prefix and suffix modifiers around a numeral that runs from `num_start` to `end`.
