@@ -36,10 +36,7 @@ impl fmt::Display for NotAReport {
             NotAReport::BadDocx { why } => {
                 write!(f, "无法读取 Word 文件：{why} / cannot read the .docx file: {why}")
             }
-            NotAReport::NoText => write!(
-                f,
-                "文件中没有可读的中文文本 / the file holds no readable Chinese text"
-            ),
+            NotAReport::NoText => write!(f, "文件中没有可读的中文文本 / the file holds no readable Chinese text"),
         }
     }
 }
@@ -66,19 +63,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, NotAReport> {
         return Err(NotAReport::Binary { what });
     }
     let (text, encoding) = to_string(bytes)?;
-    let (text, format) = if looks_like_html(&text) {
-        (crate::html::to_text(&text), Format::Html)
-    } else {
-        (text, Format::Text)
-    };
+    let (text, format) =
+        if looks_like_html(&text) { (crate::html::to_text(&text), Format::Html) } else { (text, Format::Text) };
     if !text.chars().any(is_cjk) {
         return Err(NotAReport::NoText);
     }
-    Ok(Decoded {
-        text,
-        format,
-        encoding,
-    })
+    Ok(Decoded { text, format, encoding })
 }
 
 pub(crate) fn is_cjk(c: char) -> bool {
@@ -125,20 +115,14 @@ fn to_string(bytes: &[u8]) -> Result<(String, &'static str), NotAReport> {
         // A few bad bytes in a long text are survivable; mostly garbage is not a report.
         let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
         if bad * 20 > text.chars().count() {
-            return Err(NotAReport::Binary {
-                what: "unknown encoding",
-            });
+            return Err(NotAReport::Binary { what: "unknown encoding" });
         }
     }
     Ok((text.into_owned(), "GB18030"))
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(2048)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
     head.contains("<html")
         || head.contains("<!doctype html")
         || head.contains("<body")
@@ -152,24 +136,17 @@ fn read_docx(bytes: &[u8]) -> Result<Decoded, NotAReport> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let mut xml = String::new();
     {
-        let mut part = archive.by_name("word/document.xml").map_err(|_| NotAReport::Binary {
-            what: "zip archive that is not a .docx",
-        })?;
+        let mut part = archive
+            .by_name("word/document.xml")
+            .map_err(|_| NotAReport::Binary { what: "zip archive that is not a .docx" })?;
         // A document.xml over 64 MiB is not a work report; do not let a zip bomb fill memory.
-        part.by_ref()
-            .take(64 << 20)
-            .read_to_string(&mut xml)
-            .map_err(|e| bad(e.to_string()))?;
+        part.by_ref().take(64 << 20).read_to_string(&mut xml).map_err(|e| bad(e.to_string()))?;
     }
     let text = docx_xml_to_text(&xml).map_err(bad)?;
     if !text.chars().any(is_cjk) {
         return Err(NotAReport::NoText);
     }
-    Ok(Decoded {
-        text,
-        format: Format::Docx,
-        encoding: "UTF-8",
-    })
+    Ok(Decoded { text, format: Format::Docx, encoding: "UTF-8" })
 }
 
 fn docx_xml_to_text(xml: &str) -> Result<String, String> {
@@ -205,10 +182,7 @@ fn docx_xml_to_text(xml: &str) -> Result<String, String> {
             Ok(Event::Eof) => break,
             Ok(_) => {}
             Err(e) => {
-                return Err(format!(
-                    "XML error at byte {}: {e}",
-                    reader.error_position()
-                ));
+                return Err(format!("XML error at byte {}: {e}", reader.error_position()));
             }
         }
     }
@@ -244,10 +218,7 @@ mod tests {
 
     #[test]
     fn png_and_empty_are_refused() {
-        assert_eq!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err(),
-            NotAReport::Binary { what: "PNG image" }
-        );
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err(), NotAReport::Binary { what: "PNG image" });
         assert_eq!(decode(b"  \n").unwrap_err(), NotAReport::Empty);
         assert_eq!(decode(b"hello world").unwrap_err(), NotAReport::NoText);
     }
@@ -255,9 +226,6 @@ mod tests {
     #[test]
     fn docx_paragraphs_become_lines() {
         let xml = r#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>一、回顾</w:t></w:r></w:p><w:p><w:r><w:t xml:space="preserve">增长 </w:t></w:r><w:r><w:t>9&amp;%</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(
-            docx_xml_to_text(xml).expect("parses"),
-            "一、回顾\n增长 9&%\n"
-        );
+        assert_eq!(docx_xml_to_text(xml).expect("parses"), "一、回顾\n增长 9&%\n");
     }
 }

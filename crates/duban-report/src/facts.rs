@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::lexicon::*;
-use crate::quantity::{self, Comparator, Quantity, Sort, ends_with, starts_with};
+use crate::quantity::{self, Comparator, Quantity, Sort, contains_any, ends_with, starts_with};
 use crate::structure::{Part, Structure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,11 +81,14 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
         let mut sentence_start_char = chars_before;
         for sentence in split_sentences(para) {
             let chars: Vec<char> = sentence.chars().collect();
-            let ctx = SentenceContext { part: p.part, headline: p.headline, frame, base: sentence_start_char, paragraph: pi };
+            let ctx =
+                SentenceContext { part: p.part, headline: p.headline, frame, base: sentence_start_char, paragraph: pi };
             read_sentence(&chars, &ctx, &mut facts);
             sentence_start_char += chars.len();
         }
     }
+    // Text order (a 分别 list can emit out of order within its clause); tasks rely on it.
+    facts.sort_by_key(|f| f.start);
     facts
 }
 
@@ -101,15 +104,13 @@ fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
             match c {
                 '“' | '《' | '（' => depth += 1,
                 '”' | '》' | '）' => depth = (depth - 1).max(0),
-                '。' | '！' | '？' => {
-                    if depth == 0 || c == '。' {
-                        end = i + c.len_utf8();
-                        // Keep a closing quote with its sentence.
-                        if rest[end..].starts_with('”') {
-                            end += '”'.len_utf8();
-                        }
-                        break;
+                '。' | '！' | '？' if (depth == 0 || c == '。') => {
+                    end = i + c.len_utf8();
+                    // Keep a closing quote with its sentence.
+                    if rest[end..].starts_with('”') {
+                        end += '”'.len_utf8();
                     }
+                    break;
                 }
                 _ => {}
             }
@@ -162,10 +163,10 @@ fn quoted(s: &[char]) -> Vec<bool> {
         match c {
             '“' | '《' | '「' => open = Some(i),
             '”' | '》' | '」' => {
-                if let Some(o) = open.take() {
-                    if i - o <= 30 {
-                        q[o..=i].iter_mut().for_each(|x| *x = true);
-                    }
+                if let Some(o) = open.take()
+                    && i - o <= 30
+                {
+                    q[o..=i].iter_mut().for_each(|x| *x = true);
                 }
             }
             _ => {}
@@ -178,40 +179,61 @@ fn text_of(c: &[char]) -> String {
     c.iter().collect()
 }
 
-fn time_of(sentence_upto: &str, clause: &str, ctx: &SentenceContext) -> (Kind, i32) {
+/// What the words of a sentence so far say about time; updated clause by clause.
+#[derive(Default)]
+struct TimeCues {
+    target_year: Option<i32>,
+    span_years: Option<i32>,
+    past: bool,
+    future: bool,
+    leading_year: Option<i32>,
+}
+
+impl TimeCues {
+    fn see(&mut self, clause: &str, chars: &[char], plan_year: i32, first: bool) {
+        if first {
+            self.leading_year = leading_year(clause);
+        }
+        if self.target_year.is_none() && chars.contains(&'年') {
+            self.target_year = target_year(clause, plan_year);
+        }
+        if self.span_years.is_none() && chars.contains(&'年') {
+            self.span_years = span_years(clause);
+        }
+        self.past = self.past || contains_any(chars, PAST_CUES);
+        self.future = self.future || contains_any(chars, FUTURE_CUES);
+    }
+}
+
+fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) {
     let p = ctx.frame.plan_year;
     if ctx.headline {
         return (Kind::Target, p);
     }
     // 到2020年 / 2020年底前 / 至2025年: a target of that year.
-    for s in [clause, sentence_upto] {
-        if let Some(y) = target_year(s, p) {
-            return (Kind::Target, y);
-        }
+    if let Some(y) = cues.target_year {
+        return (Kind::Target, y);
     }
-    if ctx.part != Part::Review {
-        for s in [clause, sentence_upto] {
-            if let Some(n) = span_years(s) {
-                return (Kind::Target, p + n - 1);
-            }
-        }
+    if ctx.part != Part::Review
+        && let Some(n) = cues.span_years
+    {
+        return (Kind::Target, p + n - 1);
     }
     if ctx.part == Part::LongPlan {
         return (Kind::Target, p + 4);
     }
-    if PAST_CUES.iter().any(|w| sentence_upto.contains(w)) {
+    if cues.past {
         return (Kind::Actual, p - 1);
     }
-    if let Some(y) = leading_year(sentence_upto) {
-        if y < p {
-            return (Kind::Actual, y);
-        }
+    if let Some(y) = cues.leading_year
+        && y < p
+    {
+        return (Kind::Actual, y);
     }
-    let future = FUTURE_CUES.iter().any(|w| sentence_upto.contains(w));
     match ctx.part {
         Part::Review => (Kind::Actual, p - 1),
         Part::Plan | Part::LongPlan => (Kind::Target, p),
-        Part::Unknown if future || clause.contains("左右") => (Kind::Target, p),
+        Part::Unknown if cues.future || clause.contains("左右") => (Kind::Target, p),
         Part::Unknown => (Kind::Actual, p - 1),
     }
 }
@@ -221,7 +243,14 @@ fn target_year(s: &str, plan_year: i32) -> Option<i32> {
         let before = &s[..at];
         let after = &s[at + 4..];
         let after = after.strip_prefix('年').unwrap_or(after);
-        let targeted = before.ends_with('到') || before.ends_with('至') || before.ends_with("力争") || before.ends_with("确保") || after.starts_with("底前") || after.starts_with("前") || after.starts_with("年底前") || after.starts_with("末前");
+        let targeted = before.ends_with('到')
+            || before.ends_with('至')
+            || before.ends_with("力争")
+            || before.ends_with("确保")
+            || after.starts_with("底前")
+            || after.starts_with("前")
+            || after.starts_with("年底前")
+            || after.starts_with("末前");
         (targeted && y >= plan_year && plan_year > 0 || targeted && plan_year == 0).then_some(y)
     })
 }
@@ -241,10 +270,8 @@ fn span_years(s: &str) -> Option<i32> {
             '五' | '5' => 5,
             _ => continue,
         };
-        if c.get(from + 1) == Some(&'年') {
-            if to_unit || c.get(from + 2) == Some(&'内') {
-                return Some(n);
-            }
+        if c.get(from + 1) == Some(&'年') && (to_unit || c.get(from + 2) == Some(&'内')) {
+            return Some(n);
         }
     }
     None
@@ -261,7 +288,9 @@ fn clean_indicator(c: &[char]) -> String {
     loop {
         let before = s.len();
         while let Some(&f) = s.first() {
-            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■') || f == '“' && !s[1..].contains(&'”') {
+            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■')
+                || f == '“' && !s[1..].contains(&'”')
+            {
                 s = &s[1..];
             } else {
                 break;
@@ -296,7 +325,8 @@ fn clean_indicator(c: &[char]) -> String {
             s = &s[..k];
         }
         while let Some(&l) = s.last() {
-            if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“') {
+            if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“')
+            {
                 s = &s[..s.len() - 1];
             } else {
                 break;
@@ -309,10 +339,11 @@ fn clean_indicator(c: &[char]) -> String {
     // 完成/实现 inside the indicator (“五新产业”完成产值) are generic verbs too.
     let mut out = compress_examples(s);
     for w in ["完成", "实现"] {
-        if let Some(i) = out.find(w) {
-            if i > 0 && i + w.len() < out.len() {
-                out.replace_range(i..i + w.len(), "");
-            }
+        if let Some(i) = out.find(w)
+            && i > 0
+            && i + w.len() < out.len()
+        {
+            out.replace_range(i..i + w.len(), "");
         }
     }
     out
@@ -370,7 +401,25 @@ fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
     // Drop bridge words and prefix comparators between the verb and the figure.
     loop {
         let before = s.len();
-        for w in BRIDGE_WORDS.iter().chain(COMPARISONS.iter()).chain(["较上年度", "比上年同期", "比", "较", "控制在", "保持在", "稳定在", "超过", "突破", "不低于", "不超过", "不少于", "低于", "高于"].iter()) {
+        for w in BRIDGE_WORDS.iter().chain(COMPARISONS.iter()).chain(
+            [
+                "较上年度",
+                "比上年同期",
+                "比",
+                "较",
+                "控制在",
+                "保持在",
+                "稳定在",
+                "超过",
+                "突破",
+                "不低于",
+                "不超过",
+                "不少于",
+                "低于",
+                "高于",
+            ]
+            .iter(),
+        ) {
             if ends_with(s, w) {
                 s = &s[..s.len() - w.chars().count()];
             }
@@ -400,7 +449,23 @@ fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
 }
 
 fn is_money_or_measure(unit: &str) -> bool {
-    matches!(unit, "元" | "美元" | "欧元" | "港元" | "平方米" | "平方公里" | "亩" | "公顷" | "吨" | "公里" | "千瓦时" | "千瓦" | "立方米" | "吨标准煤" | "标箱")
+    matches!(
+        unit,
+        "元" | "美元"
+            | "欧元"
+            | "港元"
+            | "平方米"
+            | "平方公里"
+            | "亩"
+            | "公顷"
+            | "吨"
+            | "公里"
+            | "千瓦时"
+            | "千瓦"
+            | "立方米"
+            | "吨标准煤"
+            | "标箱"
+    )
 }
 
 fn split_items(s: &str) -> Vec<String> {
@@ -435,13 +500,14 @@ fn split_more(items: Vec<String>, want: usize) -> Vec<String> {
         let mut done = false;
         if last {
             for sep in ["以及", "和", "及", "与"] {
-                if let Some(i) = item.find(sep) {
-                    if i > 0 && i + sep.len() < item.len() {
-                        out.push(item[..i].to_string());
-                        out.push(item[i + sep.len()..].to_string());
-                        done = true;
-                        break;
-                    }
+                if let Some(i) = item.find(sep)
+                    && i > 0
+                    && i + sep.len() < item.len()
+                {
+                    out.push(item[..i].to_string());
+                    out.push(item[i + sep.len()..].to_string());
+                    done = true;
+                    break;
                 }
             }
         }
@@ -505,9 +571,17 @@ struct Draft {
 }
 
 /// Reads the measure of one quantity from the words right before it.
-fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, indicator: &str, counts_things: bool) -> Option<Draft> {
+fn measure_of(
+    q: &Quantity,
+    pre: &[char],
+    clause_has_comparison: bool,
+    indicator: &str,
+    counts_things: bool,
+) -> Option<Draft> {
     let dir = |up: bool| Some(if up { Direction::Up } else { Direction::Down });
-    let d = |measure, direction, value, unit: &str| Some(Draft { baseline: baseline_year(pre), q: q.clone(), measure, direction, value, unit: unit.to_string() });
+    let d = |measure, direction, value, unit: &str| {
+        Some(Draft { baseline: baseline_year(pre), q: q.clone(), measure, direction, value, unit: unit.to_string() })
+    };
     let trailing = trailing_direction(pre);
     match q.sort {
         Sort::Rank => d(Measure::Rank, None, q.value, "位"),
@@ -576,7 +650,8 @@ fn strip_measure_words(ind: &str, measure: Measure) -> String {
         s = s.trim_end_matches(['，', '、']).to_string();
     }
     if measure == Measure::Rank {
-        for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "均"] {
+        for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "均"]
+        {
             while s.ends_with(w) && s.len() > w.len() {
                 s.truncate(s.len() - w.len());
             }
@@ -586,19 +661,35 @@ fn strip_measure_words(ind: &str, measure: Measure) -> String {
 }
 
 fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
-    let quoted = quoted(s);
+    let mut quoted_marks: Option<Vec<bool>> = None;
     let mut last_indicators: Vec<(Option<String>, String)> = Vec::new();
-    for (cs, ce) in clauses(s) {
+    let mut cues = TimeCues::default();
+    let spans = clauses(s);
+    let mut cues_seen = 0; // clauses whose time words are in `cues`
+    for (ci, &(cs, ce)) in spans.iter().enumerate() {
         let clause = &s[cs..ce];
-        let mut qs: Vec<Quantity> = quantity::scan(clause)
-            .into_iter()
-            .filter(|q| !quoted[cs + q.num_start])
-            .collect();
+        let mut qs: Vec<Quantity> = quantity::scan(clause);
+        if qs.is_empty() && !ctx.headline {
+            continue;
+        }
+        let quoted = quoted_marks.get_or_insert_with(|| quoted(s));
+        qs.retain(|q| !quoted[cs + q.num_start]);
         let clause_str = text_of(clause);
-        let upto = text_of(&s[..ce]);
-        let (kind, year) = time_of(&upto, &clause_str, ctx);
-        let emit = |facts: &mut Vec<Fact>, subject: Option<String>, indicator: String, draft: &Draft, comparator: Comparator, end: usize| {
-            let text = text_of(&s[cs..end.max(cs)]);
+        // Time words of this clause and every clause before it (read only when a figure needs them).
+        for (k, &(a, b)) in spans.iter().enumerate().take(ci + 1).skip(cues_seen) {
+            cues.see(&text_of(&s[a..b]), &s[a..b], ctx.frame.plan_year, k == 0);
+        }
+        cues_seen = ci + 1;
+        let (kind, year) = time_of(&cues, &clause_str, ctx);
+        let emit = |facts: &mut Vec<Fact>,
+                    subject: Option<String>,
+                    indicator: String,
+                    draft: &Draft,
+                    comparator: Comparator,
+                    end: usize| {
+            // The clause up to the figure; an endless clause is cut to its last 120 characters.
+            let from = cs.max(end.saturating_sub(120));
+            let text = text_of(&s[from..end.max(from)]);
             facts.push(Fact {
                 kind: if draft.baseline.is_some() { Kind::Actual } else { kind },
                 headline: ctx.headline,
@@ -611,7 +702,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 unit: draft.unit.clone(),
                 comparator: Some(comparator),
                 year: draft.baseline.unwrap_or(year),
-                start: ctx.base + cs,
+                start: ctx.base + from,
                 end: ctx.base + end,
                 text,
                 paragraph: ctx.paragraph,
@@ -621,8 +712,19 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         if let Some((pre_end, parts, end)) = ratio(clause) {
             let ind = clean_indicator(&clause[..pre_end]);
             for v in parts {
-                let q = Quantity { start: pre_end, end, num_start: pre_end, value: v, upper: None, unit: "%".into(), sort: Sort::Percent, comparator: Comparator::Eq, chinese: false };
-                let draft = Draft { baseline: None, q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
+                let q = Quantity {
+                    start: pre_end,
+                    end,
+                    num_start: pre_end,
+                    value: v,
+                    upper: None,
+                    unit: "%".into(),
+                    sort: Sort::Percent,
+                    comparator: Comparator::Eq,
+                    chinese: false,
+                };
+                let draft =
+                    Draft { baseline: None, q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
                 emit(facts, None, ind.clone(), &draft, Comparator::Eq, cs + end);
             }
             continue;
@@ -642,7 +744,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 if CATEGORY_HEADS.iter().any(|h| starts_with(after, h)) {
                     return false;
                 }
-                if after.first().is_some_and(|&c| crate::decode::is_cjk(c)) && !AFTER_AMOUNT.iter().any(|h| starts_with(after, h)) {
+                if after.first().is_some_and(|&c| crate::decode::is_cjk(c))
+                    && !AFTER_AMOUNT.iter().any(|h| starts_with(after, h))
+                {
                     return false; // 盛阳60万吨不锈钢管: the figure names the project.
                 }
             }
@@ -662,15 +766,16 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             true
         });
         if qs.is_empty() {
-            if ctx.headline {
-                if let Some(f) = qualitative(clause, kind, year, ctx, cs) {
-                    last_indicators = vec![(None, f.indicator.clone())];
-                    facts.push(f);
-                }
+            if ctx.headline
+                && let Some(f) = qualitative(clause, kind, year, ctx, cs)
+            {
+                last_indicators = vec![(None, f.indicator.clone())];
+                facts.push(f);
             }
             continue;
         }
-        let clause_has_comparison = COMPARISONS.iter().any(|w| clause_str.contains(w)) || clause_str.contains("比20") || clause_str.contains("较20");
+        let clause_has_comparison =
+            contains_any(clause, COMPARISONS) || contains_any(clause, &["比20", "较20", "比19", "较19"]);
         // 分别: one list of names, one list of figures.
         let fenbie = clause_str.find("分别").map(|b| clause_str[..b].chars().count());
         if let Some(fb) = fenbie {
@@ -680,13 +785,18 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let mut items = split_more(split_items(&names), values.len());
                 if items.len() != values.len() {
                     if last_indicators.len() == values.len() {
-                        items = last_indicators.iter().map(|(s, i)| format!("{}{}", s.clone().unwrap_or_default(), i)).collect();
+                        items = last_indicators
+                            .iter()
+                            .map(|(s, i)| format!("{}{}", s.clone().unwrap_or_default(), i))
+                            .collect();
                     } else if items.len() <= 1 {
-                        let one = items.pop().or_else(|| last_indicators.last().map(|l| l.1.clone())).unwrap_or_default();
+                        let one =
+                            items.pop().or_else(|| last_indicators.last().map(|l| l.1.clone())).unwrap_or_default();
                         items = vec![one; values.len()];
                     }
                 }
-                let named = if items.len() == values.len() && last_indicators.len() == values.len() && names.is_empty() {
+                let named = if items.len() == values.len() && last_indicators.len() == values.len() && names.is_empty()
+                {
                     last_indicators.clone()
                 } else {
                     distribute_heads(&items, last_indicators.last().map(|l| l.1.as_str()))
@@ -695,9 +805,14 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let pre = &clause[fb..first.start];
                 let last_cmp = values[values.len() - 1].comparator;
                 let first_cmp = values[0].comparator;
-                let spread = if values[..values.len() - 1].iter().all(|q| q.comparator == Comparator::Eq) && last_cmp != Comparator::Eq {
+                let spread = if values[..values.len() - 1].iter().all(|q| q.comparator == Comparator::Eq)
+                    && last_cmp != Comparator::Eq
+                {
                     Some(last_cmp)
-                } else if values[1..].iter().all(|q| q.comparator == Comparator::Eq) && first_cmp != Comparator::Eq && values[0].start < values[0].num_start {
+                } else if values[1..].iter().all(|q| q.comparator == Comparator::Eq)
+                    && first_cmp != Comparator::Eq
+                    && values[0].start < values[0].num_start
+                {
                     Some(first_cmp) // 分别突破10亿元、6亿元
                 } else {
                     None
@@ -741,9 +856,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let post = clean_indicator(post_raw);
             let pre_ind = name_part(pre);
             let pre_text = text_of(pre);
-            let short_verb = pre_ind.chars().count() <= 4 && !pre_ind.is_empty() && !post.is_empty() && !matches!(q.sort, Sort::Percent | Sort::Points | Sort::Rank);
+            let short_verb = pre_ind.chars().count() <= 4
+                && !pre_ind.is_empty()
+                && !post.is_empty()
+                && !matches!(q.sort, Sort::Percent | Sort::Points | Sort::Rank);
             let list_intro = pre_text.ends_with('等') || pre_text.ends_with("等各类");
-            let counts_things = !post.is_empty() && q.sort == Sort::Amount && (pre_ind.is_empty() || short_verb || list_intro);
+            let counts_things =
+                !post.is_empty() && q.sort == Sort::Amount && (pre_ind.is_empty() || short_verb || list_intro);
             let mut candidates: Vec<(Option<String>, String)> = if list_intro && !post.is_empty() {
                 consumed = post_end;
                 vec![(None, post.clone())]
@@ -773,7 +892,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             // 占…的54.2%: a share of the previous figure.
             if let Some(zhan) = pre_text.find('占') {
                 let of: String = pre_text[zhan..].trim_end_matches('的').to_string();
-                let base = if pre_text[..zhan].is_empty() || clean_indicator(&pre[..pre_text[..zhan].chars().count()]).is_empty() {
+                let base = if pre_text[..zhan].is_empty()
+                    || clean_indicator(&pre[..pre_text[..zhan].chars().count()]).is_empty()
+                {
                     clause_last.last().or(last_indicators.last()).map(|l| l.1.clone()).unwrap_or_default()
                 } else {
                     clean_indicator(&pre[..pre_text[..zhan].chars().count()])
@@ -782,27 +903,41 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
                 candidates = vec![(None, ind)];
             }
-            let Some(draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things) else { continue };
+            let Some(draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things) else {
+                continue;
+            };
             // An amount of action keeps its verb: 农村贫困人口减少1386万.
-            if draft.measure == Measure::Level && candidates.len() == 1 && candidates[0].1 == pre_ind && trailing_direction(pre).is_some_and(|(_, noun)| !noun) {
+            if draft.measure == Measure::Level
+                && candidates.len() == 1
+                && candidates[0].1 == pre_ind
+                && trailing_direction(pre).is_some_and(|(_, noun)| !noun)
+            {
                 candidates = vec![(None, strip_pre_verbs(&clean_indicator(pre)))];
             }
             // 总量突破90万亿元 after 国内生产总值增长6.6%: the generic name takes the last one's.
-            if candidates.len() == 1 && GENERIC_ITEMS.contains(&candidates[0].1.as_str()) {
-                if let Some(prev) = clause_last.last().or(last_indicators.last()) {
-                    candidates[0].1 = format!("{}{}", prev.1, candidates[0].1);
-                }
+            if candidates.len() == 1
+                && GENERIC_ITEMS.contains(&candidates[0].1.as_str())
+                && let Some(prev) = clause_last.last().or(last_indicators.last())
+            {
+                candidates[0].1 = format!("{}{}", prev.1, candidates[0].1);
             }
             let Some(draft) = settle_unit(draft, &candidates[0].1) else { continue };
             // A single figure shared by several indicators: one fact each when it is a change or rank.
             if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);
                 let items = split_items(&c0);
-                let items = if items.len() > 1 { let n = items.len() + 1; split_more(items, n) } else { items };
+                let items = if items.len() > 1 {
+                    let n = items.len() + 1;
+                    split_more(items, n)
+                } else {
+                    items
+                };
                 if items.len() > 1 {
-                    candidates = distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                    candidates =
+                        distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
                 } else if draft.measure == Measure::Rank {
-                    candidates = distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                    candidates =
+                        distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
                 }
             } else if candidates.len() > 1 && draft.measure == Measure::Level && q.sort == Sort::Amount {
                 // An amount inherits one name (拆除违法建设6000余起、280万平方米), not the list.
@@ -835,10 +970,10 @@ fn tail_name(clause: &[char], from: usize) -> String {
 fn strip_pre_verbs(s: &str) -> String {
     let mut s = s;
     for w in ["全面", "累计", "完成", "实现", "达到", "力争", "确保"] {
-        if let Some(r) = s.strip_prefix(w) {
-            if !r.is_empty() {
-                s = r;
-            }
+        if let Some(r) = s.strip_prefix(w)
+            && !r.is_empty()
+        {
+            s = r;
         }
     }
     s.to_string()
@@ -893,15 +1028,28 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
     };
     if let Some(i) = s.find("约束性指标") {
         let head = &s[..i];
-        let from = head.rfind("下达的").map(|k| k + "下达的".len()).or_else(|| head.find("完成").map(|k| k + "完成".len())).unwrap_or(0);
+        let from = head
+            .rfind("下达的")
+            .map(|k| k + "下达的".len())
+            .or_else(|| head.find("完成").map(|k| k + "完成".len()))
+            .unwrap_or(0);
         let ind = format!("{}约束性指标", head[from..].replace("各项", ""));
         return Some(fact(ind, Measure::Level, None));
     }
-    for (verb, up) in [("增长", true), ("提高", true), ("增加", true), ("上升", true), ("下降", false), ("降低", false), ("减少", false)] {
+    for (verb, up) in [
+        ("增长", true),
+        ("提高", true),
+        ("增加", true),
+        ("上升", true),
+        ("下降", false),
+        ("降低", false),
+        ("减少", false),
+    ] {
         if let Some(i) = s.find(verb) {
             let head: Vec<char> = s[..i].chars().collect();
             let mut ind = clean_indicator(&head);
-            for w in ["保持", "继续", "持续", "稳定", "稳步", "平稳", "较快", "快速", "同步", "基本", "实现", "进一步"] {
+            for w in ["保持", "继续", "持续", "稳定", "稳步", "平稳", "较快", "快速", "同步", "基本", "实现", "进一步"]
+            {
                 while let Some(r) = ind.strip_suffix(w) {
                     ind = r.to_string();
                 }

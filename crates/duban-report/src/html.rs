@@ -37,11 +37,7 @@ pub fn to_text(html: &str) -> String {
             }
             i = end + 1;
         } else if c == b'&' {
-            let semi = bytes[i + 1..]
-                .iter()
-                .take(10)
-                .position(|&b| b == b';')
-                .map(|p| i + 1 + p);
+            let semi = bytes[i + 1..].iter().take(10).position(|&b| b == b';').map(|p| i + 1 + p);
             match semi.and_then(|s| entity(&html[i + 1..s]).map(|t| (s, t))) {
                 Some((s, text)) => {
                     out.push_str(text);
@@ -59,10 +55,7 @@ pub fn to_text(html: &str) -> String {
                 },
             }
         } else {
-            let next = bytes[i..]
-                .iter()
-                .position(|&b| b == b'<' || b == b'&')
-                .map_or(bytes.len(), |p| i + p);
+            let next = bytes[i..].iter().position(|&b| b == b'<' || b == b'&').map_or(bytes.len(), |p| i + p);
             // HTML collapses source line breaks; block tags make ours.
             for ch in html[i..next].chars() {
                 out.push(if ch == '\n' || ch == '\r' || ch == '\t' { ' ' } else { ch });
@@ -84,9 +77,7 @@ fn find_str(s: &str, from: usize, what: &str) -> Option<usize> {
 fn find_str_ci(s: &str, from: usize, what: &str) -> Option<usize> {
     let hay = s.as_bytes().get(from..)?;
     let needle = what.as_bytes();
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|p| from + p)
 }
 
 fn tag_name(tag: &str) -> String {
@@ -100,9 +91,29 @@ fn tag_name(tag: &str) -> String {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "br" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table"
-            | "section" | "article" | "header" | "footer" | "ul" | "ol" | "title" | "blockquote"
-            | "hr" | "center" | "dd" | "dt"
+        "p" | "br"
+            | "div"
+            | "tr"
+            | "li"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "ul"
+            | "ol"
+            | "title"
+            | "blockquote"
+            | "hr"
+            | "center"
+            | "dd"
+            | "dt"
     )
 }
 

@@ -90,11 +90,14 @@ pub fn read_text(raw: &str, options: &Options) -> Reading {
     if structure.sections.is_empty() {
         diagnostics.push(Diagnostic {
             code: "no-headings",
-            message: "未找到章节标题，按提示词划分回顾与安排 / no section headings; review and plan told apart by cue words".into(),
+            message:
+                "未找到章节标题，按提示词划分回顾与安排 / no section headings; review and plan told apart by cue words"
+                    .into(),
         });
     }
     if facts.is_empty() {
-        diagnostics.push(Diagnostic { code: "no-facts", message: "未找到量化指标 / no quantified facts found".into() });
+        diagnostics
+            .push(Diagnostic { code: "no-facts", message: "未找到量化指标 / no quantified facts found".into() });
     }
     Reading {
         format: Format::Text,

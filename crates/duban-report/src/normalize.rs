@@ -48,9 +48,13 @@ pub fn normalize(raw: &str) -> String {
     for c in raw.chars() {
         let code = c as u32;
         let c = match c {
-            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' | '\u{FF05}' | '\u{FF0B}' | '\u{FF0F}' | '\u{FF1C}'..='\u{FF1E}' => {
-                char::from_u32(code - 0xFEE0).unwrap_or(c)
-            }
+            '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}'
+            | '\u{FF05}'
+            | '\u{FF0B}'
+            | '\u{FF0F}'
+            | '\u{FF1C}'..='\u{FF1E}' => char::from_u32(code - 0xFEE0).unwrap_or(c),
             '\u{FF0E}' => '.',
             '\u{FF5E}' | '\u{301C}' => '～',
             '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\t' | '\u{000B}' | '\u{000C}' => ' ',
@@ -71,31 +75,38 @@ pub fn normalize(raw: &str) -> String {
     // Pass 2: context-dependent punctuation and spacing.
     let n = chars.len();
     let mut out = String::with_capacity(raw.len());
+    let mut quote_open = false;
     let is_digit = |i: usize| i < n && chars[i].is_ascii_digit();
     let mut i = 0;
     while i < n {
         let c = chars[i];
         let prev = out.chars().next_back();
         match c {
-            ',' | '，' if prev.is_some_and(|p| p.is_ascii_digit())
-                && is_digit(i + 1) && is_digit(i + 2) && is_digit(i + 3) && !is_digit(i + 4)
-                && thousands_group_before(&out) => {
+            ',' | '，'
+                if prev.is_some_and(|p| p.is_ascii_digit())
+                    && is_digit(i + 1)
+                    && is_digit(i + 2)
+                    && is_digit(i + 3)
+                    && !is_digit(i + 4)
+                    && thousands_group_before(&chars[..i]) =>
+            {
                 // 1,234 → 1234
             }
             ',' => out.push('，'),
             ';' => out.push('；'),
             ':' if prev.is_some_and(|p| p.is_ascii_digit()) && is_digit(i + 1) => out.push(':'),
             ':' => out.push('：'),
-            '：' if prev.is_some_and(|p| p.is_ascii_digit()) && is_digit(i + 1) && ratio_context(&out) => out.push(':'),
+            '：' if prev.is_some_and(|p| p.is_ascii_digit()) && is_digit(i + 1) && ratio_context(&out) => {
+                out.push(':')
+            }
             '(' => out.push('（'),
             ')' => out.push('）'),
             '?' => out.push('？'),
             '!' => out.push('！'),
             '"' => {
                 // Straight quotes: alternate open/close within the line.
-                let opens = out.rsplit('\n').next().unwrap_or("").chars().filter(|&q| q == '“').count();
-                let closes = out.rsplit('\n').next().unwrap_or("").chars().filter(|&q| q == '”').count();
-                out.push(if opens > closes { '”' } else { '“' });
+                out.push(if quote_open { '”' } else { '“' });
+                quote_open = !quote_open;
             }
             ' ' => {
                 // Keep a space only between two ASCII letters or digits (English names, "5 G" stays "5 G").
@@ -114,6 +125,7 @@ pub fn normalize(raw: &str) -> String {
                 continue;
             }
             '\n' => {
+                quote_open = false;
                 // Trim trailing spaces were already skipped; collapse 3+ newlines to 2.
                 if !out.ends_with("\n\n") {
                     out.push('\n');
@@ -126,10 +138,11 @@ pub fn normalize(raw: &str) -> String {
     join_lines(&out)
 }
 
-fn thousands_group_before(out: &str) -> bool {
-    // The digits just before the comma: 1-3 of them, or a previous thousands group of exactly 3.
-    let digits = out.chars().rev().take_while(|c| c.is_ascii_digit()).count();
-    (1..=3).contains(&digits) && !out[..out.len() - digits].ends_with('.')
+fn thousands_group_before(before: &[char]) -> bool {
+    // The digits just before the comma: 1-3 of them (1,234 or the 234 of 1,234,567), not a decimal tail.
+    let digits = before.iter().rev().take(4).take_while(|c| c.is_ascii_digit()).count();
+    (1..=3).contains(&digits) && before.len() > digits && before[before.len() - digits - 1] != '.'
+        || digits == before.len() && digits <= 3
 }
 
 fn ratio_context(out: &str) -> bool {
@@ -141,11 +154,44 @@ fn ratio_context(out: &str) -> bool {
 /// Lines of the page's chrome: navigation, metadata tables, download and print buttons.
 fn is_chrome(line: &str) -> bool {
     const MARKS: &[&str] = &[
-        "无障碍", "您现在的位置", "您的位置", "当前位置", "索引号", "索 引 号", "关闭窗口", "关闭本页",
-        "打印本页", "打印此页", "下载Word", "下载PDF", "下载word", "【字体", "字号：", "【打印】", "【关闭】",
-        "分享到", "发布机构", "公开方式", "成文日期", "发文字号", "有效性", "信息名称", "扫一扫",
-        "收藏本页", "设为首页", "加入收藏", "网站地图", "版权所有", "ICP备", "网站标识码", "访问量",
-        "浏览次数", "【大", "［大", "文章来源", "责任编辑",
+        "无障碍",
+        "您现在的位置",
+        "您的位置",
+        "当前位置",
+        "索引号",
+        "索 引 号",
+        "关闭窗口",
+        "关闭本页",
+        "打印本页",
+        "打印此页",
+        "下载Word",
+        "下载PDF",
+        "下载word",
+        "【字体",
+        "字号：",
+        "【打印】",
+        "【关闭】",
+        "分享到",
+        "发布机构",
+        "公开方式",
+        "成文日期",
+        "发文字号",
+        "有效性",
+        "信息名称",
+        "扫一扫",
+        "收藏本页",
+        "设为首页",
+        "加入收藏",
+        "网站地图",
+        "版权所有",
+        "ICP备",
+        "网站标识码",
+        "访问量",
+        "浏览次数",
+        "【大",
+        "［大",
+        "文章来源",
+        "责任编辑",
     ];
     let chars = line.chars().count();
     chars <= 120 && MARKS.iter().any(|m| line.contains(m))
@@ -199,7 +245,8 @@ fn should_join(prev: &str, next: &str) -> bool {
     let (Some(last), Some(first)) = (prev.chars().next_back(), next.chars().next()) else {
         return false;
     };
-    let numeric_break = (last.is_ascii_digit() || last == '.') && (first.is_ascii_digit() || first == '.' || first == '%');
+    let numeric_break =
+        (last.is_ascii_digit() || last == '.') && (first.is_ascii_digit() || first == '.' || first == '%');
     if numeric_break {
         return true;
     }
@@ -242,6 +289,8 @@ mod tests {
     fn thousands_separator_removed() {
         check("收入1,234.5万元，增长3%", "收入1234.5万元，增长3%");
         check("分别为13,7", "分别为13，7");
+        check("总额1,234,567元", "总额1234567元");
+        check("增长2.5,3.1", "增长2.5，3.1");
     }
 
     #[test]

@@ -53,8 +53,6 @@ pub struct Quantity {
     pub chinese: bool,
 }
 
-const CN_NUM: &str = "零〇一二两三四五六七八九";
-
 fn cn_digit(c: char) -> Option<u32> {
     Some(match c {
         '零' | '〇' => 0,
@@ -81,7 +79,25 @@ fn cn_small_unit(c: char) -> Option<u32> {
 }
 
 fn is_cn_numeral(c: char) -> bool {
-    CN_NUM.contains(c) || matches!(c, '十' | '百' | '千' | '万' | '亿')
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '亿'
+    )
 }
 
 /// Parses a run of Chinese numerals (十九 = 19, 一百二十 = 120, 两万三千 = 23000, 二〇一九 = 2019).
@@ -108,11 +124,14 @@ pub fn parse_chinese(s: &[char]) -> Option<f64> {
             current += digit.unwrap_or(1.0) * u as f64;
             digit = None;
         } else if c == '万' {
-            section += (current + digit.unwrap_or(0.0)).max(if current == 0.0 && digit.is_none() { 1.0 } else { 0.0 }) * 1e4;
+            section +=
+                (current + digit.unwrap_or(0.0)).max(if current == 0.0 && digit.is_none() { 1.0 } else { 0.0 }) * 1e4;
             current = 0.0;
             digit = None;
         } else if c == '亿' {
-            total += (section + current + digit.unwrap_or(0.0)).max(if section == 0.0 && current == 0.0 && digit.is_none() { 1.0 } else { 0.0 }) * 1e8;
+            total += (section + current + digit.unwrap_or(0.0))
+                .max(if section == 0.0 && current == 0.0 && digit.is_none() { 1.0 } else { 0.0 })
+                * 1e8;
             section = 0.0;
             current = 0.0;
             digit = None;
@@ -214,7 +233,11 @@ const UNITS: &[(&str, &str)] = &[
 
 /// Classifiers that count generic things; with Chinese numerals (三个重点, 两个维护) they name
 /// structure rather than results, so only Arabic figures with them are quantities.
-const GENERIC_CLASSIFIERS: &[&str] = &["个", "项", "条", "件", "家", "批", "次", "场", "支", "份", "种", "部", "篇", "位", "处", "所", "名", "张", "套", "台", "间", "块", "口", "眼", "园", "镇", "乡", "村", "座", "期", "起", "户", "人", "只", "头", "株", "棵", "盏", "床", "艘", "架", "宗", "笔", "辆", "栋", "幢", "校", "度", "方", "米"];
+const GENERIC_CLASSIFIERS: &[&str] = &[
+    "个", "项", "条", "件", "家", "批", "次", "场", "支", "份", "种", "部", "篇", "位", "处", "所", "名", "张", "套",
+    "台", "间", "块", "口", "眼", "园", "镇", "乡", "村", "座", "期", "起", "户", "人", "只", "头", "株", "棵", "盏",
+    "床", "艘", "架", "宗", "笔", "辆", "栋", "幢", "校", "度", "方", "米",
+];
 
 fn scale(c: &[char]) -> (f64, usize) {
     // Longest scale word at the start of c.
@@ -240,19 +263,27 @@ fn scale(c: &[char]) -> (f64, usize) {
 }
 
 pub(crate) fn starts_with(c: &[char], w: &str) -> bool {
-    let mut i = 0;
-    for ch in w.chars() {
-        if c.get(i) != Some(&ch) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    w.chars().enumerate().all(|(i, ch)| c.get(i) == Some(&ch))
+}
+
+/// Whether any of `words` occurs in `c`: a plain scan, cheaper than building a searcher per word
+/// for the short clauses and word lists of this crate.
+pub(crate) fn contains_any(c: &[char], words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let Some(first) = w.chars().next() else { return false };
+        c.iter().enumerate().any(|(i, &ch)| ch == first && starts_with(&c[i..], w))
+    })
 }
 
 pub(crate) fn ends_with(c: &[char], w: &str) -> bool {
-    let n = w.chars().count();
-    c.len() >= n && starts_with(&c[c.len() - n..], w)
+    let mut k = c.len();
+    for ch in w.chars().rev() {
+        if k == 0 || c[k - 1] != ch {
+            return false;
+        }
+        k -= 1;
+    }
+    true
 }
 
 fn unit_at(c: &[char]) -> Option<(&'static str, &'static str, usize)> {
@@ -382,7 +413,13 @@ pub fn scan(c: &[char]) -> Vec<Quantity> {
             None => {
                 // Skip the whole numeral so that its tail is not read as another number.
                 let mut j = i + 1;
-                while j < n && (c[j].is_ascii_digit() || c[j] == '.' || c[j] == '/' || c[j] == ':' || is_cn_numeral(c[j]) && !c[i].is_ascii_digit()) {
+                while j < n
+                    && (c[j].is_ascii_digit()
+                        || c[j] == '.'
+                        || c[j] == '/'
+                        || c[j] == ':'
+                        || is_cn_numeral(c[j]) && !c[i].is_ascii_digit())
+                {
                     j += 1;
                 }
                 i = j;
@@ -414,17 +451,21 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
             return Some(finish(c, i, i, k, num / den * 100.0, None, "%", Sort::Percent, true));
         }
         // A run of scale characters alone (万元GDP, 千方百计) is not a number.
-        if run.iter().all(|&ch| matches!(ch, '十' | '百' | '千' | '万' | '亿')) && !(run == ['十'] || run == ['百']) {
+        if run.iter().all(|&ch| matches!(ch, '十' | '百' | '千' | '万' | '亿')) && !(run == ['十'] || run == ['百'])
+        {
             return None;
         }
         // 一 inside words (统一, 一体化, 唯一) is not a number either; require a unit right after.
         value = parse_chinese(run)?;
-        if j < n && c[j] == '成' && value < 10.0 && value >= 1.0 {
+        if j < n && c[j] == '成' && (1.0..10.0).contains(&value) {
             return Some(finish(c, i, i, j + 1, value * 10.0, None, "%", Sort::Percent, true));
         }
     } else {
         // Arabic: years and dates are not quantities.
-        if j < n && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '岁' | '周' | '届' | '次' | '期') && value.fract() == 0.0 {
+        if j < n
+            && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '岁' | '周' | '届' | '次' | '期')
+            && value.fract() == 0.0
+        {
             let is_year = c[j] == '年' && j - i == 4;
             let is_date = matches!(c[j], '月' | '日' | '号' | '时' | '岁' | '周' | '届');
             if is_year || is_date || c[j] == '年' {
@@ -469,14 +510,17 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
             let _ = len;
         }
     }
-    if j + 1 < n && is_range_dash(c[j]) && (c[j + 1].is_ascii_digit()) && !chinese {
-        if let Some((hi, k, _)) = numeral(c, j + 1) {
-            let (f2, ks) = scale(&c[k..]);
-            let hi = hi * if ks > 0 { f2 } else { f };
-            if hi > value && !(k < n && c[k] == '年') {
-                upper = Some(hi);
-                j = k + ks;
-            }
+    if j + 1 < n
+        && is_range_dash(c[j])
+        && (c[j + 1].is_ascii_digit())
+        && !chinese
+        && let Some((hi, k, _)) = numeral(c, j + 1)
+    {
+        let (f2, ks) = scale(&c[k..]);
+        let hi = hi * if ks > 0 { f2 } else { f };
+        if hi > value && !(k < n && c[k] == '年') {
+            upper = Some(hi);
+            j = k + ks;
         }
     }
     let (unit, sort) = if percent_first || (j < n && c[j] == '%') {
@@ -497,7 +541,14 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         j += len;
         let sort = if base == "个百分点" { Sort::Points } else { Sort::Amount };
         (base.to_string(), sort)
-    } else if k > 0 && f >= 1e4 && !chinese && (j >= n || matches!(c[j], '，' | '。' | '；' | '、' | '）' | '”') || suffix_comparator(&c[j..]).is_some() || starts_with(&c[j..], "大关")) {
+    } else if k > 0
+        && f >= 1e4
+        && !chinese
+        && (j >= n
+            || matches!(c[j], '，' | '。' | '；' | '、' | '）' | '”')
+            || suffix_comparator(&c[j..]).is_some()
+            || starts_with(&c[j..], "大关"))
+    {
         // 1386万 / 12.5亿 with the unit left to the reader: the fact layer infers it from the name.
         (String::new(), Sort::Amount)
     } else {
@@ -541,7 +592,17 @@ fn doubling_at(c: &[char], i: usize) -> Option<Quantity> {
 
 /// Adds prefix and suffix modifiers around a numeral that runs from `num_start` to `end`.
 #[allow(clippy::too_many_arguments)]
-fn finish(c: &[char], start: usize, num_start: usize, end: usize, value: f64, upper: Option<f64>, unit: &str, sort: Sort, chinese: bool) -> Quantity {
+fn finish(
+    c: &[char],
+    start: usize,
+    num_start: usize,
+    end: usize,
+    value: f64,
+    upper: Option<f64>,
+    unit: &str,
+    sort: Sort,
+    chinese: bool,
+) -> Quantity {
     let mut comparator = if upper.is_some() { Comparator::Range } else { Comparator::Eq };
     let mut start = start;
     let mut end = end;
@@ -554,11 +615,11 @@ fn finish(c: &[char], start: usize, num_start: usize, end: usize, value: f64, up
             comparator = cmp;
         }
         end += len;
-    } else if let Some((cmp, len)) = prefix_comparator(c, start) {
-        if comparator == Comparator::Eq {
-            comparator = cmp;
-            start -= len;
-        }
+    } else if let Some((cmp, len)) = prefix_comparator(c, start)
+        && comparator == Comparator::Eq
+    {
+        comparator = cmp;
+        start -= len;
     }
     Quantity { start, end, num_start, value, upper, unit: unit.to_string(), sort, comparator, chinese }
 }
@@ -569,9 +630,24 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
     let scope_before = |at: usize| {
         let from = at.saturating_sub(8);
         let before: String = c[from..at].iter().collect();
-        ["全国", "全省", "全市", "全区", "全县", "全州", "同类", "居", "列", "排名", "排", "位次", "获评", "蝉联", "保持"].iter().any(|w| before.contains(w))
+        [
+            "全国", "全省", "全市", "全区", "全县", "全州", "同类", "居", "列", "排名", "排", "位次", "获评", "蝉联",
+            "保持",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
     };
-    let mk = |start: usize, end: usize, v: f64, cmp: Comparator| Quantity { start, end, num_start: start, value: v, upper: None, unit: "位".to_string(), sort: Sort::Rank, comparator: cmp, chinese: false };
+    let mk = |start: usize, end: usize, v: f64, cmp: Comparator| Quantity {
+        start,
+        end,
+        num_start: start,
+        value: v,
+        upper: None,
+        unit: "位".to_string(),
+        sort: Sort::Rank,
+        comparator: cmp,
+        chinese: false,
+    };
     if c[i] == '第' && i + 1 < n {
         let (v, k, chinese) = numeral(c, i + 1)?;
         let v = if chinese { parse_chinese(&c[i + 1..k])? } else { v };
@@ -581,11 +657,9 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
         let mut end = k;
         if end < n && matches!(c[end], '位' | '名') {
             end += 1;
-        } else if end < n && (c[end].is_alphanumeric() && !matches!(c[end], '，' | '、' | '。' | '；')) && !(end < n && matches!(c[end], '的')) {
-            // 第五届, 第四次, 第一批: ordinal of something else.
-            if !(chinese && c[end] == '，') {
-                return None;
-            }
+        } else if end < n && c[end].is_alphanumeric() && c[end] != '的' {
+            // 第五届, 第四次, 第一批: the ordinal of something else.
+            return None;
         }
         if !scope_before(i) {
             return None;
@@ -598,7 +672,7 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
     if c[i] == '前' && i + 1 < n {
         let (v, k, chinese) = numeral(c, i + 1)?;
         let v = if chinese { parse_chinese(&c[i + 1..k])? } else { v };
-        if v < 2.0 || v > 500.0 {
+        if !(2.0..=500.0).contains(&v) {
             return None;
         }
         let mut end = k;
@@ -619,7 +693,10 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
         if k < n && matches!(c[k], '强' | '佳') && v >= 3.0 {
             let from = i.saturating_sub(10);
             let before: String = c[from..i].iter().collect();
-            if ["入选", "跻身", "进入", "位列", "荣登", "入围", "列入", "晋级", "跃居", "跨入", "迈入", "评为", "成为"].iter().any(|w| before.contains(w)) {
+            if ["入选", "跻身", "进入", "位列", "荣登", "入围", "列入", "晋级", "跃居", "跨入", "迈入", "评为", "成为"]
+                .iter()
+                .any(|w| before.contains(w))
+            {
                 return Some(mk(i, k + 1, v, Comparator::Lte));
             }
         }

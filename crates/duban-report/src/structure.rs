@@ -69,8 +69,10 @@ pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
     let chars: Vec<(usize, char)> = line.char_indices().take(12).collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
     let byte = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
-    let cn_run = |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| CN_DIGITS.contains(c))).count();
-    let digit_run = |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| c.is_ascii_digit())).count();
+    let cn_run =
+        |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| CN_DIGITS.contains(c))).count();
+    let digit_run =
+        |from: usize| (from..chars.len()).take_while(|&i| at(i).is_some_and(|c| c.is_ascii_digit())).count();
     // 一、
     let n = cn_run(0);
     if n > 0 && n <= 3 && at(n) == Some('、') {
@@ -117,7 +119,8 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
         if y < p && !title.contains('到') {
             return Some(Part::Review);
         }
-        if y >= p && has_any(title, &["安排", "目标", "任务", "要求", "部署", "打算", "重点", "建议", "思路", "工作"]) {
+        if y >= p && has_any(title, &["安排", "目标", "任务", "要求", "部署", "打算", "重点", "建议", "思路", "工作"])
+        {
             return Some(Part::Plan);
         }
     }
@@ -127,7 +130,24 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
     if level > 1 {
         return None;
     }
-    if has_any(title, &["安排", "预期目标", "主要目标", "目标任务", "总体要求", "工作部署", "工作打算", "重点工作", "工作任务", "今年", "政府自身建设", "自身建设", "政府建设"]) {
+    if has_any(
+        title,
+        &[
+            "安排",
+            "预期目标",
+            "主要目标",
+            "目标任务",
+            "总体要求",
+            "工作部署",
+            "工作打算",
+            "重点工作",
+            "工作任务",
+            "今年",
+            "政府自身建设",
+            "自身建设",
+            "政府建设",
+        ],
+    ) {
         return Some(Part::Plan);
     }
     None
@@ -196,7 +216,14 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
                 let parent = open.last().copied();
                 let inherited = parent.map_or(cue_part, |p| sections[p].part);
                 let part = part_of_title(&heading, plan_year, level).unwrap_or(inherited);
-                sections.push(Section { level, marker: line[..marker_len].to_string(), title: heading, span, parent, part });
+                sections.push(Section {
+                    level,
+                    marker: line[..marker_len].to_string(),
+                    title: heading,
+                    span,
+                    parent,
+                    part,
+                });
                 open.push(sections.len() - 1);
                 if level == 1 {
                     cue_part = part;
@@ -208,41 +235,58 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
         let head: String = line.chars().take(60).collect();
         let cue = paragraph_cue(&head, plan_year);
         if let Some(c) = cue {
-            let allowed = match (cue_part, c) {
-                (Part::Unknown, _) => true,
-                (Part::Review, Part::Plan | Part::LongPlan) => true,
-                (Part::LongPlan, Part::Plan) => true,
-                _ => false,
-            };
-            if allowed && section.is_none_or(|s| sections[s].part == Part::Unknown || sections[s].level > 1 || c != Part::Review) {
+            let allowed = matches!(
+                (cue_part, c),
+                (Part::Unknown, _) | (Part::Review, Part::Plan | Part::LongPlan) | (Part::LongPlan, Part::Plan)
+            );
+            if allowed
+                && section
+                    .is_none_or(|s| sections[s].part == Part::Unknown || sections[s].level > 1 || c != Part::Review)
+            {
                 cue_part = c;
             }
         }
         let part = match section.map(|s| sections[s].part) {
             Some(Part::Unknown) | None => cue_part,
-            Some(p) if cue_part == Part::Plan && p == Part::Review && cue.is_some() && !has_any(&head, &["回顾"]) => Part::Plan,
+            Some(p) if cue_part == Part::Plan && p == Part::Review && cue.is_some() && !has_any(&head, &["回顾"]) => {
+                Part::Plan
+            }
             Some(p) => p,
         };
-        let headline = is_headline_cue(line) || headline_run > 0 && line.chars().count() < 120;
-        headline_run = if is_headline_cue(line) && line.trim_end().ends_with('：') {
+        let cue_line = is_headline_cue(line);
+        let headline = cue_line || headline_run > 0 && line.chars().count() < 120;
+        headline_run = if cue_line && line.trim_end().ends_with('：') {
             12
         } else if headline && headline_run > 0 {
             headline_run - 1
         } else {
             0
         };
-        paragraphs.push(Paragraph { span, section, part: if headline && part != Part::LongPlan { Part::Plan } else { part }, headline });
+        paragraphs.push(Paragraph {
+            span,
+            section,
+            part: if headline && part != Part::LongPlan { Part::Plan } else { part },
+            headline,
+        });
     }
     Structure { title, jurisdiction, plan_year, review_year, year_evidence, sections, paragraphs }
 }
 
 fn is_headline_cue(line: &str) -> bool {
+    if !line.contains("目标") {
+        return false;
+    }
     let head: String = line.chars().take(80).collect();
     ["主要预期目标", "主要目标", "预期目标", "发展目标是", "发展目标为"].iter().any(|w| {
         head.find(w).is_some_and(|i| {
             let after = &head[i + w.len()..];
-            after.starts_with('是') || after.starts_with('为') || after.starts_with('：') || after.starts_with("如下")
-                || after.starts_with("确定为") || after.starts_with("建议为") || after.starts_with("安排为")
+            after.starts_with('是')
+                || after.starts_with('为')
+                || after.starts_with('：')
+                || after.starts_with("如下")
+                || after.starts_with("确定为")
+                || after.starts_with("建议为")
+                || after.starts_with("安排为")
         })
     })
 }
@@ -252,18 +296,37 @@ fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
     if has_any(head, &["今后五年", "未来五年"]) && has_any(head, &["目标", "任务", "要求"]) {
         return Some(Part::LongPlan);
     }
-    if has_any(head, &["一年来", "过去的一年", "过去一年", "五年来", "过去五年", "过去的五年", "回顾"]) {
+    if has_any(head, &["一年来", "过去的一年", "过去一年", "五年来", "过去五年", "过去的五年", "回顾"])
+    {
         return Some(Part::Review);
     }
     if is_headline_cue(head)
-        || has_any(head, &["今年政府工作", "今年工作的总体要求", "今年的主要任务", "今年重点抓好", "重点做好以下工作", "今年，政府将", "今年，我们将", "做好今年", "今年经济社会发展", "今年全区", "今年全市", "今年全县", "今年全省"])
+        || has_any(
+            head,
+            &[
+                "今年政府工作",
+                "今年工作的总体要求",
+                "今年的主要任务",
+                "今年重点抓好",
+                "重点做好以下工作",
+                "今年，政府将",
+                "今年，我们将",
+                "做好今年",
+                "今年经济社会发展",
+                "今年全区",
+                "今年全市",
+                "今年全县",
+                "今年全省",
+            ],
+        )
     {
         return Some(Part::Plan);
     }
-    if let (Some(y), Some(p)) = (first_year(head), plan_year) {
-        if y == p && has_any(head, &["工作安排", "主要任务", "工作任务", "总体要求", "预期目标", "重点工作"]) {
-            return Some(Part::Plan);
-        }
+    if let (Some(y), Some(p)) = (first_year(head), plan_year)
+        && y == p
+        && has_any(head, &["工作安排", "主要任务", "工作任务", "总体要求", "预期目标", "重点工作"])
+    {
+        return Some(Part::Plan);
     }
     None
 }
@@ -284,11 +347,16 @@ fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
     for probe in probes {
         for anchor in ["人民政府", "人民代表大会", "政府工作报告"] {
             if let Some(i) = probe.find(anchor) {
-                let before: Vec<char> = probe[..i].chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
+                let before: Vec<char> =
+                    probe[..i].chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
                 // Skip back over 第十九届 and a year; take the place name that ends just before.
                 let mut s: String = before.into_iter().collect();
                 if let Some(p) = s.rfind('第') {
                     s.truncate(p);
+                }
+                // ——2021年1月12日在某市第十七届…: the place comes after 在.
+                if let Some(p) = s.rfind('在') {
+                    s = s[p + '在'.len_utf8()..].to_string();
                 }
                 if let Some((at, _)) = years(&s).last() {
                     let tail = &s[at..];
@@ -300,7 +368,14 @@ fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
                     }
                 }
                 let s = s.trim_end_matches(|c: char| !PLACE_SUFFIXES.contains(&c));
-                let name: String = s.chars().rev().take_while(|c| crate::decode::is_cjk(*c)).collect::<Vec<_>>().into_iter().rev().collect();
+                let name: String = s
+                    .chars()
+                    .rev()
+                    .take_while(|c| crate::decode::is_cjk(*c))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 if name.chars().count() >= 2 {
                     return Some(name);
                 }
@@ -321,9 +396,16 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
         let after = &head[at + 4..];
         let after = after.strip_prefix("年").unwrap_or(after);
         let near: String = after.chars().take(40).collect();
-        if after.starts_with("政府工作报告") || after.starts_with("市政府工作报告") || after.starts_with("区政府工作报告") || after.starts_with("县政府工作报告") {
+        if after.starts_with("政府工作报告")
+            || after.starts_with("市政府工作报告")
+            || after.starts_with("区政府工作报告")
+            || after.starts_with("县政府工作报告")
+        {
             votes.push((y, 10, "title"));
-        } else if after.chars().next().is_some_and(|c| c.is_ascii_digit()) && near.contains("月") && near.contains("人民代表大会") {
+        } else if after.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && near.contains("月")
+            && near.contains("人民代表大会")
+        {
             votes.push((y, 10, "delivery date"));
         }
     }
@@ -332,11 +414,35 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
         let heading = heading_marker(line).is_some() || line.chars().count() <= 30;
         for (at, y) in years(&head) {
             let after = &head[at + 7..];
-            if heading && has_any(after, &["工作回顾", "回顾", "工作总结", "主要工作"]) && !after.contains("安排") {
+            if heading && has_any(after, &["工作回顾", "回顾", "工作总结", "主要工作"]) && !after.contains("安排")
+            {
                 votes.push((y + 1, 6, "review heading"));
-            } else if heading && has_any(after, &["工作安排", "工作任务", "主要任务", "总体要求", "工作建议", "重点工作", "工作部署", "预期目标", "主要目标"]) {
+            } else if heading
+                && has_any(
+                    after,
+                    &[
+                        "工作安排",
+                        "工作任务",
+                        "主要任务",
+                        "总体要求",
+                        "工作建议",
+                        "重点工作",
+                        "工作部署",
+                        "预期目标",
+                        "主要目标",
+                    ],
+                )
+            {
                 votes.push((y, 6, "plan heading"));
-            } else if after.starts_with("主要预期目标") || after.starts_with("经济社会发展主要预期目标") || after.starts_with("经济社会发展的主要预期目标") || after.starts_with("的主要预期目标") || after.starts_with("经济社会发展的主要目标") || after.starts_with("的主要目标") || after.starts_with("工作安排") || after.starts_with("工作的总体要求") {
+            } else if after.starts_with("主要预期目标")
+                || after.starts_with("经济社会发展主要预期目标")
+                || after.starts_with("经济社会发展的主要预期目标")
+                || after.starts_with("的主要预期目标")
+                || after.starts_with("经济社会发展的主要目标")
+                || after.starts_with("的主要目标")
+                || after.starts_with("工作安排")
+                || after.starts_with("工作的总体要求")
+            {
                 votes.push((y, 5, "plan phrase"));
             } else if head[..at].ends_with("今年") || after.starts_with("是") && line.contains("今年") {
                 votes.push((y, 2, "今年"));
@@ -359,7 +465,7 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
     };
     let reviews = has_any(text, &["一年来", "过去一年", "过去的一年", "去年", "回顾"]) || text.contains("同比");
     let plans = has_any(text, &["今年", "年内", "力争", "预期目标"]);
-    if reviews && !plans || reviews && counts.iter().all(|c| c.0 <= y) {
+    if reviews && (!plans || counts.iter().all(|c| c.0 <= y)) {
         (Some(y + 1), "most mentioned year, reviewed")
     } else {
         (Some(y), "most mentioned year")
@@ -400,7 +506,10 @@ mod tests {
 
     #[test]
     fn cue_phrases_without_headings() {
-        let s = analyze("过去的一年，全市生产总值增长7%。\n今年全市经济社会发展的主要预期目标是：生产总值增长6%左右。", Some(2020));
+        let s = analyze(
+            "过去的一年，全市生产总值增长7%。\n今年全市经济社会发展的主要预期目标是：生产总值增长6%左右。",
+            Some(2020),
+        );
         let parts: Vec<Part> = s.paragraphs.iter().map(|p| p.part).collect();
         assert_eq!(parts, vec![Part::Review, Part::Plan]);
         assert!(s.paragraphs[1].headline);

@@ -28,13 +28,20 @@ pub struct TableError {
 
 impl std::fmt::Display for TableError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "第{}行：{} / line {}: {}", self.line, match self.why {
-            "tab" => "应为“关键词<Tab>单位”",
-            _ => "关键词或单位为空",
-        }, self.line, match self.why {
-            "tab" => "expected KEYWORD<TAB>UNIT",
-            _ => "empty keyword or unit",
-        })
+        write!(
+            f,
+            "第{}行：{} / line {}: {}",
+            self.line,
+            match self.why {
+                "tab" => "应为“关键词<Tab>单位”",
+                _ => "关键词或单位为空",
+            },
+            self.line,
+            match self.why {
+                "tab" => "expected KEYWORD<TAB>UNIT",
+                _ => "empty keyword or unit",
+            }
+        )
     }
 }
 
@@ -111,10 +118,10 @@ pub struct Task {
 }
 
 const COMMIT_VERBS: &[&str] = &[
-    "推进", "实施", "加快", "完成", "建设", "开展", "推动", "落实", "提升", "新增", "打造", "建立", "健全",
-    "完善", "启动", "组建", "成立", "加强", "强化", "深化", "扩大", "培育", "引进", "争创", "创建", "办好",
-    "做好", "确保", "力争", "实现", "解决", "改造", "整治", "治理", "压减", "关闭", "提高", "支持", "鼓励",
-    "发展", "优化", "设立", "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面",
+    "推进", "实施", "加快", "完成", "建设", "开展", "推动", "落实", "提升", "新增", "打造", "建立", "健全", "完善",
+    "启动", "组建", "成立", "加强", "强化", "深化", "扩大", "培育", "引进", "争创", "创建", "办好", "做好", "确保",
+    "力争", "实现", "解决", "改造", "整治", "治理", "压减", "关闭", "提高", "支持", "鼓励", "发展", "优化", "设立",
+    "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面",
 ];
 
 /// Lists the tasks of the plan part.
@@ -141,14 +148,17 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
             let (start, end) = (at, at + len);
             at = end;
             let body = sentence.trim_end_matches(['。', '；']);
-            if body.chars().count() < 8 || !COMMIT_VERBS.iter().any(|v| body.contains(v)) || body.starts_with("各位代表") {
+            if body.chars().count() < 8
+                || !COMMIT_VERBS.iter().any(|v| body.contains(v))
+                || body.starts_with("各位代表")
+            {
                 continue;
             }
-            let in_task: Vec<usize> = facts
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.paragraph == pi && f.start >= start && f.end <= end)
-                .map(|(i, _)| i)
+            // Facts come in text order: find this sentence's by binary search, not a scan.
+            let first = facts.partition_point(|f| f.start < start);
+            let in_task: Vec<usize> = (first..facts.len())
+                .take_while(|&i| facts[i].start < end)
+                .filter(|&i| facts[i].paragraph == pi && facts[i].end <= end)
                 .collect();
             let (lead_unit, lead_unit_reason) = match units.suggest(body) {
                 Some((u, ks)) => (Some(u), format!("关键词：{}", ks.join("、"))),
@@ -210,7 +220,12 @@ pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
             let s = if i > 1 && chars[i - 2].is_ascii_digit() { i - 2 } else { i - 1 };
             let m: u32 = chars[s..i].iter().collect::<String>().parse().unwrap_or(0);
             let rest: String = chars[i + 1..].iter().take(2).collect();
-            if (1..=12).contains(&m) && (rest.starts_with("底") || rest.starts_with("前") || rest.starts_with("份") || rest.starts_with("末")) {
+            if (1..=12).contains(&m)
+                && (rest.starts_with("底")
+                    || rest.starts_with("前")
+                    || rest.starts_with("份")
+                    || rest.starts_with("末"))
+            {
                 let hint: String = chars[s..(i + 3).min(chars.len())].iter().collect();
                 return d(&hint, date(plan_year, m));
             }
@@ -220,12 +235,28 @@ pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
         let words = [format!("分{n}年"), format!("{n}年内")];
         for w in &words {
             if text.contains(w.as_str()) {
-                let k = match n { "两" => 2, "三" => 3, "四" => 4, _ => 5 };
+                let k = match n {
+                    "两" => 2,
+                    "三" => 3,
+                    "四" => 4,
+                    _ => 5,
+                };
                 return d(w, date(plan_year + k - 1, 12));
             }
         }
     }
-    for (w, m) in [("一季度", 3), ("第一季度", 3), ("二季度", 6), ("上半年", 6), ("三季度", 9), ("年底前", 12), ("年底", 12), ("年内", 12), ("今年", 12), ("全年", 12)] {
+    for (w, m) in [
+        ("一季度", 3),
+        ("第一季度", 3),
+        ("二季度", 6),
+        ("上半年", 6),
+        ("三季度", 9),
+        ("年底前", 12),
+        ("年底", 12),
+        ("年内", 12),
+        ("今年", 12),
+        ("全年", 12),
+    ] {
         if text.contains(w) {
             return d(w, date(plan_year, m));
         }

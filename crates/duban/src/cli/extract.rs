@@ -83,7 +83,8 @@ fn plan(args: ExtractArgs) -> Result<Plan> {
     let units = if args.tasks {
         Some(match &args.units {
             Some(path) => {
-                let text = fs::read_to_string(path).with_context(|| format!("读取关键词表失败 / cannot read the keyword table {}", path.display()))?;
+                let text = fs::read_to_string(path)
+                    .with_context(|| format!("读取关键词表失败 / cannot read the keyword table {}", path.display()))?;
                 LeadUnits::parse(&text).with_context(|| format!("{}", path.display()))?
             }
             None => LeadUnits::builtin(),
@@ -98,7 +99,9 @@ fn plan(args: ExtractArgs) -> Result<Plan> {
         bail!("Excel 输出需用 -o 指定文件 / xlsx output needs -o FILE");
     }
     if args.format == OutputFormat::Csv && args.tasks && args.output.is_none() {
-        bail!("CSV 的任务表需用 -o 指定文件（任务写入 FILE.tasks.csv）/ CSV with --tasks needs -o FILE (tasks go to FILE.tasks.csv)");
+        bail!(
+            "CSV 的任务表需用 -o 指定文件（任务写入 FILE.tasks.csv）/ CSV with --tasks needs -o FILE (tasks go to FILE.tasks.csv)"
+        );
     }
     let mut files = Vec::new();
     for p in &args.paths {
@@ -110,7 +113,15 @@ fn plan(args: ExtractArgs) -> Result<Plan> {
         }
     }
     let single = files.len() == 1 && args.paths.len() == 1 && !args.paths[0].is_dir();
-    Ok(Plan { progress: !args.quiet && files.len() > 1, files, single, format: args.format, units, year: args.year, output: args.output })
+    Ok(Plan {
+        progress: !args.quiet && files.len() > 1,
+        files,
+        single,
+        format: args.format,
+        units,
+        year: args.year,
+        output: args.output,
+    })
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -220,11 +231,28 @@ fn write_json(plan: &Plan, records: &[Record]) -> Result<()> {
 }
 
 const FACT_COLUMNS: &[&str] = &[
-    "source", "jurisdiction", "review_year", "plan_year", "kind", "headline", "indicator", "subject", "measure",
-    "direction", "value", "upper", "unit", "comparator", "year", "text", "start", "end",
+    "source",
+    "jurisdiction",
+    "review_year",
+    "plan_year",
+    "kind",
+    "headline",
+    "indicator",
+    "subject",
+    "measure",
+    "direction",
+    "value",
+    "upper",
+    "unit",
+    "comparator",
+    "year",
+    "text",
+    "start",
+    "end",
 ];
 
-const TASK_COLUMNS: &[&str] = &["source", "序号", "工作任务", "章节", "牵头单位", "依据", "完成时限", "时限日期", "指标数"];
+const TASK_COLUMNS: &[&str] =
+    &["source", "序号", "工作任务", "章节", "牵头单位", "依据", "完成时限", "时限日期", "指标数"];
 
 fn lower<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
@@ -286,7 +314,8 @@ fn write_csv(plan: &Plan, records: &[Record], with_tasks: bool) -> Result<()> {
     w.flush()?;
     if with_tasks && let Some(out) = &plan.output {
         let path = PathBuf::from(format!("{}.tasks.csv", out.display()));
-        let mut w = csv::Writer::from_path(&path).with_context(|| format!("无法写入 / cannot write {}", path.display()))?;
+        let mut w =
+            csv::Writer::from_path(&path).with_context(|| format!("无法写入 / cannot write {}", path.display()))?;
         w.write_record(TASK_COLUMNS)?;
         for r in records {
             for (i, t) in r.tasks.iter().flatten().enumerate() {
@@ -302,7 +331,11 @@ fn write_xlsx(plan: &Plan, records: &[Record], with_tasks: bool) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_background_color("DDEBF7");
-    let write_rows = |sheet: &mut rust_xlsxwriter::Worksheet, columns: &[&str], rows: &mut dyn Iterator<Item = Vec<String>>, numeric: &[usize]| -> Result<()> {
+    let write_rows = |sheet: &mut rust_xlsxwriter::Worksheet,
+                      columns: &[&str],
+                      rows: &mut dyn Iterator<Item = Vec<String>>,
+                      numeric: &[usize]|
+     -> Result<()> {
         for (c, name) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *name, &header)?;
         }
@@ -326,7 +359,8 @@ fn write_xlsx(plan: &Plan, records: &[Record], with_tasks: bool) -> Result<()> {
     facts.set_column_width(15, 50)?;
     if with_tasks {
         let tasks = book.add_worksheet().set_name("任务 tasks")?;
-        let mut rows = records.iter().flat_map(|r| r.tasks.iter().flatten().enumerate().map(move |(i, t)| task_row(r, i, t)));
+        let mut rows =
+            records.iter().flat_map(|r| r.tasks.iter().flatten().enumerate().map(move |(i, t)| task_row(r, i, t)));
         write_rows(tasks, TASK_COLUMNS, &mut rows, &[1, 8])?;
         tasks.set_column_width(2, 60)?;
         tasks.set_column_width(4, 22)?;
@@ -343,7 +377,12 @@ fn write_xlsx(plan: &Plan, records: &[Record], with_tasks: bool) -> Result<()> {
             r.diagnostics.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("；"),
         ]
     });
-    write_rows(files, &["source", "title", "jurisdiction", "review_year", "plan_year", "facts", "diagnostics"], &mut rows, &[3, 4, 5])?;
+    write_rows(
+        files,
+        &["source", "title", "jurisdiction", "review_year", "plan_year", "facts", "diagnostics"],
+        &mut rows,
+        &[3, 4, 5],
+    )?;
     let bytes = book.save_to_buffer()?;
     let mut out = sink(plan)?;
     out.write_all(&bytes)?;

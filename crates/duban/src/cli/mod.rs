@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "duban", version, about = "督办：从政府工作报告到落实结果 / from a government work report to delivered results")]
+#[command(
+    name = "duban",
+    version,
+    about = "督办：从政府工作报告到落实结果 / from a government work report to delivered results"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
