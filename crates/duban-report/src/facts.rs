@@ -78,11 +78,18 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
         chars_before += text[last_byte..p.span.start].chars().count();
         last_byte = p.span.start;
         let para = &text[p.span.start..p.span.end];
+        let five_year = p.part == Part::Review && section_says_five_years(structure, p.section);
         let mut sentence_start_char = chars_before;
         for sentence in split_sentences(para) {
             let chars: Vec<char> = sentence.chars().collect();
-            let ctx =
-                SentenceContext { part: p.part, headline: p.headline, frame, base: sentence_start_char, paragraph: pi };
+            let ctx = SentenceContext {
+                part: p.part,
+                five_year,
+                headline: p.headline,
+                frame,
+                base: sentence_start_char,
+                paragraph: pi,
+            };
             read_sentence(&chars, &ctx, &mut facts);
             sentence_start_char += chars.len();
         }
@@ -90,6 +97,17 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     // Text order (a 分别 list can emit out of order within its clause); tasks rely on it.
     facts.sort_by_key(|f| f.start);
     facts
+}
+
+fn section_says_five_years(structure: &Structure, mut at: Option<usize>) -> bool {
+    while let Some(i) = at {
+        let t = &structure.sections[i].title;
+        if ["五年", "十三五", "十二五", "十一五", "十四五", "十五五"].iter().any(|w| t.contains(w)) {
+            return true;
+        }
+        at = structure.sections[i].parent;
+    }
+    false
 }
 
 fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
@@ -123,6 +141,8 @@ fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
 
 struct SentenceContext {
     part: Part,
+    /// The section reviews five years (过去五年, “十三五”时期).
+    five_year: bool,
     headline: bool,
     frame: Frame,
     base: usize,
@@ -186,6 +206,8 @@ struct TimeCues {
     span_years: Option<i32>,
     past: bool,
     future: bool,
+    five_year: bool,
+    strong_future: bool,
     leading_year: Option<i32>,
 }
 
@@ -201,7 +223,11 @@ impl TimeCues {
             self.span_years = span_years(clause);
         }
         self.past = self.past || contains_any(chars, PAST_CUES);
+        self.five_year = self.five_year || contains_any(chars, &["五年来", "过去五年", "过去的五年"]);
         self.future = self.future || contains_any(chars, FUTURE_CUES);
+        self.strong_future = self.strong_future
+            || (contains_any(chars, &["今年", "年内", "明年", "预期"])
+                && !contains_any(chars, &["今年以来", "年内已"]));
     }
 }
 
@@ -231,6 +257,9 @@ fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) 
         return (Kind::Actual, y);
     }
     match ctx.part {
+        // A review never says 今年 or 年内 of the year it reviews; a news article's 回顾 paragraph can
+        // run on into the plan.
+        Part::Review if cues.strong_future => (Kind::Target, p),
         Part::Review => (Kind::Actual, p - 1),
         Part::Plan | Part::LongPlan => (Kind::Target, p),
         Part::Unknown if cues.future || clause.contains("左右") => (Kind::Target, p),
@@ -317,12 +346,12 @@ fn clean_indicator(c: &[char]) -> String {
         if s.first() == Some(&'到') && s.get(1).is_some_and(|c| c.is_ascii_digit()) {
             s = &s[1..];
         }
-        if let Some(w) = TRAILING_FILLER.iter().filter(|w| ends_with(s, w)).max_by_key(|w| w.len()) {
-            s = &s[..s.len() - w.chars().count()];
-        }
-        // 由2015年的 / 从2015年的: the baseline's year, not part of the name.
+        // 由2015年的 / 增加到2007年的: the figure's own year, not part of the name.
         if let Some(k) = baseline_at(s) {
             s = &s[..k];
+        }
+        if let Some(w) = TRAILING_FILLER.iter().filter(|w| ends_with(s, w)).max_by_key(|w| w.len()) {
+            s = &s[..s.len() - w.chars().count()];
         }
         while let Some(&l) = s.last() {
             if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“')
@@ -376,24 +405,52 @@ fn name_part(pre: &[char]) -> String {
         let c: Vec<char> = name.chars().collect();
         name = clean_indicator(&c);
     }
+    // What is left of 增加到2007年的 is a verb, not a name.
+    if DIRECTION_VERBS.iter().any(|(w, _)| name == *w) || ["调整", "调整为", "变为"].contains(&name.as_str()) {
+        return String::new();
+    }
     strip_pre_verbs(&name)
 }
 
-/// Where a baseline phrase (由2015年的, 从2015年的) ends `s`: its start index.
-fn baseline_at(s: &[char]) -> Option<usize> {
-    if !ends_with(s, "年的") || s.len() < 7 {
+/// A year named right before a figure: 由2015年的12.3亿元 (a baseline), 增加到2007年的24.66万亿元,
+/// 到2020年底的. Returns where the phrase starts and the year.
+fn year_before(s: &[char]) -> Option<(usize, i32)> {
+    let mut end = s.len();
+    if end > 0 && s[end - 1] == '的' {
+        end -= 1;
+    }
+    for w in ["底", "末"] {
+        if ends_with(&s[..end], w) {
+            end -= 1;
+        }
+    }
+    if end < 6 || s[end - 1] != '年' {
         return None;
     }
-    let y = s.len() - 6;
-    let digits = s[y..y + 4].iter().all(|c| c.is_ascii_digit());
-    (digits && matches!(s[y - 1], '由' | '从')).then_some(y - 1)
+    let y = end - 5;
+    if !s[y..y + 4].iter().all(|c| c.is_ascii_digit()) || !matches!(s[y - 1], '由' | '从' | '到' | '至') {
+        return None;
+    }
+    if end == s.len() {
+        return None; // 到2020年 without 的 is a deadline, read by the time cues
+    }
+    Some((y - 1, text_of(&s[y..y + 4]).parse().ok()?))
 }
 
-/// The year of a baseline right before a figure: 由2015年的12.3亿元 → 2015.
-fn baseline_year(pre: &[char]) -> Option<i32> {
-    let k = baseline_at(pre)?;
-    text_of(&pre[k + 1..k + 5]).parse().ok()
+fn baseline_at(s: &[char]) -> Option<usize> {
+    year_before(s).map(|(k, _)| k)
 }
+
+/// The year of a figure whose own year is named right before it; `Some(SPAN_START)` for a baseline
+/// without a year (国家财政收入由1.89万亿元增加到…), which belongs to the start of the span reviewed.
+fn baseline_year(pre: &[char]) -> Option<i32> {
+    if let Some((_, y)) = year_before(pre) {
+        return Some(y);
+    }
+    matches!(pre.last(), Some('由' | '从')).then_some(SPAN_START)
+}
+
+const SPAN_START: i32 = 0;
 
 /// The direction verb (or change noun) that ends `pre`, if the figure right after it is a change.
 fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
@@ -428,13 +485,18 @@ fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
             break;
         }
     }
-    if ends_with(s, "到") || ends_with(s, "至") || ends_with(s, "为") {
-        return None;
-    }
+    // 增幅达到8% is a change; 提高到8% is a level.
+    let noun_side = ["达到", "达", "为", "是", "保持在"]
+        .iter()
+        .find(|w| ends_with(s, w))
+        .map_or(s, |w| &s[..s.len() - w.chars().count()]);
     for (w, up) in CHANGE_NOUNS {
-        if ends_with(s, w) {
+        if ends_with(noun_side, w) {
             return Some((*up, true));
         }
+    }
+    if ends_with(s, "到") || ends_with(s, "至") || ends_with(s, "为") {
+        return None;
     }
     for (w, up) in DIRECTION_VERBS {
         if ends_with(s, w) {
@@ -664,12 +726,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
     let mut quoted_marks: Option<Vec<bool>> = None;
     let mut last_indicators: Vec<(Option<String>, String)> = Vec::new();
     let mut cues = TimeCues::default();
+    let mut last_measure: Option<(Measure, Option<Direction>, String)> = None;
     let spans = clauses(s);
     let mut cues_seen = 0; // clauses whose time words are in `cues`
     for (ci, &(cs, ce)) in spans.iter().enumerate() {
         let clause = &s[cs..ce];
         let mut qs: Vec<Quantity> = quantity::scan(clause);
-        if qs.is_empty() && !ctx.headline {
+        if qs.is_empty() && !ctx.headline && !clause.contains(&':') {
             continue;
         }
         let quoted = quoted_marks.get_or_insert_with(|| quoted(s));
@@ -691,7 +754,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let from = cs.max(end.saturating_sub(120));
             let text = text_of(&s[from..end.max(from)]);
             facts.push(Fact {
-                kind: if draft.baseline.is_some() { Kind::Actual } else { kind },
+                kind: match draft.baseline {
+                    Some(SPAN_START) => Kind::Actual,
+                    Some(y) if y < ctx.frame.plan_year => Kind::Actual,
+                    Some(_) => Kind::Target,
+                    None => kind,
+                },
                 headline: ctx.headline,
                 indicator,
                 subject,
@@ -701,7 +769,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 upper: draft.q.upper,
                 unit: draft.unit.clone(),
                 comparator: Some(comparator),
-                year: draft.baseline.unwrap_or(year),
+                year: match draft.baseline {
+                    // The span reviewed ends with the review year: five years back, or one.
+                    Some(SPAN_START) => ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 },
+                    Some(y) => y,
+                    None => year,
+                },
                 start: ctx.base + from,
                 end: ctx.base + end,
                 text,
@@ -863,6 +936,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let list_intro = pre_text.ends_with('等') || pre_text.ends_with("等各类");
             let counts_things =
                 !post.is_empty() && q.sort == Sort::Amount && (pre_ind.is_empty() || short_verb || list_intro);
+            let mut inherited_across = false;
             let mut candidates: Vec<(Option<String>, String)> = if list_intro && !post.is_empty() {
                 consumed = post_end;
                 vec![(None, post.clone())]
@@ -883,7 +957,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 vec![(None, tail_name(clause, qs.last().map_or(q.end, |l| l.end)))]
             } else if !last_indicators.is_empty() {
                 consumed = q.end;
-                last_indicators.clone()
+                inherited_across = true;
+                // One figure takes one name: the last one before it.
+                last_indicators.last().cloned().into_iter().collect()
             } else {
                 consumed = q.end;
                 let tail = clean_indicator(&clause[q.end..]);
@@ -903,9 +979,19 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
                 candidates = vec![(None, ind)];
             }
-            let Some(draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things) else {
+            let Some(mut draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things)
+            else {
                 continue;
             };
+            // 增长6.5%以上，力争7%: a bare figure that takes the name before also takes its measure.
+            if inherited_across && draft.measure == Measure::Rate {
+                if let Some((Measure::Change, direction, unit)) = &last_measure {
+                    if *unit == draft.unit {
+                        draft.measure = Measure::Change;
+                        draft.direction = *direction;
+                    }
+                }
+            }
             // An amount of action keeps its verb: 农村贫困人口减少1386万.
             if draft.measure == Measure::Level
                 && candidates.len() == 1
@@ -949,6 +1035,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 emit(facts, subject.clone(), ind.clone(), &draft, q.comparator, cs + q.end);
                 these.push((subject, ind));
             }
+            last_measure = Some((draft.measure, draft.direction, draft.unit.clone()));
             if draft.measure != Measure::Rank {
                 clause_names.extend(these.iter().cloned());
                 clause_last = these;

@@ -249,8 +249,19 @@ pub const FUTURE_CUES: &[&str] =
     &["今年", "年内", "明年", "力争", "确保", "争取", "预期", "目标", "计划", "拟", "将要", "努力实现"];
 
 /// Time words that make a figure a result of the review year.
-pub const PAST_CUES: &[&str] =
-    &["去年", "过去一年", "过去的一年", "一年来", "过去五年", "过去的五年", "五年来", "上一年", "刚刚过去"];
+pub const PAST_CUES: &[&str] = &[
+    "去年",
+    "过去一年",
+    "过去的一年",
+    "一年来",
+    "过去五年",
+    "过去的五年",
+    "五年来",
+    "上一年",
+    "刚刚过去",
+    "预计全年",
+    "全年预计",
+];
 
 /// What may follow an amount of money or measure when the amount is a result, not a category:
 /// 投资7000万元实施…, 405.4亿元同比增长…. Anything else right after it (60万吨不锈钢管) is a category.

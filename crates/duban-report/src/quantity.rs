@@ -450,9 +450,12 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
             let num = parse_chinese(&c[j + 2..k])?;
             return Some(finish(c, i, i, k, num / den * 100.0, None, "%", Sort::Percent, true));
         }
-        // A run of scale characters alone (万元GDP, 千方百计) is not a number.
-        if run.iter().all(|&ch| matches!(ch, '十' | '百' | '千' | '万' | '亿')) && !(run == ['十'] || run == ['百'])
-        {
+        // A lone scale character (万元GDP, 千方百计) is not a number; 千亿元 and 百亿元 are.
+        if run.len() == 1 && matches!(run[0], '千' | '万' | '亿') {
+            return None;
+        }
+        let money_next = starts_with(&c[j..], "元") || starts_with(&c[j..], "美元");
+        if run.len() > 1 && run.iter().all(|&ch| matches!(ch, '十' | '百' | '千' | '万' | '亿')) && !money_next {
             return None;
         }
         // 一 inside words (统一, 一体化, 唯一) is not a number either; require a unit right after.

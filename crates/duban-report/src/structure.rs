@@ -273,11 +273,11 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
 }
 
 fn is_headline_cue(line: &str) -> bool {
-    if !line.contains("目标") {
+    if !line.contains("目标") && !line.contains("指标") {
         return false;
     }
     let head: String = line.chars().take(80).collect();
-    ["主要预期目标", "主要目标", "预期目标", "发展目标是", "发展目标为"].iter().any(|w| {
+    ["主要预期目标", "主要目标", "预期目标", "发展目标是", "发展目标为", "预期指标", "主要指标"].iter().any(|w| {
         head.find(w).is_some_and(|i| {
             let after = &head[i + w.len()..];
             after.starts_with('是')
@@ -446,6 +446,49 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
                 votes.push((y, 5, "plan phrase"));
             } else if head[..at].ends_with("今年") || after.starts_with("是") && line.contains("今年") {
                 votes.push((y, 2, "今年"));
+            }
+        }
+    }
+    // Anchors: 今年是“十四五”开局之年, 今年是新中国成立70周年.
+    const ANCHORS: &[(&str, i32)] = &[
+        ("十一五”开局", 2006),
+        ("十一五”收官", 2010),
+        ("十二五”开局", 2011),
+        ("十二五”收官", 2015),
+        ("十三五”开局", 2016),
+        ("十三五”收官", 2020),
+        ("十四五”开局", 2021),
+        ("十四五”收官", 2025),
+        ("十五五”开局", 2026),
+        ("新中国成立60周年", 2009),
+        ("新中国成立70周年", 2019),
+        ("建党100周年", 2021),
+        ("建党一百周年", 2021),
+        ("全面建成小康社会决胜之年", 2020),
+        ("全面建成小康社会收官之年", 2020),
+    ];
+    for (w, y) in ANCHORS {
+        for (i, _) in text.match_indices(w) {
+            let from = text[..i].char_indices().rev().nth(11).map_or(0, |(k, _)| k);
+            let before = &text[from..i];
+            if before.contains("今年") {
+                votes.push((*y, 3, "anchor"));
+            } else if before.contains("去年") || before.contains("过去一年") {
+                votes.push((*y + 1, 3, "anchor"));
+            }
+        }
+    }
+    // A news article's dateline: 2020年1月15日 near the top of a text about a report.
+    if votes.is_empty() && (text.contains("政府工作报告") || text.contains("人民代表大会")) {
+        let top: String = text.chars().take(300).collect();
+        for (at, y) in years(&top) {
+            let after = &top[at + 4..];
+            let after = after.strip_prefix('年').unwrap_or("");
+            let month: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(m) = month.parse::<u32>() {
+                if (1..=4).contains(&m) && after[month.len()..].starts_with('月') {
+                    votes.push((y, 4, "dateline"));
+                }
             }
         }
     }
