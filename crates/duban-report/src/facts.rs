@@ -984,13 +984,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 continue;
             };
             // 增长6.5%以上，力争7%: a bare figure that takes the name before also takes its measure.
-            if inherited_across && draft.measure == Measure::Rate {
-                if let Some((Measure::Change, direction, unit)) = &last_measure {
-                    if *unit == draft.unit {
-                        draft.measure = Measure::Change;
-                        draft.direction = *direction;
-                    }
-                }
+            if inherited_across
+                && draft.measure == Measure::Rate
+                && let Some((Measure::Change, direction, unit)) = &last_measure
+                && *unit == draft.unit
+            {
+                draft.measure = Measure::Change;
+                draft.direction = *direction;
             }
             // An amount of action keeps its verb: 农村贫困人口减少1386万.
             if draft.measure == Measure::Level

@@ -485,10 +485,11 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
             let after = &top[at + 4..];
             let after = after.strip_prefix('年').unwrap_or("");
             let month: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(m) = month.parse::<u32>() {
-                if (1..=4).contains(&m) && after[month.len()..].starts_with('月') {
-                    votes.push((y, 4, "dateline"));
-                }
+            if let Ok(m) = month.parse::<u32>()
+                && (1..=4).contains(&m)
+                && after[month.len()..].starts_with('月')
+            {
+                votes.push((y, 4, "dateline"));
             }
         }
     }
