@@ -308,7 +308,10 @@ fn span_years(s: &str) -> Option<i32> {
 
 fn leading_year(s: &str) -> Option<i32> {
     let (at, y) = crate::structure::years(s).next()?;
-    (at <= 3 && !s[..at].contains('到')).then_some(y)
+    // 2018年以来 / 2018年起 run to now; they are not figures of 2018.
+    let after = &s[at + 4..];
+    let since = ["年以来", "年来", "年起", "年至今"].iter().any(|w| after.starts_with(w));
+    (at <= 3 && !s[..at].contains('到') && !since).then_some(y)
 }
 
 /// Words of a clause, cleaned into an indicator.
@@ -689,7 +692,11 @@ fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
         let (_, unit) = IMPLICIT_UNITS.iter().find(|(w, _)| name.contains(w))?;
         draft.unit = unit.to_string();
     }
+    // Days and years of age are facts only as counts of days (优良天数) and life expectancy.
     if draft.unit == "天" && !(name.contains("天数") || name.contains("日数")) {
+        return None;
+    }
+    if draft.unit == "岁" && !(name.contains("寿命") || name.contains("年龄")) {
         return None;
     }
     Some(draft)
@@ -727,6 +734,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
     let mut last_indicators: Vec<(Option<String>, String)> = Vec::new();
     let mut cues = TimeCues::default();
     let mut last_measure: Option<(Measure, Option<Direction>, String)> = None;
+    let mut sentence_names: Vec<(Option<String>, String)> = Vec::new();
     let spans = clauses(s);
     let mut cues_seen = 0; // clauses whose time words are in `cues`
     for (ci, &(cs, ce)) in spans.iter().enumerate() {
@@ -856,6 +864,23 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             if values.len() >= 2 {
                 let names = name_part(&clause[..fb]);
                 let mut items = split_more(split_items(&names), values.len());
+                // 城镇居民…18560元，农民人均纯收入…9860元，分别增长13.5%和14.2%: the names of the
+                // sentence's last figures, one per value.
+                if names.is_empty() && last_indicators.len() != values.len() {
+                    let mut recent: Vec<(Option<String>, String)> = Vec::new();
+                    for n in sentence_names.iter().rev() {
+                        if !recent.contains(n) {
+                            recent.push(n.clone());
+                        }
+                        if recent.len() == values.len() {
+                            break;
+                        }
+                    }
+                    if recent.len() == values.len() {
+                        recent.reverse();
+                        last_indicators = recent;
+                    }
+                }
                 if items.len() != values.len() {
                     if last_indicators.len() == values.len() {
                         items = last_indicators
@@ -904,6 +929,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 // Figures before 分别 in the same clause (rare) are read on their own below.
                 qs.retain(|q| q.start < fb);
                 if !new_last.is_empty() {
+                    sentence_names.extend(new_last.iter().cloned());
                     last_indicators = new_last;
                 }
                 if qs.is_empty() {
@@ -1042,6 +1068,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             }
         }
         if !clause_names.is_empty() {
+            sentence_names.extend(clause_names.iter().cloned());
             last_indicators = clause_names;
         }
     }

@@ -150,6 +150,7 @@ const UNITS: &[(&str, &str)] = &[
     ("百分点", "个百分点"),
     ("万千瓦时", "千瓦时"),
     ("吨标准煤", "吨标准煤"),
+    ("吨标煤", "吨标准煤"),
     ("平方公里", "平方公里"),
     ("平方千米", "平方公里"),
     ("平方米", "平方米"),
@@ -229,6 +230,9 @@ const UNITS: &[(&str, &str)] = &[
     ("镇", "镇"),
     ("乡", "乡"),
     ("天", "天"),
+    ("岁", "岁"),
+    ("册", "册"),
+    ("羽", "羽"),
 ];
 
 /// Classifiers that count generic things; with Chinese numerals (三个重点, 两个维护) they name
@@ -384,6 +388,25 @@ fn numeral(c: &[char], i: usize) -> Option<(f64, usize, bool)> {
     None
 }
 
+/// Multiplies a decimal written in `digits` by a power of ten without binary rounding:
+/// 1035.6 × 1e8 is read as 103560000000, not 103559999999.99998.
+fn shift_decimal(digits: &[char], factor: f64) -> Option<f64> {
+    let exp = factor.log10().round() as usize;
+    let s: String = digits.iter().collect();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::with_capacity(int.len() + exp + 1);
+    out.push_str(int);
+    if frac.len() <= exp {
+        out.push_str(frac);
+        out.extend(std::iter::repeat_n('0', exp - frac.len()));
+    } else {
+        out.push_str(&frac[..exp]);
+        out.push('.');
+        out.push_str(&frac[exp..]);
+    }
+    out.parse().ok()
+}
+
 /// Scans `c` for quantities, left to right, without overlaps.
 pub fn scan(c: &[char]) -> Vec<Quantity> {
     let n = c.len();
@@ -466,11 +489,11 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     } else {
         // Arabic: years and dates are not quantities.
         if j < n
-            && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '岁' | '周' | '届' | '次' | '期')
+            && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '周' | '届' | '次' | '期')
             && value.fract() == 0.0
         {
             let is_year = c[j] == '年' && j - i == 4;
-            let is_date = matches!(c[j], '月' | '日' | '号' | '时' | '岁' | '周' | '届');
+            let is_date = matches!(c[j], '月' | '日' | '号' | '时' | '周' | '届');
             if is_year || is_date || c[j] == '年' {
                 return None;
             }
@@ -493,7 +516,7 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     }
     // Scale words after a numeral: 405.4亿, 5.6万, 1.2万亿.
     let (f, k) = scale(&c[j..]);
-    value *= f;
+    value = if chinese || f == 1.0 { value * f } else { shift_decimal(&c[i..j], f).unwrap_or(value * f) };
     j += k;
     // 余 / 多 between number and unit: 6000余起, 50多人, 3万余人.
     let mut approx_more = false;
