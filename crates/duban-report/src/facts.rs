@@ -222,13 +222,25 @@ impl TimeCues {
         if self.span_years.is_none() && chars.contains(&'年') {
             self.span_years = span_years(clause);
         }
-        self.past = self.past || contains_any(chars, PAST_CUES);
+        self.past = self.past || past_cue(chars);
         self.five_year = self.five_year || contains_any(chars, &["五年来", "过去五年", "过去的五年"]);
         self.future = self.future || contains_any(chars, FUTURE_CUES);
         self.strong_future = self.strong_future
             || (contains_any(chars, &["今年", "年内", "明年", "预期"])
                 && !contains_any(chars, &["今年以来", "年内已"]));
     }
+}
+
+/// 去年 / 过去一年 … as time words; 比去年 and 高于去年 are comparisons, not the time of the figure.
+fn past_cue(c: &[char]) -> bool {
+    PAST_CUES.iter().any(|w| {
+        let first = w.chars().next();
+        (0..c.len()).any(|i| {
+            Some(c[i]) == first
+                && starts_with(&c[i..], w)
+                && !(i > 0 && matches!(c[i - 1], '比' | '较' | '于' | '同' | '超'))
+        })
+    })
 }
 
 fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) {

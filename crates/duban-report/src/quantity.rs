@@ -488,9 +488,7 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         }
     } else {
         // Arabic: years and dates are not quantities.
-        if j < n
-            && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '周' | '届' | '次' | '期')
-            && value.fract() == 0.0
+        if j < n && matches!(c[j], '年' | '月' | '日' | '号' | '时' | '周' | '届' | '次' | '期') && value.fract() == 0.0
         {
             let is_year = c[j] == '年' && j - i == 4;
             let is_date = matches!(c[j], '月' | '日' | '号' | '时' | '周' | '届');

@@ -124,6 +124,27 @@ const COMMIT_VERBS: &[&str] = &[
     "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面",
 ];
 
+/// Openings of plan sentences that state principles or rhetoric rather than work.
+const NOT_TASKS: &[&str] = &[
+    "各位代表",
+    "必须",
+    "我们必须",
+    "只要",
+    "站在",
+    "做好今年",
+    "今年政府工作的总体要求",
+    "今年，政府将",
+    "今年政府将",
+    "总的要求",
+    "总体要求",
+    "这是",
+    "实践证明",
+    "让我们",
+    "我们坚信",
+    "我们要始终",
+    "新的一年",
+];
+
 /// Lists the tasks of the plan part.
 pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUnits) -> Vec<Task> {
     let plan_year = structure.plan_year.unwrap_or(0);
@@ -139,18 +160,25 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         let para = &text[p.span.start..p.span.end];
         let section = section_path(structure, p.section);
         let mut at = chars_before;
-        // A paragraph that is only a heading is not a task.
-        if p.section.is_some_and(|s| structure.sections[s].span == p.span) && para.chars().count() <= 40 {
+        // The headline targets become matters of their own; a heading alone is not a task.
+        let heading_here = p.section.filter(|&s| structure.sections[s].span.start == p.span.start);
+        if p.headline || heading_here.is_some_and(|_| para.chars().count() <= 40) {
             continue;
         }
-        for sentence in para.split_inclusive(['。', '；']) {
+        for (k, sentence) in para.split_inclusive(['。', '；']).enumerate() {
             let len = sentence.chars().count();
             let (start, end) = (at, at + len);
             at = end;
             let body = sentence.trim_end_matches(['。', '；']);
-            if body.chars().count() < 8
+            let chars = body.chars().count();
+            let has_facts = facts[facts.partition_point(|f| f.start < start)..].first().is_some_and(|f| f.start < end);
+            // The heading that opens a paragraph, inline slogans (精准施策强化科技创新) and rhetoric
+            // (必须…, 只要我们…) are not tasks.
+            if (k == 0 && heading_here.is_some())
+                || (chars <= 12 && !has_facts)
+                || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
-                || body.starts_with("各位代表")
+                || NOT_TASKS.iter().any(|w| body.starts_with(w))
             {
                 continue;
             }

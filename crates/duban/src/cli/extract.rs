@@ -155,6 +155,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
+    let started = std::time::Instant::now();
     let options = Options { year: plan.year, tasks: plan.units.as_ref() };
     let results: Vec<Result<Record, Failure>> = plan
         .files
@@ -176,6 +177,18 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     }
     if records.is_empty() {
         bail!("没有可读的报告 / nothing could be read ({} file(s))", plan.files.len());
+    }
+    if plan.progress {
+        let facts: usize = records.iter().map(|r| r.facts.len()).sum();
+        eprintln!(
+            "duban: 读取 {} 份报告，{} 条指标，用时 {:.1} 秒 / read {} reports, {} facts in {:.1} s",
+            records.len(),
+            facts,
+            started.elapsed().as_secs_f64(),
+            records.len(),
+            facts,
+            started.elapsed().as_secs_f64()
+        );
     }
     let with_tasks = plan.units.is_some();
     match plan.format {
