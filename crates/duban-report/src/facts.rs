@@ -212,19 +212,23 @@ struct TimeCues {
 }
 
 impl TimeCues {
-    fn see(&mut self, clause: &str, chars: &[char], plan_year: i32, first: bool) {
-        if first {
-            self.leading_year = leading_year(clause);
-        }
-        if self.target_year.is_none() && chars.contains(&'年') {
-            self.target_year = target_year(clause, plan_year);
-        }
-        if self.span_years.is_none() && chars.contains(&'年') {
-            self.span_years = span_years(clause);
+    fn see(&mut self, chars: &[char], plan_year: i32, first: bool) {
+        // Year words all contain 年; most clauses have none and need no string.
+        if chars.contains(&'年') {
+            let clause = text_of(chars);
+            if first {
+                self.leading_year = leading_year(&clause);
+            }
+            if self.target_year.is_none() {
+                self.target_year = target_year(&clause, plan_year);
+            }
+            if self.span_years.is_none() {
+                self.span_years = span_years(&clause);
+            }
         }
         self.past = self.past || past_cue(chars);
         self.five_year = self.five_year || contains_any(chars, &["五年来", "过去五年", "过去的五年"]);
-        self.future = self.future || contains_any(chars, FUTURE_CUES);
+        self.future = self.future || FUTURE.occurs_in(chars);
         self.strong_future = self.strong_future
             || (contains_any(chars, &["今年", "年内", "明年", "预期"])
                 && !contains_any(chars, &["今年以来", "年内已"]));
@@ -340,11 +344,8 @@ fn clean_indicator(c: &[char]) -> String {
                 break;
             }
         }
-        for w in LEADING_FILLER {
-            if starts_with(s, w) {
-                s = &s[w.chars().count()..];
-                break;
-            }
+        if let Some((_, n)) = LEADING.prefix(s) {
+            s = &s[n..];
         }
         // Time expressions: 2019年, 到2020年底, 6月底前.
         let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -365,8 +366,8 @@ fn clean_indicator(c: &[char]) -> String {
         if let Some(k) = baseline_at(s) {
             s = &s[..k];
         }
-        if let Some(w) = TRAILING_FILLER.iter().filter(|w| ends_with(s, w)).max_by_key(|w| w.len()) {
-            s = &s[..s.len() - w.chars().count()];
+        if let Some(n) = TRAILING.suffix(s) {
+            s = &s[..s.len() - n];
         }
         while let Some(&l) = s.last() {
             if matches!(l, '、' | '，' | '“' | '（' | ' ' | '：') || l == '”' && !s[..s.len() - 1].contains(&'“')
@@ -760,7 +761,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let clause_str = text_of(clause);
         // Time words of this clause and every clause before it (read only when a figure needs them).
         for (k, &(a, b)) in spans.iter().enumerate().take(ci + 1).skip(cues_seen) {
-            cues.see(&text_of(&s[a..b]), &s[a..b], ctx.frame.plan_year, k == 0);
+            cues.see(&s[a..b], ctx.frame.plan_year, k == 0);
         }
         cues_seen = ci + 1;
         let (kind, year) = time_of(&cues, &clause_str, ctx);
@@ -870,7 +871,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let clause_has_comparison =
             contains_any(clause, COMPARISONS) || contains_any(clause, &["比20", "较20", "比19", "较19"]);
         // 分别: one list of names, one list of figures.
-        let fenbie = clause_str.find("分别").map(|b| clause_str[..b].chars().count());
+        let fenbie = clause.windows(2).position(|w| w == ['分', '别']);
         if let Some(fb) = fenbie {
             let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
             if values.len() >= 2 {

@@ -2,6 +2,14 @@
 //! whether a figure is a result or a target, the filler words that are not part of an indicator.
 //! Kept in one place so that the grammar in `facts` reads as grammar.
 
+use std::sync::LazyLock;
+
+use crate::words::WordSet;
+
+pub(crate) static LEADING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LEADING_FILLER));
+pub(crate) static TRAILING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TRAILING_FILLER));
+pub(crate) static FUTURE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FUTURE_CUES));
+
 /// Verbs of a change, with direction (true = up). Longest first where one contains another.
 pub const DIRECTION_VERBS: &[(&str, bool)] = &[
     ("增长", true),

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod quantity;
 pub mod structure;
 pub mod tasks;
+mod words;
 
 pub use decode::{Format, NotAReport};
 pub use facts::{Direction, Fact, Kind, Measure};

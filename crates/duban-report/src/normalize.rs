@@ -193,8 +193,8 @@ fn is_chrome(line: &str) -> bool {
         "文章来源",
         "责任编辑",
     ];
-    let chars = line.chars().count();
-    chars <= 120 && MARKS.iter().any(|m| line.contains(m))
+    // Chrome lines are short; body paragraphs are not worth forty searches each.
+    line.len() <= 480 && line.chars().count() <= 120 && MARKS.iter().any(|m| line.contains(m))
 }
 
 fn is_terminal(c: char) -> bool {

@@ -291,7 +291,9 @@ pub(crate) fn ends_with(c: &[char], w: &str) -> bool {
 }
 
 fn unit_at(c: &[char]) -> Option<(&'static str, &'static str, usize)> {
-    UNITS.iter().find(|(w, _)| starts_with(c, w)).map(|(w, base)| (*w, *base, w.chars().count()))
+    static WRITTEN: std::sync::LazyLock<crate::words::WordSet> =
+        std::sync::LazyLock::new(|| crate::words::WordSet::new(&UNITS.iter().map(|(w, _)| *w).collect::<Vec<_>>()));
+    WRITTEN.prefix(c).map(|(i, n)| (UNITS[i].0, UNITS[i].1, n))
 }
 
 /// Prefix modifiers read right-to-left from the numeral: longest first.

@@ -66,6 +66,11 @@ const CN_DIGITS: &str = "零〇一二两三四五六七八九十";
 
 /// Recognizes a heading marker at the start of a line: returns its level and byte length.
 pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
+    // Markers start with one of these; most lines are body text and stop here.
+    let first = line.chars().next()?;
+    if !(first == '第' || first == '（' || first.is_ascii_digit() || CN_DIGITS.contains(first)) {
+        return None;
+    }
     let chars: Vec<(usize, char)> = line.char_indices().take(12).collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
     let byte = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
@@ -293,6 +298,10 @@ fn is_headline_cue(line: &str) -> bool {
 
 /// Part cues in the first words of a paragraph without a heading of its own.
 fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
+    // Every cue below holds 年, 回顾, 目标/指标 or 以下工作.
+    if !(head.contains('年') || head.contains("回顾") || head.contains("标") || head.contains("以下工作")) {
+        return None;
+    }
     if has_any(head, &["今后五年", "未来五年"]) && has_any(head, &["目标", "任务", "要求"]) {
         return Some(Part::LongPlan);
     }
@@ -410,6 +419,10 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
         }
     }
     for line in text.split('\n') {
+        if !line.get(..line.len().min(150)).unwrap_or(line).contains('年') && line.is_char_boundary(line.len().min(150))
+        {
+            continue;
+        }
         let head: String = line.chars().take(50).collect();
         let heading = heading_marker(line).is_some() || line.chars().count() <= 30;
         for (at, y) in years(&head) {
@@ -467,7 +480,8 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
         ("全面建成小康社会决胜之年", 2020),
         ("全面建成小康社会收官之年", 2020),
     ];
-    for (w, y) in ANCHORS {
+    let anchors = if votes.is_empty() { ANCHORS } else { &[] };
+    for (w, y) in anchors {
         for (i, _) in text.match_indices(w) {
             let from = text[..i].char_indices().rev().nth(11).map_or(0, |(k, _)| k);
             let before = &text[from..i];
