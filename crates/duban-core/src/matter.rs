@@ -1,0 +1,544 @@
+//! Matters (事项) and their one lifecycle. A target, a task, a key project, a citizen request, a
+//! proposal and an inspection complaint are all matters: created from a source, assigned to a lead
+//! unit and co-units, given a deadline, moved on by events, warned about, closed. Each kind adds only
+//! what is its own, registered in [`KINDS`].
+//!
+//! The timeline is append-only: a matter's state is the fold of its events ([`Matter::apply`]), and an
+//! event that the lifecycle does not allow is refused with a reason, never half-applied.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MatterId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatterKind {
+    /// A quantified target of the report (主要预期目标 and other targets).
+    Target,
+    /// A task of the decomposed list (重点工作).
+    Task,
+    /// A key project (重点项目).
+    Project,
+    /// A citizen request (诉求/工单).
+    Request,
+    /// A deputy's proposal (议案/建议/提案).
+    Proposal,
+    /// An inspection complaint (督察信访件).
+    Complaint,
+}
+
+/// What one kind of matter adds to the common life: registered here, in one visible place.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    pub kind: MatterKind,
+    pub label: &'static str,
+    /// Whether its deadline is counted in working days by default.
+    pub working_days: bool,
+    /// Whether a unit may report a number against a quantified standard.
+    pub quantified: bool,
+}
+
+pub const KINDS: &[KindSpec] = &[
+    KindSpec { kind: MatterKind::Target, label: "目标", working_days: false, quantified: true },
+    KindSpec { kind: MatterKind::Task, label: "任务", working_days: false, quantified: true },
+    KindSpec { kind: MatterKind::Project, label: "重点项目", working_days: false, quantified: true },
+    KindSpec { kind: MatterKind::Request, label: "诉求", working_days: true, quantified: false },
+    KindSpec { kind: MatterKind::Proposal, label: "建议提案", working_days: false, quantified: false },
+    KindSpec { kind: MatterKind::Complaint, label: "信访件", working_days: false, quantified: false },
+];
+
+impl MatterKind {
+    pub fn spec(self) -> &'static KindSpec {
+        // Every kind is in KINDS (a test checks it); fall back to the first rather than panic.
+        KINDS.iter().find(|s| s.kind == self).unwrap_or(&KINDS[0])
+    }
+}
+
+/// How a standard is met: the comparator of the report's figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Goal {
+    /// Reach at least the value (eq, approx, gte, gt: 新增就业4900人, 增长9%以上).
+    AtLeast,
+    /// Stay at or under the value (lte, lt: 失业率控制在3.5%以内).
+    AtMost,
+}
+
+/// The quantified standard of a matter (明确标准): the figure it must reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Standard {
+    pub value: f64,
+    pub unit: String,
+    pub goal: Goal,
+}
+
+impl Standard {
+    /// How far `actual` goes towards the standard: 0.0 … 1.0 (and beyond when exceeded).
+    pub fn attainment(&self, actual: f64) -> f64 {
+        match self.goal {
+            Goal::AtLeast if self.value > 0.0 => actual / self.value,
+            Goal::AtLeast => 1.0,
+            Goal::AtMost if actual <= self.value => 1.0,
+            Goal::AtMost if actual > 0.0 => self.value / actual,
+            Goal::AtMost => 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Created, not yet assigned.
+    Draft,
+    /// Assigned and being worked on.
+    Open,
+    /// The unit asks for sign-off.
+    Submitted,
+    /// Signed off (销号).
+    Done,
+    /// Withdrawn (merged, duplicated, no longer applicable).
+    Cancelled,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "待分派",
+            Status::Open => "办理中",
+            Status::Submitted => "待销号",
+            Status::Done => "已销号",
+            Status::Cancelled => "已撤销",
+        }
+    }
+
+    pub fn is_closed(self) -> bool {
+        matches!(self, Status::Done | Status::Cancelled)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub name: String,
+    pub due: Date,
+    pub done_on: Option<Date>,
+}
+
+/// One entry of a matter's timeline. `actor` is who did it (a user or the system).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub on: Date,
+    pub actor: String,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    Assigned {
+        lead_unit: String,
+        co_units: Vec<String>,
+    },
+    DeadlineSet {
+        deadline: Date,
+    },
+    StandardSet {
+        standard: Standard,
+    },
+    /// A unit's report: a number where the matter has a standard, a percentage otherwise, and words.
+    ProgressReported {
+        value: Option<f64>,
+        percent: Option<f64>,
+        narrative: String,
+    },
+    MilestoneAdded {
+        name: String,
+        due: Date,
+    },
+    MilestoneDone {
+        name: String,
+    },
+    Reminded {
+        note: String,
+    },
+    Escalated {
+        note: String,
+    },
+    CompletionRequested {
+        note: String,
+    },
+    SignedOff {
+        note: String,
+    },
+    SentBack {
+        reason: String,
+    },
+    Reopened {
+        reason: String,
+    },
+    Cancelled {
+        reason: String,
+    },
+}
+
+/// Why an event cannot apply to a matter in its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LifecycleError {
+    pub status: Status,
+    pub event: &'static str,
+}
+
+impl fmt::Display for LifecycleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "事项{}，不能{} / a matter that is {:?} cannot take {}",
+            self.status.label(),
+            event_label(self.event),
+            self.status,
+            self.event
+        )
+    }
+}
+
+impl std::error::Error for LifecycleError {}
+
+fn event_label(name: &str) -> &'static str {
+    match name {
+        "assigned" => "分派",
+        "progress_reported" => "报送进展",
+        "milestone_done" => "完成节点",
+        "reminded" => "催办",
+        "escalated" => "督办",
+        "completion_requested" => "申请销号",
+        "signed_off" => "销号",
+        "sent_back" => "退回",
+        "reopened" => "重新办理",
+        "cancelled" => "撤销",
+        _ => "变更",
+    }
+}
+
+impl Change {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Change::Assigned { .. } => "assigned",
+            Change::DeadlineSet { .. } => "deadline_set",
+            Change::StandardSet { .. } => "standard_set",
+            Change::ProgressReported { .. } => "progress_reported",
+            Change::MilestoneAdded { .. } => "milestone_added",
+            Change::MilestoneDone { .. } => "milestone_done",
+            Change::Reminded { .. } => "reminded",
+            Change::Escalated { .. } => "escalated",
+            Change::CompletionRequested { .. } => "completion_requested",
+            Change::SignedOff { .. } => "signed_off",
+            Change::SentBack { .. } => "sent_back",
+            Change::Reopened { .. } => "reopened",
+            Change::Cancelled { .. } => "cancelled",
+        }
+    }
+}
+
+/// A matter's state: the fold of its timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matter {
+    pub id: MatterId,
+    pub kind: MatterKind,
+    pub title: String,
+    /// Where it comes from: a report clause, a call, an API request.
+    pub source: String,
+    pub parent: Option<MatterId>,
+    /// Share of the parent's standard (1 → N splits); 1.0 when alone.
+    pub weight: f64,
+    pub created_on: Date,
+    pub status: Status,
+    pub lead_unit: Option<String>,
+    pub co_units: Vec<String>,
+    pub deadline: Option<Date>,
+    pub standard: Option<Standard>,
+    pub milestones: Vec<Milestone>,
+    /// The latest reported number, percentage and the day of the latest report.
+    pub latest_value: Option<f64>,
+    pub latest_percent: Option<f64>,
+    pub last_report_on: Option<Date>,
+    pub done_on: Option<Date>,
+    pub reminders: u32,
+    pub escalations: u32,
+    /// Bumped by every event: concurrent edits compare it (optimistic locking).
+    pub version: i64,
+}
+
+impl Matter {
+    pub fn new(
+        id: MatterId,
+        kind: MatterKind,
+        title: impl Into<String>,
+        source: impl Into<String>,
+        created_on: Date,
+    ) -> Matter {
+        Matter {
+            id,
+            kind,
+            title: title.into(),
+            source: source.into(),
+            parent: None,
+            weight: 1.0,
+            created_on,
+            status: Status::Draft,
+            lead_unit: None,
+            co_units: Vec::new(),
+            deadline: None,
+            standard: None,
+            milestones: Vec::new(),
+            latest_value: None,
+            latest_percent: None,
+            last_report_on: None,
+            done_on: None,
+            reminders: 0,
+            escalations: 0,
+            version: 0,
+        }
+    }
+
+    /// Applies one event, or refuses it without changing anything.
+    pub fn apply(&mut self, event: &Event) -> Result<(), LifecycleError> {
+        let refuse = || Err(LifecycleError { status: self.status, event: event.change.name() });
+        let live = !self.status.is_closed();
+        match &event.change {
+            Change::Assigned { lead_unit, co_units } => {
+                if !live {
+                    return refuse();
+                }
+                self.lead_unit = Some(lead_unit.clone());
+                self.co_units = co_units.clone();
+                if self.status == Status::Draft {
+                    self.status = Status::Open;
+                }
+            }
+            Change::DeadlineSet { deadline } => {
+                if !live {
+                    return refuse();
+                }
+                self.deadline = Some(*deadline);
+            }
+            Change::StandardSet { standard } => {
+                if !live {
+                    return refuse();
+                }
+                self.standard = Some(standard.clone());
+            }
+            Change::ProgressReported { value, percent, .. } => {
+                if !matches!(self.status, Status::Open | Status::Submitted) {
+                    return refuse();
+                }
+                if value.is_some() {
+                    self.latest_value = *value;
+                }
+                if percent.is_some() {
+                    self.latest_percent = *percent;
+                }
+                self.last_report_on = Some(event.on);
+            }
+            Change::MilestoneAdded { name, due } => {
+                if !live {
+                    return refuse();
+                }
+                self.milestones.push(Milestone { name: name.clone(), due: *due, done_on: None });
+                self.milestones.sort_by_key(|m| m.due);
+            }
+            Change::MilestoneDone { name } => {
+                let Some(m) = self.milestones.iter_mut().find(|m| &m.name == name && m.done_on.is_none()) else {
+                    return refuse();
+                };
+                if !live {
+                    return refuse();
+                }
+                m.done_on = Some(event.on);
+                self.last_report_on = Some(event.on);
+            }
+            Change::Reminded { .. } => {
+                if !live {
+                    return refuse();
+                }
+                self.reminders += 1;
+            }
+            Change::Escalated { .. } => {
+                if !live {
+                    return refuse();
+                }
+                self.escalations += 1;
+            }
+            Change::CompletionRequested { .. } => {
+                if self.status != Status::Open {
+                    return refuse();
+                }
+                self.status = Status::Submitted;
+            }
+            Change::SignedOff { .. } => {
+                if !matches!(self.status, Status::Open | Status::Submitted) {
+                    return refuse();
+                }
+                self.status = Status::Done;
+                self.done_on = Some(event.on);
+            }
+            Change::SentBack { .. } => {
+                if self.status != Status::Submitted {
+                    return refuse();
+                }
+                self.status = Status::Open;
+            }
+            Change::Reopened { .. } => {
+                if self.status != Status::Done {
+                    return refuse();
+                }
+                self.status = Status::Open;
+                self.done_on = None;
+            }
+            Change::Cancelled { .. } => {
+                if !live {
+                    return refuse();
+                }
+                self.status = Status::Cancelled;
+            }
+        }
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Progress towards completion, 0.0 … 1.0: against the standard where there is one and a number
+    /// was reported, else the unit's percentage, else the share of milestones done.
+    pub fn progress(&self) -> Option<f64> {
+        if self.status == Status::Done {
+            return Some(1.0);
+        }
+        if let (Some(std), Some(v)) = (&self.standard, self.latest_value) {
+            return Some(std.attainment(v).clamp(0.0, 1.0));
+        }
+        if let Some(p) = self.latest_percent {
+            return Some((p / 100.0).clamp(0.0, 1.0));
+        }
+        if !self.milestones.is_empty() {
+            let done = self.milestones.iter().filter(|m| m.done_on.is_some()).count();
+            return Some(done as f64 / self.milestones.len() as f64);
+        }
+        None
+    }
+
+    /// Whether it was done on or before its deadline (None while open or without a deadline).
+    pub fn on_time(&self) -> Option<bool> {
+        Some(self.done_on? <= self.deadline?)
+    }
+}
+
+/// A parent's progress from its children's: weighted by their shares of the standard.
+pub fn rollup(children: &[(f64, Option<f64>)]) -> Option<f64> {
+    let total: f64 = children.iter().map(|(w, _)| w.max(0.0)).sum();
+    if total <= 0.0 || children.iter().all(|(_, p)| p.is_none()) {
+        return None;
+    }
+    Some(children.iter().map(|(w, p)| w.max(0.0) * p.unwrap_or(0.0)).sum::<f64>() / total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn ev(on: Date, change: Change) -> Event {
+        Event { on, actor: "督查室".into(), change }
+    }
+
+    fn jobs() -> Matter {
+        let mut m = Matter::new(
+            MatterId(1),
+            MatterKind::Target,
+            "新增城镇就业4900人",
+            "二、2019年工作安排",
+            date!(2019 - 03 - 01),
+        );
+        m.apply(&ev(
+            date!(2019 - 03 - 01),
+            Change::Assigned { lead_unit: "人力资源和社会保障局".into(), co_units: vec![] },
+        ))
+        .unwrap();
+        m.apply(&ev(date!(2019 - 03 - 01), Change::DeadlineSet { deadline: date!(2019 - 12 - 31) })).unwrap();
+        m.apply(&ev(
+            date!(2019 - 03 - 01),
+            Change::StandardSet { standard: Standard { value: 4900.0, unit: "人".into(), goal: Goal::AtLeast } },
+        ))
+        .unwrap();
+        m
+    }
+
+    #[test]
+    fn every_kind_is_registered() {
+        for k in [
+            MatterKind::Target,
+            MatterKind::Task,
+            MatterKind::Project,
+            MatterKind::Request,
+            MatterKind::Proposal,
+            MatterKind::Complaint,
+        ] {
+            assert_eq!(k.spec().kind, k);
+        }
+    }
+
+    #[test]
+    fn the_closed_loop() {
+        let mut m = jobs();
+        assert_eq!(m.status, Status::Open);
+        m.apply(&ev(
+            date!(2019 - 06 - 30),
+            Change::ProgressReported { value: Some(2310.0), percent: None, narrative: "上半年".into() },
+        ))
+        .unwrap();
+        assert!((m.progress().unwrap() - 2310.0 / 4900.0).abs() < 1e-12);
+        m.apply(&ev(date!(2019 - 11 - 20), Change::CompletionRequested { note: "已完成".into() })).unwrap();
+        m.apply(&ev(date!(2019 - 11 - 21), Change::SentBack { reason: "缺少佐证材料".into() })).unwrap();
+        assert_eq!(m.status, Status::Open);
+        m.apply(&ev(
+            date!(2019 - 12 - 01),
+            Change::ProgressReported { value: Some(5020.0), percent: None, narrative: "全年".into() },
+        ))
+        .unwrap();
+        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: "销号".into() })).unwrap();
+        assert_eq!((m.status, m.on_time()), (Status::Done, Some(true)));
+        assert_eq!(m.version, 8);
+    }
+
+    #[test]
+    fn refused_events_change_nothing() {
+        let mut m = jobs();
+        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: String::new() })).unwrap();
+        let before = m.clone();
+        let e = m
+            .apply(&ev(
+                date!(2019 - 12 - 03),
+                Change::ProgressReported { value: Some(1.0), percent: None, narrative: String::new() },
+            ))
+            .unwrap_err();
+        assert_eq!(m, before);
+        assert!(e.to_string().contains("已销号") && e.to_string().contains("报送进展"), "{e}");
+        assert!(m.apply(&ev(date!(2019 - 12 - 03), Change::SentBack { reason: String::new() })).is_err());
+        m.apply(&ev(date!(2019 - 12 - 04), Change::Reopened { reason: "回访不满意".into() })).unwrap();
+        assert_eq!(m.status, Status::Open);
+    }
+
+    #[test]
+    fn at_most_standards() {
+        let s = Standard { value: 3.5, unit: "%".into(), goal: Goal::AtMost };
+        assert_eq!(s.attainment(3.2), 1.0);
+        assert!((s.attainment(7.0) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rollup_is_weighted() {
+        assert_eq!(rollup(&[(0.5, Some(1.0)), (0.25, Some(0.0)), (0.25, None)]), Some(0.5));
+        assert_eq!(rollup(&[(1.0, None)]), None);
+        assert_eq!(rollup(&[]), None);
+    }
+}
