@@ -230,7 +230,7 @@ impl TimeCues {
         self.five_year = self.five_year || contains_any(chars, &["五年来", "过去五年", "过去的五年"]);
         self.future = self.future || FUTURE.occurs_in(chars);
         self.strong_future = self.strong_future
-            || (contains_any(chars, &["今年", "年内", "明年", "预期"])
+            || (contains_any(chars, &["今年", "年内", "明年", "预期增长", "预期目标"])
                 && !contains_any(chars, &["今年以来", "年内已"]));
     }
 }
@@ -366,6 +366,10 @@ fn clean_indicator(c: &[char]) -> String {
         if let Some(k) = baseline_at(s) {
             s = &s[..k];
         }
+        // 比2010年 / 较2015年末: the comparison's base, not part of the name.
+        if let Some(k) = comparison_year_at(s) {
+            s = &s[..k];
+        }
         if let Some(n) = TRAILING.suffix(s) {
             s = &s[..s.len() - n];
         }
@@ -451,6 +455,20 @@ fn year_before(s: &[char]) -> Option<(usize, i32)> {
         return None; // 到2020年 without 的 is a deadline, read by the time cues
     }
     Some((y - 1, text_of(&s[y..y + 4]).parse().ok()?))
+}
+
+fn comparison_year_at(s: &[char]) -> Option<usize> {
+    let mut end = s.len();
+    for w in ["的", "末", "底"] {
+        if ends_with(&s[..end], w) {
+            end -= 1;
+        }
+    }
+    if end < 6 || s[end - 1] != '年' || !s[end - 5..end - 1].iter().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let k = end - 6;
+    matches!(s[k], '比' | '较' | '是' | '为').then_some(k)
 }
 
 fn baseline_at(s: &[char]) -> Option<usize> {
@@ -620,7 +638,7 @@ fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Opti
             let head_of_last: String = last_item[..first].iter().collect();
             for (k, item) in items.iter().enumerate() {
                 let head = if k + 1 == items.len() { head_of_last.clone() } else { item.clone() };
-                if PLACE_SUFFIXES.iter().any(|s| head.ends_with(s)) {
+                if is_place(&head) {
                     out[k] = (Some(head), tail.clone());
                 } else {
                     out[k] = (None, format!("{head}{tail}"));
@@ -636,6 +654,17 @@ fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Opti
         }
     }
     out
+}
+
+/// 罗庄街道, 沂堂镇: a place whose figure it is. 城镇, 乡镇 and 城市 are categories, not places.
+fn is_place(head: &str) -> bool {
+    const NOT_PLACES: &[&str] = &[
+        "城镇", "乡镇", "村镇", "市县", "区县", "县区", "城市", "农村", "城乡", "全市", "全区", "全县", "全省", "本市",
+        "本区", "新区",
+    ];
+    head.chars().count() >= 3
+        && PLACE_SUFFIXES.iter().any(|s| head.ends_with(s))
+        && !NOT_PLACES.iter().any(|w| head.ends_with(w) && head.chars().count() <= 3)
 }
 
 struct Draft {
@@ -698,6 +727,9 @@ fn measure_of(
     }
 }
 
+const RANK_MOVES: &[&str] =
+    &["前移", "上升", "提升", "进位", "后移", "后退", "下降", "跃升", "攀升", "提高", "前进", "位次"];
+
 /// Fills in a unit left unwritten (1386万 → 人 for 贫困人口) and drops what is no fact after all:
 /// a figure whose unit cannot be told, days that are not a count of days (存在20天).
 fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
@@ -712,6 +744,7 @@ fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
     if draft.unit == "岁" && !(name.contains("寿命") || name.contains("年龄")) {
         return None;
     }
+
     Some(draft)
 }
 
@@ -846,6 +879,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             }
             if q.unit == "条" && POLICY_NAMES.iter().any(|h| starts_with(after, h)) {
                 return false;
+            }
+            // 位 counts people (50位专家) only as a classifier; 前移3位 is a move in a ranking.
+            if q.unit == "人" && clause.get(q.end.wrapping_sub(1)) == Some(&'位') {
+                let before = &clause[kept_end.min(q.start)..q.start];
+                if RANK_MOVES.iter().any(|w| ends_with(before, w)) {
+                    return false;
+                }
             }
             // A count that restates the size of the list before it: 新材料、医药、陶瓷、装备4个园区.
             if q.sort == Sort::Amount && !q.chinese && q.value >= 2.0 {
@@ -1063,6 +1103,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 } else if draft.measure == Measure::Rank {
                     candidates =
                         distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                    if candidates.is_empty() {
+                        // 全市排名第2 names no indicator: keep the words of the ranking itself.
+                        candidates = vec![(None, pre_text.trim_matches(['，', '、']).to_string())];
+                    }
                 }
             } else if candidates.len() > 1 && draft.measure == Measure::Level && q.sort == Sort::Amount {
                 // An amount inherits one name (拆除违法建设6000余起、280万平方米), not the list.
@@ -1163,6 +1207,15 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
         let ind = format!("{}约束性指标", head[from..].replace("各项", ""));
         return Some(fact(ind, Measure::Level, None));
     }
+    // 完成省下达的节能减排任务: a level target with no figure of its own.
+    if let (Some(k), true) =
+        (s.find("下达的"), s.starts_with("完成") || s.contains("全面完成") || s.contains("确保完成"))
+    {
+        let what = s[k + "下达的".len()..].trim_end_matches(['任', '务']).trim_end_matches("目标");
+        if what.chars().count() >= 2 && !what.contains("各项") {
+            return Some(fact(what.to_string(), Measure::Level, None));
+        }
+    }
     for (verb, up) in [
         ("增长", true),
         ("提高", true),
@@ -1175,11 +1228,10 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
         if let Some(i) = s.find(verb) {
             let head: Vec<char> = s[..i].chars().collect();
             let mut ind = clean_indicator(&head);
-            for w in ["保持", "继续", "持续", "稳定", "稳步", "平稳", "较快", "快速", "同步", "基本", "实现", "进一步"]
-            {
-                while let Some(r) = ind.strip_suffix(w) {
-                    ind = r.to_string();
-                }
+            const MANNER: &[&str] =
+                &["保持", "继续", "持续", "稳定", "稳步", "平稳", "较快", "快速", "同步", "基本", "实现", "进一步"];
+            while let Some(r) = MANNER.iter().find_map(|w| ind.strip_suffix(w)) {
+                ind = r.to_string();
             }
             if ind.chars().count() >= 2 && ind.chars().count() <= 20 && !ind.contains('和') {
                 return Some(fact(ind, Measure::Change, Some(if up { Direction::Up } else { Direction::Down })));
@@ -1188,4 +1240,267 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, read_text};
+
+    /// Reads `text` as a report of `year` (the plan year) and renders each fact as
+    /// "kind year measure direction value unit comparator indicator".
+    fn facts(text: &str, year: i32) -> Vec<String> {
+        let r = read_text(text, &Options { year: Some(year), tasks: None });
+        r.facts
+            .iter()
+            .map(|f| {
+                let s = |v: &dyn erased::Ser| v.lower();
+                format!(
+                    "{} {} {} {} {} {} {} {}{}",
+                    s(&f.kind),
+                    f.year,
+                    s(&f.measure),
+                    f.direction.map_or("-".to_string(), |d| s(&d)),
+                    f.value.map_or("-".to_string(), |v| format!("{}", (v * 1e6).round() / 1e6)),
+                    if f.unit.is_empty() { "-" } else { &f.unit },
+                    f.comparator.map_or("-".to_string(), |c| s(&c)),
+                    f.subject.as_ref().map_or(String::new(), |s| format!("[{s}]")),
+                    f.indicator
+                )
+            })
+            .collect()
+    }
+
+    mod erased {
+        pub trait Ser {
+            fn lower(&self) -> String;
+        }
+        impl<T: serde::Serialize> Ser for T {
+            fn lower(&self) -> String {
+                serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+            }
+        }
+    }
+
+    fn check(text: &str, year: i32, expect: &[&str]) {
+        assert_eq!(facts(text, year), expect, "{text}");
+    }
+
+    const REVIEW: &str = "一、2018年工作回顾\n";
+    const PLAN: &str = "二、2019年工作安排\n";
+
+    #[test]
+    fn level_and_change_in_one_clause() {
+        check(
+            &format!("{REVIEW}一般公共预算收入24亿元，同比增长18.1%。"),
+            2019,
+            &[
+                "actual 2018 level - 2400000000 元 eq 一般公共预算收入",
+                "actual 2018 change up 18.1 % eq 一般公共预算收入",
+            ],
+        );
+    }
+
+    #[test]
+    fn fenbie_distributes_three_values() {
+        check(
+            &format!("{REVIEW}规模以上工业总产值、主营业务收入、利税同比分别增长17.6%、19.7%、32.6%。"),
+            2019,
+            &[
+                "actual 2018 change up 17.6 % eq 规模以上工业总产值",
+                "actual 2018 change up 19.7 % eq 主营业务收入",
+                "actual 2018 change up 32.6 % eq 利税",
+            ],
+        );
+    }
+
+    #[test]
+    fn shared_head_distributes() {
+        check(
+            &format!("{REVIEW}城镇、农村居民人均可支配收入分别达到3.7万元、1.4万元。"),
+            2019,
+            &[
+                "actual 2018 level - 37000 元 eq 城镇居民人均可支配收入",
+                "actual 2018 level - 14000 元 eq 农村居民人均可支配收入",
+            ],
+        );
+    }
+
+    #[test]
+    fn places_in_a_fenbie_list_are_subjects() {
+        check(
+            &format!("{REVIEW}罗庄街道、盛庄街道地方财政收入分别突破10亿元、6亿元。"),
+            2019,
+            &[
+                "actual 2018 level - 1000000000 元 gt [罗庄街道]地方财政收入",
+                "actual 2018 level - 600000000 元 gt [盛庄街道]地方财政收入",
+            ],
+        );
+    }
+
+    #[test]
+    fn trailing_modifier_applies_to_every_item() {
+        check(
+            &format!("{PLAN}年内实现产值、主营业务收入、利税分别增长13%、13%、15%以上。"),
+            2019,
+            &[
+                "target 2019 change up 13 % gte 产值",
+                "target 2019 change up 13 % gte 主营业务收入",
+                "target 2019 change up 15 % gte 利税",
+            ],
+        );
+    }
+
+    #[test]
+    fn one_growth_shared_by_two_indicators() {
+        check(
+            &format!("{PLAN}固定资产投资、社会消费品零售总额增长8%左右。"),
+            2019,
+            &["target 2019 change up 8 % approx 固定资产投资", "target 2019 change up 8 % approx 社会消费品零售总额"],
+        );
+    }
+
+    #[test]
+    fn ranks_split_over_their_names() {
+        check(
+            &format!("{REVIEW}一般公共预算收入24亿元，总量、增幅均居全市第2位。"),
+            2019,
+            &[
+                "actual 2018 level - 2400000000 元 eq 一般公共预算收入",
+                "actual 2018 rank - 2 位 eq 一般公共预算收入总量",
+                "actual 2018 rank - 2 位 eq 一般公共预算收入增幅",
+            ],
+        );
+    }
+
+    #[test]
+    fn names_in_quotes_and_policy_packages_are_not_facts() {
+        check(&format!("{PLAN}深入实施“5656”行动计划，落实“民营经济35条”，推进42证合1。"), 2019, &[]);
+        check(&format!("{PLAN}落实支持实体经济8条意见。"), 2019, &[]);
+    }
+
+    #[test]
+    fn categories_are_not_facts() {
+        check(&format!("{PLAN}加快盛阳60万吨不锈钢管项目建设，一批过5亿元项目开工建设。"), 2019, &[]);
+        check(&format!("{PLAN}实施过亿元技改项目5个。"), 2019, &["target 2019 level - 5 个 eq 实施过亿元技改项目"]);
+    }
+
+    #[test]
+    fn a_count_restating_its_list_is_not_a_fact() {
+        check(&format!("{PLAN}统筹新材料智造、现代医药、新型陶瓷、高端装备制造4个园区。"), 2019, &[]);
+        check(
+            &format!("{REVIEW}新增省级企业技术中心、省级众创空间、高新技术企业8家。"),
+            2019,
+            &["actual 2018 level - 8 家 eq 新增省级企业技术中心、省级众创空间、高新技术企业"],
+        );
+    }
+
+    #[test]
+    fn share_of_a_figure_before() {
+        check(
+            &format!("{REVIEW}“五新产业”完成产值244亿元，占规模以上工业总产值的54.2%。"),
+            2019,
+            &[
+                "actual 2018 level - 24400000000 元 eq “五新产业”产值",
+                "actual 2018 rate - 54.2 % eq “五新产业”产值占规模以上工业总产值比重",
+            ],
+        );
+    }
+
+    #[test]
+    fn amount_of_action_keeps_its_verb_unless_compared() {
+        check(
+            &format!("{REVIEW}农村贫困人口减少1386万。"),
+            2019,
+            &["actual 2018 level - 13860000 人 eq 农村贫困人口减少"],
+        );
+        check(
+            &format!("{REVIEW}存款余额比上年增加29.6亿元。"),
+            2019,
+            &["actual 2018 change up 2960000000 元 eq 存款余额"],
+        );
+    }
+
+    #[test]
+    fn baselines_take_their_own_year() {
+        check(
+            "一、过去五年工作回顾\n国内生产总值由2013年的12万亿元增加到18万亿元。",
+            2019,
+            &[
+                "actual 2013 level - 12000000000000 元 eq 国内生产总值",
+                "actual 2018 level - 18000000000000 元 eq 国内生产总值",
+            ],
+        );
+    }
+
+    #[test]
+    fn deadlines_set_the_target_year() {
+        check(&format!("{PLAN}到2020年，城镇化率达到60%以上。"), 2019, &["target 2020 rate - 60 % gte 城镇化率"]);
+        check(
+            &format!("{PLAN}分两年解决9.2万人饮水安全问题。"),
+            2019,
+            &["target 2020 level - 92000 人 eq 解决饮水安全问题"],
+        );
+    }
+
+    #[test]
+    fn comparisons_with_last_year_are_not_time_words() {
+        check(
+            &format!("{PLAN}财政赤字1.62万亿元，比去年增加2700亿元。"),
+            2019,
+            &["target 2019 level - 1620000000000 元 eq 财政赤字", "target 2019 change up 270000000000 元 eq 财政赤字"],
+        );
+    }
+
+    #[test]
+    fn news_without_headings_tells_years_by_cue_words() {
+        check(
+            "去年全市地区生产总值增长6.8%。今年全市地区生产总值预期增长6.5%左右。",
+            2020,
+            &["actual 2019 change up 6.8 % eq 地区生产总值", "target 2020 change up 6.5 % approx 地区生产总值"],
+        );
+    }
+
+    #[test]
+    fn qualitative_headline_targets() {
+        check(
+            "今年主要预期目标是：进出口总额保持稳定增长，全面完成上级下达的节能减排等各项约束性指标，社会大局和谐稳定。",
+            2019,
+            &["target 2019 change up - - - 进出口总额", "target 2019 level - - - - 节能减排等约束性指标"],
+        );
+    }
+
+    #[test]
+    fn points_doublings_multiples_and_fractions() {
+        check(&format!("{REVIEW}城镇化率提高1.2个百分点。"), 2019, &["actual 2018 change up 1.2 个百分点 eq 城镇化率"]);
+        check(&format!("{REVIEW}经济总量比2010年翻一番。"), 2019, &["actual 2018 change up 100 % eq 经济总量"]);
+        check(&format!("{REVIEW}地区生产总值是2010年的1.5倍。"), 2019, &["actual 2018 change up 50 % eq 地区生产总值"]);
+        check(&format!("{PLAN}会议数量压减1/3以上。"), 2019, &["target 2019 change down 33.333333 % gte 会议数量"]);
+    }
+
+    #[test]
+    fn ratios_give_one_rate_per_part() {
+        check(
+            &format!("{REVIEW}三次产业结构调整为2.6:41.9:55.5。"),
+            2019,
+            &[
+                "actual 2018 rate - 2.6 % eq 三次产业结构",
+                "actual 2018 rate - 41.9 % eq 三次产业结构",
+                "actual 2018 rate - 55.5 % eq 三次产业结构",
+            ],
+        );
+    }
+
+    #[test]
+    fn durations_streaks_and_rank_moves_are_not_facts() {
+        check(&format!("{REVIEW}存在20余年的隐患得到解决，粮食生产实现十二连增，全市排名较上年前移3位。"), 2019, &[]);
+    }
+
+    #[test]
+    fn life_expectancy_and_good_air_days() {
+        check(
+            &format!("{REVIEW}人均预期寿命达到78.5岁，空气质量优良天数达到290天。"),
+            2019,
+            &["actual 2018 level - 78.5 岁 eq 人均预期寿命", "actual 2018 level - 290 天 eq 空气质量优良天数"],
+        );
+    }
 }

@@ -213,6 +213,18 @@ pub const TRAILING_FILLER: &[&str] = &[
     "以",
     "在全市",
     "在全省",
+    "预期",
+    "预计",
+    "计划",
+    "拟",
+    "要",
+    "将",
+    "力争",
+    "调整为",
+    "调整到",
+    "调整至",
+    "优化为",
+    "变为",
 ];
 
 /// Places: a list item ending in one of these is a subject (whose figure), not an indicator.
@@ -253,8 +265,23 @@ pub const CATEGORY_HEADS: &[&str] = &[
 pub const POLICY_NAMES: &[&str] = &["意见", "措施", "政策", "举措", "规定", "办法", "新政", "”", "」"];
 
 /// Time words that make a figure a target of the plan year.
-pub const FUTURE_CUES: &[&str] =
-    &["今年", "年内", "明年", "力争", "确保", "争取", "预期", "目标", "计划", "拟", "将要", "努力实现"];
+pub const FUTURE_CUES: &[&str] = &[
+    "今年",
+    "年内",
+    "明年",
+    "力争",
+    "确保",
+    "争取",
+    "预期增长",
+    "预期目标",
+    "预期为",
+    "预计增长",
+    "目标",
+    "计划",
+    "拟",
+    "将要",
+    "努力实现",
+];
 
 /// Time words that make a figure a result of the review year.
 pub const PAST_CUES: &[&str] = &[
