@@ -1,10 +1,7 @@
-//! duban: the one binary. For now it carries the reader's command line (`duban extract`); the
-//! ledger (`serve`, `demo`) comes with duban-core and the store.
-
-mod cli;
+//! duban: the one binary. See the library (`duban::cli`) for the commands.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::run()
+    duban::cli::run()
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the `duban` binary: one test binary, a module per command.
 
 mod extract;
+mod store;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,0 +1,6 @@
+//! duban, the one binary: its command line (`cli`) and, as the ledger grows, the store (`store`) and
+//! the web layer. The logic lives in the pure crates duban-report and duban-core; these modules do
+//! the I/O around them.
+
+pub mod cli;
+pub mod store;

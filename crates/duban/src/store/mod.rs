@@ -1,0 +1,502 @@
+//! The store: the ledger on SQLite (the embedded default) or PostgreSQL (for scale), behind one set
+//! of domain verbs (`adopt_report`, `record`, `matters_for`, `timeline`). Access control lives in
+//! these verbs and their queries, not in the pages: a unit account can neither read nor change a
+//! matter that is not its own.
+//!
+//! One SQL text serves both backends through sqlx's `Any` driver (placeholders `$1`, dates as ISO
+//! text); only the DDL differs (migrations/sqlite, migrations/postgres). The backend is chosen once,
+//! from the URL scheme. A matter's state is the fold of its events (duban-core); the store keeps the
+//! fold beside the timeline for queries and checks `version` on every write, so two concurrent edits
+//! give one success and one `Conflict`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use duban_core::matter::{Change, Event, Matter, MatterId, MatterKind};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+use time::Date;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, or why it names none.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split(':').next().unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::Invalid(format!(
+                "不支持的数据库地址 {scheme:?}，应以 sqlite: 或 postgres: 开头 / unsupported database URL scheme {scheme:?}: use sqlite: or postgres:"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The supervision office (督查室): sees and runs everything.
+    Office,
+    /// A responsible unit: sees and reports on its own matters.
+    Unit(UnitId),
+    /// A leader: reads everything, changes nothing.
+    Leader,
+}
+
+/// Who is acting, as the web layer authenticated them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserId,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreError {
+    NotFound,
+    Forbidden,
+    /// Someone else changed the matter first; this is its version now.
+    Conflict {
+        current_version: i64,
+    },
+    /// The request cannot be carried out as asked (lifecycle, bad input); the message says why.
+    Invalid(String),
+    Other(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotFound => write!(f, "未找到 / not found"),
+            StoreError::Forbidden => write!(f, "无权访问 / forbidden"),
+            StoreError::Conflict { current_version } => {
+                write!(
+                    f,
+                    "事项已被他人修改（当前版本 {current_version}）/ changed by someone else (now version {current_version})"
+                )
+            }
+            StoreError::Invalid(m) => write!(f, "{m}"),
+            StoreError::Other(m) => write!(f, "数据库错误 / database error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Other(e.to_string())
+    }
+}
+
+/// A matter to create when a report is adopted.
+#[derive(Debug, Clone)]
+pub struct NewMatter {
+    pub kind: MatterKind,
+    pub title: String,
+    /// The clause it comes from and its character offsets in the report.
+    pub source: String,
+    pub span: Option<(i64, i64)>,
+    pub lead_unit: Option<UnitId>,
+    pub co_units: Vec<UnitId>,
+    pub deadline: Option<Date>,
+    pub standard: Option<duban_core::Standard>,
+}
+
+/// A report to adopt, with the matters decomposed from it.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub title: String,
+    pub jurisdiction: Option<String>,
+    pub plan_year: Option<i32>,
+    pub body: String,
+    pub matters: Vec<NewMatter>,
+}
+
+/// One line of a matter list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatterRow {
+    pub matter: Matter,
+    pub lead_unit_name: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn role_name(role: Role) -> (&'static str, Option<i64>) {
+    match role {
+        Role::Office => ("office", None),
+        Role::Unit(u) => ("unit", Some(u.0)),
+        Role::Leader => ("leader", None),
+    }
+}
+
+fn kind_name(k: MatterKind) -> String {
+    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn status_name(s: duban_core::Status) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
+}
+
+fn unjson<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Other(format!("stored state is unreadable: {e}")))
+}
+
+/// Which changes each role may make. Units report on their own matters; the office runs the loop;
+/// leaders read.
+fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool {
+    match role {
+        Role::Leader => false,
+        Role::Office => !matches!(change, Change::ProgressReported { .. } | Change::CompletionRequested { .. }),
+        Role::Unit(u) => {
+            let own = lead == Some(u.0);
+            let co = co_units.contains(&u.0);
+            match change {
+                Change::ProgressReported { .. } | Change::MilestoneDone { .. } => own || co,
+                Change::CompletionRequested { .. } => own,
+                _ => false,
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Opens (and migrates) the database at `url`. A SQLite file is created only when `create` is
+    /// set, so a typo in a path is an error rather than a new empty ledger.
+    pub async fn open(url: &str, create: bool) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode={}", if url.contains('?') { '&' } else { '?' }, if create { "rwc" } else { "rw" })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Invalid(format!("数据库地址无效 / bad database URL: {e}")))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        use sqlx::Executor;
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Other(format!("无法打开数据库 / cannot open the database: {e}")))?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// A transaction that will write. SQLite takes the write lock at BEGIN (IMMEDIATE), so a second
+    /// writer waits for the first and then reads what it wrote, instead of failing on a stale snapshot;
+    /// PostgreSQL's row locks give the same order on the UPDATE.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub async fn add_unit(&self, name: &str, kind: &str) -> Result<UnitId, StoreError> {
+        let row = sqlx::query("INSERT INTO units (name, kind) VALUES ($1, $2) RETURNING id")
+            .bind(name.to_string())
+            .bind(kind.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(UnitId(row.try_get(0)?))
+    }
+
+    pub async fn unit_id(&self, name: &str) -> Result<UnitId, StoreError> {
+        let row =
+            sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.to_string()).fetch_one(&self.pool).await?;
+        Ok(UnitId(row.try_get(0)?))
+    }
+
+    /// Adds an account; `password_hash` is the argon2 PHC string (hashing is the caller's).
+    pub async fn add_user(
+        &self,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<Actor, StoreError> {
+        let (role_str, unit) = role_name(role);
+        let row = sqlx::query("INSERT INTO users (login, display_name, password_hash, role, unit_id) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(login.to_string())
+            .bind(display_name.to_string())
+            .bind(password_hash.to_string())
+            .bind(role_str)
+            .bind(unit)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Actor { user: UserId(row.try_get(0)?), name: display_name.to_string(), role })
+    }
+
+    /// Adopts a report: the report and all its matters, with their first events, in one transaction.
+    /// Only the office adopts.
+    pub async fn adopt_report(
+        &self,
+        actor: &Actor,
+        report: &NewReport,
+        today: Date,
+    ) -> Result<(i64, Vec<MatterId>), StoreError> {
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let now = now_rfc3339();
+        let mut tx = self.write_tx().await?;
+        let row = sqlx::query("INSERT INTO reports (title, jurisdiction, plan_year, body, adopted_by, adopted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(report.title.clone())
+            .bind(report.jurisdiction.clone())
+            .bind(report.plan_year.map(i64::from))
+            .bind(report.body.clone())
+            .bind(actor.user.0)
+            .bind(now.clone())
+            .fetch_one(&mut *tx)
+            .await?;
+        let report_id: i64 = row.try_get(0)?;
+        let mut ids = Vec::with_capacity(report.matters.len());
+        for nm in &report.matters {
+            // Insert a placeholder state to get the id, then fold the first events into it.
+            let row = sqlx::query(
+                "INSERT INTO matters (kind, report_id, title, source, source_start, source_end, status, version, state) VALUES ($1, $2, $3, $4, $5, $6, 'draft', 0, '{}') RETURNING id",
+            )
+            .bind(kind_name(nm.kind))
+            .bind(report_id)
+            .bind(nm.title.clone())
+            .bind(nm.source.clone())
+            .bind(nm.span.map(|s| s.0))
+            .bind(nm.span.map(|s| s.1))
+            .fetch_one(&mut *tx)
+            .await?;
+            let id = MatterId(row.try_get(0)?);
+            let mut m = Matter::new(id, nm.kind, nm.title.clone(), nm.source.clone(), today);
+            let mut events = Vec::new();
+            if let Some(lead) = nm.lead_unit {
+                let names = self.unit_names(&mut tx, std::iter::once(lead).chain(nm.co_units.iter().copied())).await?;
+                events.push(Change::Assigned { lead_unit: names[0].clone(), co_units: names[1..].to_vec() });
+            }
+            if let Some(d) = nm.deadline {
+                events.push(Change::DeadlineSet { deadline: d });
+            }
+            if let Some(s) = &nm.standard {
+                events.push(Change::StandardSet { standard: s.clone() });
+            }
+            for (seq, change) in events.into_iter().enumerate() {
+                let ev = Event { on: today, actor: actor.name.clone(), change };
+                m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                sqlx::query("INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(id.0)
+                    .bind(seq as i64 + 1)
+                    .bind(today.to_string())
+                    .bind(actor.user.0)
+                    .bind(json(&ev.change)?)
+                    .bind(now.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query("UPDATE matters SET lead_unit_id = $1, status = $2, deadline = $3, version = $4, state = $5 WHERE id = $6")
+                .bind(nm.lead_unit.map(|u| u.0))
+                .bind(status_name(m.status))
+                .bind(m.deadline.map(|d| d.to_string()))
+                .bind(m.version)
+                .bind(json(&m)?)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            for u in &nm.co_units {
+                sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2)")
+                    .bind(id.0)
+                    .bind(u.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok((report_id, ids))
+    }
+
+    async fn unit_names(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        ids: impl Iterator<Item = UnitId>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut names = Vec::new();
+        for id in ids {
+            let row = sqlx::query("SELECT name FROM units WHERE id = $1").bind(id.0).fetch_optional(&mut **tx).await?;
+            let row = row.ok_or_else(|| StoreError::Invalid(format!("单位不存在 / no unit with id {}", id.0)))?;
+            names.push(row.try_get(0)?);
+        }
+        Ok(names)
+    }
+
+    /// The matters an actor may see: all for the office and leaders, its own (lead or co-unit) for a unit.
+    pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
+        const BASE: &str = "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id";
+        let rows = match actor.role {
+            Role::Office | Role::Leader => sqlx::query(&format!("{BASE} ORDER BY m.id")).fetch_all(&self.pool).await?,
+            Role::Unit(unit) => {
+                sqlx::query(&format!(
+                    "{BASE} WHERE m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) ORDER BY m.id"
+                ))
+                .bind(unit.0)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| Ok(MatterRow { matter: unjson(&r.try_get::<String, _>(0)?)?, lead_unit_name: r.try_get(1)? }))
+            .collect()
+    }
+
+    /// One matter with its timeline, if the actor may see it (else NotFound: a unit learns nothing
+    /// about other units' matters, not even that they exist).
+    pub async fn timeline(&self, actor: &Actor, id: MatterId) -> Result<(Matter, Vec<Event>), StoreError> {
+        let (m, _, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
+        let rows = sqlx::query("SELECT e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.matter_id = $1 ORDER BY e.seq")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let events = rows
+            .iter()
+            .map(|r| {
+                let on: String = r.try_get(0)?;
+                Ok(Event {
+                    on: Date::parse(&on, format).map_err(|e| StoreError::Other(e.to_string()))?,
+                    actor: r.try_get(1)?,
+                    change: unjson(&r.try_get::<String, _>(2)?)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok((m, events))
+    }
+
+    /// Records one change on a matter the actor knows at `expected_version`: checks the actor's
+    /// right to it, folds it through the lifecycle, appends it to the timeline and saves the new
+    /// state, all in one transaction. A stale version is a `Conflict`.
+    pub async fn record(
+        &self,
+        actor: &Actor,
+        id: MatterId,
+        expected_version: i64,
+        on: Date,
+        change: Change,
+    ) -> Result<Matter, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let (mut m, lead, co) = load_visible(&mut tx, actor, id).await?;
+        if !may(actor.role, &change, lead, &co) {
+            return Err(StoreError::Forbidden);
+        }
+        if m.version != expected_version {
+            return Err(StoreError::Conflict { current_version: m.version });
+        }
+        let ev = Event { on, actor: actor.name.clone(), change };
+        m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let updated = sqlx::query(
+            "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
+        )
+        .bind(status_name(m.status))
+        .bind(m.deadline.map(|d| d.to_string()))
+        .bind(m.version)
+        .bind(json(&m)?)
+        .bind(id.0)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            // Another writer won between our read and our write.
+            let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
+            return Err(StoreError::Conflict { current_version: row.try_get(0)? });
+        }
+        sqlx::query("INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id.0)
+            .bind(m.version)
+            .bind(on.to_string())
+            .bind(actor.user.0)
+            .bind(json(&ev.change)?)
+            .bind(now_rfc3339())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+}
+
+/// Loads a matter with its lead unit and co-units, if `actor` may see it. A unit that may not gets
+/// NotFound: it learns nothing about other units' matters, not even that they exist.
+async fn load_visible(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    id: MatterId,
+) -> Result<(Matter, Option<i64>, Vec<i64>), StoreError> {
+    let row = sqlx::query("SELECT state, lead_unit_id FROM matters WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    let m: Matter = unjson(&row.try_get::<String, _>(0)?)?;
+    let lead: Option<i64> = row.try_get(1)?;
+    let co: Vec<i64> = sqlx::query("SELECT unit_id FROM matter_units WHERE matter_id = $1")
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    if let Role::Unit(u) = actor.role
+        && lead != Some(u.0)
+        && !co.contains(&u.0)
+    {
+        return Err(StoreError::NotFound);
+    }
+    Ok((m, lead, co))
+}
