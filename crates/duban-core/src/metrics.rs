@@ -108,7 +108,7 @@ pub fn rank_units(matters: &[Matter], today: Date, rules: &WarningRules) -> Vec<
 /// Counts of matters by colour on a day (the dashboard's first figures).
 pub fn count_by_level(matters: &[Matter], today: Date, rules: &WarningRules) -> BTreeMap<Level, u64> {
     let mut counts = BTreeMap::new();
-    for m in matters.iter().filter(|m| !m.status.is_closed()) {
+    for m in matters.iter().filter(|m| !m.status.is_closed() && m.status != Status::Draft) {
         *counts.entry(assess(m, today, rules, 0).level).or_insert(0) += 1;
     }
     counts

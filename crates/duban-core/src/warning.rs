@@ -119,7 +119,9 @@ pub fn expected_progress(m: &Matter, today: Date) -> Option<f64> {
 pub fn assess(m: &Matter, today: Date, rules: &WarningRules, red_children: usize) -> Assessment {
     let actual = m.progress();
     let expected = expected_progress(m, today);
-    if m.status.is_closed() {
+    // Closed matters need no warning; drafts are not yet anyone's to be late with (the office sees
+    // them as 待分派).
+    if m.status.is_closed() || m.status == Status::Draft {
         return Assessment { level: Level::Green, expected, actual, reasons: Vec::new() };
     }
     let mut reasons = Vec::new();

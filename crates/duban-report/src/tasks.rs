@@ -71,6 +71,17 @@ impl LeadUnits {
         LeadUnits::parse(DEFAULT_LEAD_UNITS).unwrap_or(LeadUnits { pairs: Vec::new() })
     }
 
+    /// The units the table names, in the order they first appear.
+    pub fn units(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (_, u) in &self.pairs {
+            if !out.contains(&u.as_str()) {
+                out.push(u);
+            }
+        }
+        out
+    }
+
     /// The unit whose keywords weigh most in `text`, with the keywords that matched.
     pub fn suggest(&self, text: &str) -> Option<(String, Vec<String>)> {
         let mut scores: Vec<(usize, usize, &str, Vec<String>)> = Vec::new(); // (score, first row, unit, keywords)

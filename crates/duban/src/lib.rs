@@ -2,5 +2,8 @@
 //! the web layer. The logic lives in the pure crates duban-report and duban-core; these modules do
 //! the I/O around them.
 
+pub mod accounts;
 pub mod cli;
+pub mod config;
+pub mod demo;
 pub mod store;

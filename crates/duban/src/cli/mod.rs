@@ -2,6 +2,7 @@
 //! work starts. Exit codes: 0 ok, 1 nothing found, 2 error. A closed pipe is not an error.
 
 mod extract;
+mod ledger;
 
 use std::process::ExitCode;
 
@@ -22,12 +23,33 @@ struct Cli {
 enum Command {
     /// 抽取报告中的量化指标与任务 / Extract every quantified target and result (and tasks) from reports.
     Extract(extract::ExtractArgs),
+    /// 账号管理 / accounts
+    #[command(subcommand)]
+    User(ledger::UserCommand),
+    /// 单位管理 / units
+    #[command(subcommand)]
+    Unit(ledger::UnitCommand),
+    /// 建立演示账本 / build the demo ledger
+    Demo(ledger::DemoArgs),
+    /// 配置 / configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// 打印带说明的配置样例 / print the documented example configuration
+    Example,
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::User(cmd) => ledger::user(cmd),
+        Command::Unit(cmd) => ledger::unit(cmd),
+        Command::Demo(args) => ledger::demo(args),
+        Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
     };
     match result {
         Ok(code) => code,

@@ -253,6 +253,50 @@ impl Store {
         Ok(UnitId(row.try_get(0)?))
     }
 
+    /// Adds many units in one transaction: all of them, or none (a name already present is an error
+    /// naming it).
+    pub async fn import_units(&self, units: &[(String, String)]) -> Result<Vec<UnitId>, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let mut ids = Vec::with_capacity(units.len());
+        for (name, kind) in units {
+            let exists =
+                sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.clone()).fetch_optional(&mut *tx).await?;
+            if exists.is_some() {
+                return Err(StoreError::Invalid(format!("单位“{name}”已存在 / unit {name:?} exists already")));
+            }
+            let row = sqlx::query("INSERT INTO units (name, kind) VALUES ($1, $2) RETURNING id")
+                .bind(name.clone())
+                .bind(kind.clone())
+                .fetch_one(&mut *tx)
+                .await?;
+            ids.push(UnitId(row.try_get(0)?));
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// All units, by name.
+    pub async fn units(&self) -> Result<Vec<(UnitId, String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, kind FROM units ORDER BY name").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((UnitId(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    /// The account with this login and its password hash, for signing in.
+    pub async fn account(&self, login: &str) -> Result<(Actor, String), StoreError> {
+        let row = sqlx::query("SELECT id, display_name, password_hash, role, unit_id FROM users WHERE login = $1")
+            .bind(login.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let role = match (row.try_get::<String, _>(3)?.as_str(), row.try_get::<Option<i64>, _>(4)?) {
+            ("office", _) => Role::Office,
+            ("leader", _) => Role::Leader,
+            ("unit", Some(u)) => Role::Unit(UnitId(u)),
+            _ => return Err(StoreError::Other(format!("account {login} has no valid role"))),
+        };
+        Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(2)?))
+    }
+
     pub async fn unit_id(&self, name: &str) -> Result<UnitId, StoreError> {
         let row =
             sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.to_string()).fetch_one(&self.pool).await?;

@@ -1,6 +1,7 @@
 //! Integration tests of the `duban` binary: one test binary, a module per command.
 
 mod extract;
+mod ledger;
 mod store;
 
 use std::path::PathBuf;

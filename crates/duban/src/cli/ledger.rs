@@ -1,0 +1,208 @@
+//! The ledger's commands: `user add`, `unit import`, `demo`, `config example`. Each opens the store
+//! from one validated `Config` and calls its domain verbs.
+
+use std::io::{self, BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use calamine::{Data, Reader, open_workbook_auto};
+use time::Date;
+
+use crate::accounts::hash_password;
+use crate::config::Config;
+use crate::store::{Role, Store};
+
+#[derive(clap::Args, Debug)]
+pub struct Where {
+    /// 数据目录 / data directory (default ./duban-data)
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// 数据库地址 / database URL (sqlite:… or postgres:…); default: SQLite in the data directory
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// 新增账号（密码从标准输入读取）/ add an account (the password is read from standard input)
+    Add {
+        #[command(flatten)]
+        at: Where,
+        #[arg(long)]
+        login: String,
+        /// 显示名称 / display name
+        #[arg(long)]
+        name: String,
+        /// office（督查室）| unit（责任单位）| leader（领导）
+        #[arg(long)]
+        role: String,
+        /// 责任单位名称（role=unit 时必填）/ the unit's name, for role unit
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UnitCommand {
+    /// 从 Excel 导入单位（列：单位名称、单位类型）/ import units from .xlsx (columns 单位名称, 单位类型)
+    Import {
+        #[command(flatten)]
+        at: Where,
+        #[arg(value_name = "FILE.xlsx")]
+        file: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// 演示数据目录（须为新目录；缺省为临时目录）/ a new data directory for the demo (default: a temporary one)
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// 演示的“今天” / the demo's today
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2019-07-01")]
+    today: String,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("无法启动运行时 / cannot start the runtime")
+}
+
+async fn open(at: &Where, create: bool) -> Result<Store> {
+    let config = Config::from_flags(at.data_dir.as_deref(), at.database_url.as_deref())?;
+    if create && at.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("无法创建数据目录 / cannot create {}", config.data_dir.display()))?;
+    }
+    Store::open(&config.database_url, create).await.with_context(|| config.database_url.clone())
+}
+
+pub fn user(cmd: UserCommand) -> Result<ExitCode> {
+    let UserCommand::Add { at, login, name, role, unit } = cmd;
+    let mut password = String::new();
+    if io::stdin().is_terminal() {
+        eprint!("密码 / password: ");
+    }
+    io::stdin().lock().read_line(&mut password).context("读取密码失败 / cannot read the password")?;
+    let hash = hash_password(password.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
+    runtime()?.block_on(async {
+        let store = open(&at, true).await?;
+        let role = match (role.as_str(), &unit) {
+            ("office", None) => Role::Office,
+            ("leader", None) => Role::Leader,
+            ("unit", Some(u)) => Role::Unit(
+                store.unit_id(u).await.with_context(|| format!("没有名为“{u}”的单位 / no unit named {u:?}"))?,
+            ),
+            ("unit", None) => bail!("role unit 需要 --unit / role unit needs --unit"),
+            ("office" | "leader", Some(_)) => bail!("--unit 只用于 role unit / --unit goes with role unit only"),
+            (other, _) => bail!("未知角色 {other:?}，应为 office、unit 或 leader / unknown role {other:?}"),
+        };
+        store
+            .add_user(&login, &name, &hash, role)
+            .await
+            .with_context(|| format!("无法新增账号 / cannot add {login}"))?;
+        println!("已新增账号 / added: {login}（{name}）");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Reads units from the first sheet: a header row with 单位名称 and 单位类型, then one unit per row.
+pub fn read_units(path: &Path) -> Result<Vec<(String, String)>> {
+    let mut book =
+        open_workbook_auto(path).with_context(|| format!("无法打开 Excel 文件 / cannot open {}", path.display()))?;
+    let sheet =
+        book.sheet_names().first().cloned().with_context(|| format!("{}: 没有工作表 / no sheet", path.display()))?;
+    let range = book
+        .worksheet_range(&sheet)
+        .with_context(|| format!("{}: 无法读取工作表 / cannot read sheet {sheet}", path.display()))?;
+    let mut rows = range.rows();
+    let header: Vec<String> =
+        rows.next().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).unwrap_or_default();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(name_col), Some(kind_col)) = (col("单位名称"), col("单位类型")) else {
+        bail!(
+            "{}: 第1行须有“单位名称”“单位类型”两列 / row 1 must have the columns 单位名称 and 单位类型",
+            path.display()
+        );
+    };
+    let mut units: Vec<(String, String)> = Vec::new();
+    for (i, row) in rows.enumerate() {
+        let line = i + 2;
+        let cell = |c: usize| match row.get(c) {
+            Some(Data::String(s)) => s.trim().to_string(),
+            Some(Data::Empty) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        let (name, kind) = (cell(name_col), cell(kind_col));
+        if name.is_empty() && kind.is_empty() {
+            continue;
+        }
+        if name.is_empty() || kind.is_empty() {
+            bail!(
+                "{}: 第{line}行“单位名称”或“单位类型”为空 / row {line}: 单位名称 or 单位类型 is empty",
+                path.display()
+            );
+        }
+        if units.iter().any(|(n, _)| *n == name) {
+            bail!("{}: 第{line}行单位“{name}”重复 / row {line}: unit {name:?} listed twice", path.display());
+        }
+        units.push((name, kind));
+    }
+    if units.is_empty() {
+        bail!("{}: 没有单位 / no units", path.display());
+    }
+    Ok(units)
+}
+
+pub fn unit(cmd: UnitCommand) -> Result<ExitCode> {
+    let UnitCommand::Import { at, file } = cmd;
+    let units = read_units(&file)?;
+    runtime()?.block_on(async {
+        let store = open(&at, true).await?;
+        let ids = store.import_units(&units).await.with_context(|| {
+            format!("导入失败，未导入任何单位 / import failed, nothing imported: {}", file.display())
+        })?;
+        println!("已导入 {} 个单位 / imported {} units", ids.len(), ids.len());
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn demo(args: DemoArgs) -> Result<ExitCode> {
+    let today = Date::parse(&args.today, time::macros::format_description!("[year]-[month]-[day]"))
+        .with_context(|| format!("--today 应为 YYYY-MM-DD / --today must be YYYY-MM-DD: {}", args.today))?;
+    let dir = match args.data_dir {
+        Some(d) => {
+            if d.exists() && std::fs::read_dir(&d).map(|mut e| e.next().is_some()).unwrap_or(true) {
+                bail!("演示需要一个新的空目录 / the demo needs a new, empty directory: {}", d.display());
+            }
+            d
+        }
+        None => std::env::temp_dir().join(format!("duban-demo-{}", std::process::id())),
+    };
+    let at = Where { data_dir: Some(dir.clone()), database_url: None };
+    let summary = runtime()?.block_on(async {
+        let store = open(&at, true).await?;
+        let summary = crate::demo::seed(&store, today).await?;
+        store.close().await;
+        anyhow::Ok(summary)
+    })?;
+    println!("演示账本已建立 / demo ledger ready: {}", dir.join("duban.db").display());
+    println!("事项 matters: {}（{}）", summary.matters, summary.today);
+    for (level, n) in &summary.by_level {
+        println!("  {} {level:?}: {n}", level.label());
+    }
+    println!("账号 accounts（登录名 / 密码 / 身份）:");
+    for a in &summary.accounts {
+        println!("  {:<10} {}  {}", a.login, a.password, a.who);
+    }
+    println!("网页服务（duban serve）随下一版提供 / the web server (duban serve) comes with the next release.");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_example_config() -> Result<ExitCode> {
+    print!("{}", crate::config::EXAMPLE);
+    Ok(ExitCode::SUCCESS)
+}

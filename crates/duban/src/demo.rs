@@ -1,0 +1,258 @@
+//! The demo ledger: the bundled 罗庄区 2019 report read, decomposed and adopted; the district's units
+//! (the departments of the keyword table and the 街道/镇 the report names) with one account each; a
+//! supervision-office admin and a leader; and half a year of plausible progress, so that on the demo's
+//! "today" the ledger shows green, yellow and red.
+//!
+//! The progress is made up by a seeded generator (no clock, no randomness from outside): the same
+//! demo every time.
+
+use std::collections::BTreeMap;
+
+use duban_core::matter::{Change, Goal, MatterKind, Standard, Status};
+use duban_core::metrics::count_by_level;
+use duban_core::warning::{Level, WarningRules};
+use duban_report::{Comparator, Fact, LeadUnits, Measure, Options};
+use time::{Date, Duration, Month};
+
+use crate::accounts::{generate_password, hash_password};
+use crate::store::{Actor, NewMatter, NewReport, Role, Store, StoreError, UnitId};
+
+/// The report the demo (and the system) was designed from: an official public document, see
+/// crates/duban-report/tests/data/SOURCE.md.
+pub const BUNDLED_REPORT: &str = include_str!("../../duban-report/tests/data/luozhuang-2019.txt");
+
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub login: String,
+    pub password: String,
+    pub who: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoSummary {
+    pub accounts: Vec<DemoAccount>,
+    pub matters: usize,
+    pub today: Date,
+    pub by_level: BTreeMap<Level, u64>,
+}
+
+/// The 街道 and 镇 a report names: two characters before 街道/镇, after a boundary (start, punctuation,
+/// 、, 和, 与, 及), so that 新型城镇化 names no town.
+pub fn places(text: &str) -> Vec<String> {
+    let c: Vec<char> = text.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    for i in 2..c.len() {
+        let suffix_len = if c[i] == '镇' {
+            1
+        } else if c[i] == '街' && c.get(i + 1) == Some(&'道') {
+            2
+        } else {
+            continue;
+        };
+        let boundary =
+            i < 3 || !duban_core_is_cjk(c[i - 3]) || matches!(c[i - 3], '、' | '和' | '与' | '及' | '在' | '，');
+        let name: String = c[i - 2..i + suffix_len].iter().collect();
+        let prefix_ok = c[i - 2..i].iter().all(|&ch| duban_core_is_cjk(ch) && !"城乡村型小街等个各全".contains(ch));
+        if boundary && prefix_ok && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+fn duban_core_is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// A deterministic generator (64-bit LCG), enough to vary a demo.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn standard_of(facts: &[Fact]) -> Option<Standard> {
+    let f = facts.iter().find(|f| f.measure == Measure::Level && f.value.is_some())?;
+    let goal = match f.comparator {
+        Some(Comparator::Lte | Comparator::Lt) => Goal::AtMost,
+        _ => Goal::AtLeast,
+    };
+    Some(Standard { value: f.value?, unit: f.unit.clone(), goal })
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// Fills an empty store with the demo ledger as of `today`.
+pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError> {
+    let table = LeadUnits::builtin();
+    let reading = duban_report::read_text(BUNDLED_REPORT, &Options { year: Some(2019), tasks: Some(&table) });
+    let plan_year = reading.plan_year.unwrap_or(2019);
+
+    // Units: the departments of the keyword table, and the sub-districts and towns of the report.
+    let mut units: Vec<(String, String)> =
+        table.units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())).collect();
+    for p in places(&reading.text) {
+        let kind = if p.ends_with("街道") { "街道" } else { "镇" };
+        units.push((p, kind.to_string()));
+    }
+    let ids = store.import_units(&units).await?;
+    let unit_of: BTreeMap<&str, UnitId> = units.iter().map(|(n, _)| n.as_str()).zip(ids.iter().copied()).collect();
+
+    // Accounts: the office, a leader, one per unit. Hashing each is deliberate (the real path).
+    let mut accounts = Vec::new();
+    let mut add = async |login: String, who: String, role: Role| -> Result<Actor, StoreError> {
+        let password = generate_password();
+        let hash = hash_password(&password).map_err(StoreError::Other)?;
+        let actor = store.add_user(&login, &who, &hash, role).await?;
+        accounts.push(DemoAccount { login, password, who });
+        Ok(actor)
+    };
+    let office = add("duchashi".into(), "区政府督查室".into(), Role::Office).await?;
+    add("quzhang".into(), "区长".into(), Role::Leader).await?;
+    let mut unit_actors: BTreeMap<UnitId, Actor> = BTreeMap::new();
+    for (k, (name, _)) in units.iter().enumerate() {
+        let id = unit_of[name.as_str()];
+        let actor = add(format!("unit{:02}", k + 1), name.clone(), Role::Unit(id)).await?;
+        unit_actors.insert(id, actor);
+    }
+
+    // Matters: each headline target and each task of the plan.
+    let year_end = Date::from_calendar_date(plan_year, Month::December, 31).unwrap_or(today);
+    let start = Date::from_calendar_date(plan_year, Month::January, 1).unwrap_or(today);
+    let mut matters = Vec::new();
+    for f in reading.facts.iter().filter(|f| f.headline) {
+        let lead = table
+            .suggest(&f.text)
+            .and_then(|(u, _)| unit_of.get(u.as_str()).copied())
+            .or(unit_of.get("发展和改革局").copied());
+        matters.push(NewMatter {
+            kind: MatterKind::Target,
+            title: format!(
+                "{}{}",
+                f.indicator,
+                f.text.rsplit('，').next().unwrap_or("").trim_start_matches(f.indicator.as_str())
+            ),
+            source: f.text.clone(),
+            span: Some((f.start as i64, f.end as i64)),
+            lead_unit: lead,
+            co_units: vec![unit_of.get("统计局").copied()].into_iter().flatten().filter(|u| Some(*u) != lead).collect(),
+            deadline: Some(year_end),
+            standard: None,
+        });
+    }
+    for t in &reading.tasks {
+        let facts: Vec<Fact> = t.facts.iter().filter_map(|&i| reading.facts.get(i).cloned()).collect();
+        let deadline = t.deadline.as_ref().and_then(|d| d.date.as_deref()).and_then(parse_date).unwrap_or(year_end);
+        matters.push(NewMatter {
+            kind: MatterKind::Task,
+            title: t.text.chars().take(120).collect(),
+            source: t.section.join(" / "),
+            span: Some((t.start as i64, t.end as i64)),
+            lead_unit: t.lead_unit.as_deref().and_then(|u| unit_of.get(u).copied()),
+            co_units: vec![],
+            deadline: Some(deadline),
+            standard: standard_of(&facts),
+        });
+    }
+    let report = NewReport {
+        title: reading.title.clone().unwrap_or_else(|| "政府工作报告".into()),
+        jurisdiction: reading.jurisdiction.clone(),
+        plan_year: Some(plan_year),
+        body: reading.text.clone(),
+        matters: matters.clone(),
+    };
+    let (_, matter_ids) = store.adopt_report(&office, &report, start).await?;
+
+    // Half a year of reports: most on track, some lagging (yellow), some stalled (red), a few done.
+    let mut dice = Dice(2019);
+    for (id, nm) in matter_ids.iter().zip(&matters) {
+        let Some(lead) = nm.lead_unit else { continue };
+        let unit = &unit_actors[&lead];
+        let roll = dice.next();
+        let (pace, stop_month) = match roll {
+            r if r < 0.12 => (1.6, 6),  // ahead; signed off
+            r if r < 0.62 => (1.05, 6), // on track
+            r if r < 0.85 => (0.8, 6),  // lagging
+            _ => (0.35, 3),             // stalled since March
+        };
+        let mut version = 1 + i64::from(nm.deadline.is_some()) + i64::from(nm.standard.is_some());
+        let span_days = (nm.deadline.unwrap_or(year_end) - start).whole_days().max(1) as f64;
+        for month in 1..=stop_month.min(today.month() as u8 - 1).max(1) {
+            let Ok(m) = Month::try_from(month + 1) else { continue };
+            let on = Date::from_calendar_date(plan_year, m, 1).unwrap_or(today) - Duration::DAY;
+            if on >= today {
+                break;
+            }
+            let expected = ((on - start).whole_days() as f64 / span_days).min(1.0);
+            let share = (expected * pace * (0.95 + 0.1 * dice.next())).min(1.0);
+            let change = match &nm.standard {
+                Some(s) => Change::ProgressReported {
+                    value: Some(match s.goal {
+                        Goal::AtLeast => (s.value * share * 10.0).round() / 10.0,
+                        Goal::AtMost => s.value * 0.98,
+                    }),
+                    percent: None,
+                    narrative: format!("截至{on}，已完成{:.0}%", share * 100.0),
+                },
+                None => Change::ProgressReported {
+                    value: None,
+                    percent: Some((share * 100.0).round()),
+                    narrative: format!("截至{on}，按计划推进"),
+                },
+            };
+            version = store.record(unit, *id, version, on, change).await?.version;
+        }
+        if roll < 0.12 {
+            let on = today - Duration::days(10);
+            version = store
+                .record(unit, *id, version, on, Change::CompletionRequested { note: "已完成，申请销号".into() })
+                .await?
+                .version;
+            store
+                .record(
+                    &office,
+                    *id,
+                    version,
+                    on + Duration::DAY,
+                    Change::SignedOff { note: "核实完成，同意销号".into() },
+                )
+                .await?;
+        } else if roll >= 0.85 {
+            store
+                .record(
+                    &office,
+                    *id,
+                    version,
+                    today - Duration::days(3),
+                    Change::Reminded { note: "进度滞后，请加快推进并报送进展".into() },
+                )
+                .await?;
+        }
+    }
+
+    let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
+    let by_level = count_by_level(&all, today, &WarningRules::default());
+    let done = all.iter().filter(|m| m.status == Status::Done).count();
+    debug_assert!(done <= all.len());
+    Ok(DemoSummary { accounts, matters: all.len(), today, by_level })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::places;
+
+    #[test]
+    fn places_of_the_seed() {
+        let p = places(super::BUNDLED_REPORT);
+        for name in ["罗庄街道", "盛庄街道", "傅庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"]
+        {
+            assert!(p.iter().any(|x| x == name), "{name} in {p:?}");
+        }
+        assert!(!p.iter().any(|x| x.contains('城')), "{p:?}");
+    }
+}
