@@ -55,7 +55,45 @@ pub enum UnitCommand {
 }
 
 #[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    at: Where,
+    /// 监听地址 / address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// 固定“今天”（演示与测试用）/ fix today (for demos and tests)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+}
+
+fn parse_day(s: &str) -> Result<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .with_context(|| format!("日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {s}"))
+}
+
+async fn run_server(store: Store, listen: std::net::SocketAddr, today: Option<Date>) -> Result<()> {
+    let state = std::sync::Arc::new(crate::web::AppState { store, rules: Default::default(), today });
+    println!("督办已启动 / duban is serving at http://{listen}/");
+    crate::web::serve(state, listen).await
+}
+
+pub fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let today = args.today.as_deref().map(parse_day).transpose()?;
+    runtime()?.block_on(async {
+        let store = open(&args.at, true).await?;
+        run_server(store, args.listen, today).await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(clap::Args, Debug)]
 pub struct DemoArgs {
+    /// 监听地址 / address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// 只建立演示账本，不启动网页服务 / build the demo ledger and exit
+    #[arg(long)]
+    no_serve: bool,
     /// 演示数据目录（须为新目录；缺省为临时目录）/ a new data directory for the demo (default: a temporary one)
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -171,8 +209,7 @@ pub fn unit(cmd: UnitCommand) -> Result<ExitCode> {
 }
 
 pub fn demo(args: DemoArgs) -> Result<ExitCode> {
-    let today = Date::parse(&args.today, time::macros::format_description!("[year]-[month]-[day]"))
-        .with_context(|| format!("--today 应为 YYYY-MM-DD / --today must be YYYY-MM-DD: {}", args.today))?;
+    let today = parse_day(&args.today)?;
     let dir = match args.data_dir {
         Some(d) => {
             if d.exists() && std::fs::read_dir(&d).map(|mut e| e.next().is_some()).unwrap_or(true) {
@@ -183,11 +220,11 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         None => std::env::temp_dir().join(format!("duban-demo-{}", std::process::id())),
     };
     let at = Where { data_dir: Some(dir.clone()), database_url: None };
-    let summary = runtime()?.block_on(async {
+    let rt = runtime()?;
+    let (store, summary) = rt.block_on(async {
         let store = open(&at, true).await?;
         let summary = crate::demo::seed(&store, today).await?;
-        store.close().await;
-        anyhow::Ok(summary)
+        anyhow::Ok((store, summary))
     })?;
     println!("演示账本已建立 / demo ledger ready: {}", dir.join("duban.db").display());
     println!("事项 matters: {}（{}）", summary.matters, summary.today);
@@ -198,7 +235,12 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     for a in &summary.accounts {
         println!("  {:<10} {}  {}", a.login, a.password, a.who);
     }
-    println!("网页服务（duban serve）随下一版提供 / the web server (duban serve) comes with the next release.");
+    if args.no_serve {
+        rt.block_on(store.close());
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("用上面的账号登录 http://{}/ （演示的“今天”为 {today}）", args.listen);
+    rt.block_on(run_server(store, args.listen, Some(today)))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -29,8 +29,10 @@ enum Command {
     /// 单位管理 / units
     #[command(subcommand)]
     Unit(ledger::UnitCommand),
-    /// 建立演示账本 / build the demo ledger
+    /// 建立演示账本并启动网页服务 / build the demo ledger and serve it
     Demo(ledger::DemoArgs),
+    /// 启动网页服务 / serve the pages and the API
+    Serve(ledger::ServeArgs),
     /// 配置 / configuration
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -49,6 +51,7 @@ pub fn run() -> ExitCode {
         Command::User(cmd) => ledger::user(cmd),
         Command::Unit(cmd) => ledger::unit(cmd),
         Command::Demo(args) => ledger::demo(args),
+        Command::Serve(args) => ledger::serve(args),
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
     };
     match result {

@@ -297,6 +297,48 @@ impl Store {
         Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(2)?))
     }
 
+    /// Starts a session for a signed-in account; returns nothing but stores token and CSRF token.
+    pub async fn open_session(
+        &self,
+        user: UserId,
+        token: &str,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token.to_string())
+            .bind(user.0)
+            .bind(csrf.to_string())
+            .bind(expires_at.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The account behind a session token and the session's CSRF token, if it has not expired.
+    pub async fn session(&self, token: &str, now: &str) -> Result<(Actor, String), StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.display_name, u.role, u.unit_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2",
+        )
+        .bind(token.to_string())
+        .bind(now.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let role = match (row.try_get::<String, _>(2)?.as_str(), row.try_get::<Option<i64>, _>(3)?) {
+            ("office", _) => Role::Office,
+            ("leader", _) => Role::Leader,
+            ("unit", Some(u)) => Role::Unit(UnitId(u)),
+            _ => return Err(StoreError::Forbidden),
+        };
+        Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(4)?))
+    }
+
+    pub async fn close_session(&self, token: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token = $1").bind(token.to_string()).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn unit_id(&self, name: &str) -> Result<UnitId, StoreError> {
         let row =
             sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.to_string()).fetch_one(&self.pool).await?;

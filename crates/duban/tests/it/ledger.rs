@@ -102,7 +102,7 @@ async fn demo_ledger_shows_every_colour_and_keeps_units_apart() {
     let name = store.units().await.expect("units").into_iter().find(|u| u.0 == unit_id).expect("unit").1;
     assert!(own.iter().all(|r| r.lead_unit_name.as_deref() == Some(name.as_str())));
     // The CLI prints the accounts it made.
-    let out = duban(&["demo", "--data-dir", &dir.path().join("cli").display().to_string()]);
+    let out = duban(&["demo", "--no-serve", "--data-dir", &dir.path().join("cli").display().to_string()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("duchashi") && text.contains("红灯"), "{text}");

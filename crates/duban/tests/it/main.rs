@@ -3,6 +3,7 @@
 mod extract;
 mod ledger;
 mod store;
+mod web;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -1,0 +1,169 @@
+//! The web layer: server-rendered pages (askama, auto-escaped) with the vendored Bootstrap, htmx and
+//! ECharts embedded in the binary, and the JSON API under /api/v1. Thin by design: every handler
+//! authenticates, calls one store verb (where access is checked) and renders.
+//!
+//! Sessions are random 256-bit tokens in an HttpOnly, SameSite=Lax cookie (or a bearer token for API
+//! clients); every form carries the session's CSRF token, and the login form a double-submit one.
+//! Request bodies are bounded.
+
+mod api;
+mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use duban_core::warning::WarningRules;
+use time::{Date, OffsetDateTime};
+
+use crate::store::{Actor, Store, StoreError};
+
+/// What every handler gets: the store, the warning rules, and the clock (fixed in the demo).
+pub struct AppState {
+    pub store: Store,
+    pub rules: WarningRules,
+    pub today: Option<Date>,
+}
+
+impl AppState {
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| OffsetDateTime::now_utc().date())
+    }
+}
+
+pub const SESSION_COOKIE: &str = "duban_session";
+const LOGIN_CSRF_COOKIE: &str = "duban_login_csrf";
+const MAX_BODY: usize = 1 << 20;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/matters", get(pages::matters))
+        .route("/matters/{id}", get(pages::matter))
+        .route("/matters/{id}/progress", post(pages::report_progress))
+        .route("/matters/{id}/act", post(pages::supervise))
+        .route("/assets/{file}", get(asset))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/login", post(api::login))
+        .route("/api/v1/matters", get(api::matters))
+        .route("/api/v1/matters/{id}", get(api::matter))
+        .route("/api/v1/matters/{id}/events", post(api::record))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// Serves until the process is stopped.
+pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    axum::serve(listener, router(state)).await?;
+    Ok(())
+}
+
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (bytes, mime): (&'static [u8], &str) = match file.as_str() {
+        "bootstrap.min.css" => (include_bytes!("../../assets/vendor/bootstrap.min.css"), "text/css; charset=utf-8"),
+        "htmx.min.js" => (include_bytes!("../../assets/vendor/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "echarts.min.js" => (include_bytes!("../../assets/vendor/echarts.min.js"), "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+}
+
+/// A 256-bit random token, hex.
+pub fn random_token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// The signed-in actor and the session's CSRF token, from the session cookie or a bearer token.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(Actor, String), AppError> {
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let token = bearer.or_else(|| cookie(headers, SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
+    state.store.session(token, &now_rfc3339()).await.map_err(|_| AppError::Unauthenticated)
+}
+
+/// One error type for pages and API: a stable message for people, never database text.
+#[derive(Debug)]
+pub enum AppError {
+    Unauthenticated,
+    Store(StoreError),
+    BadRequest(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Store(e)
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
+            AppError::Store(StoreError::Forbidden) => StatusCode::FORBIDDEN,
+            AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
+            AppError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Store(StoreError::Other(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated => "请先登录 / please sign in".into(),
+            AppError::BadRequest(m) => m.clone(),
+            AppError::Store(StoreError::Other(detail)) => {
+                eprintln!("duban: internal error: {detail}");
+                "服务器内部错误 / internal error".into()
+            }
+            AppError::Store(e) => e.to_string(),
+        }
+    }
+
+    /// The API's JSON shape: {"error": code, "message": text[, "current_version": n]}.
+    pub fn json(self) -> Response {
+        let status = self.status();
+        let mut body =
+            serde_json::json!({"error": status.canonical_reason().unwrap_or("error"), "message": self.message()});
+        if let AppError::Store(StoreError::Conflict { current_version }) = self {
+            body["current_version"] = current_version.into();
+        }
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for AppError {
+    /// For pages: sign-in goes to the login form, other errors to a short page.
+    fn into_response(self) -> Response {
+        if matches!(self, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let status = self.status();
+        let page = pages::ErrorPage { who: None, csrf: String::new(), message: self.message() };
+        (status, Html(askama::Template::render(&page).unwrap_or_default())).into_response()
+    }
+}

@@ -1,0 +1,431 @@
+//! The pages: sign-in, the dashboard (挂图作战), the ledger table and a matter with its timeline and
+//! the forms of the closed loop. Handlers are verbs of their routes.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use duban_core::matter::{Change, Event, Goal, Matter, MatterId, Status};
+use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, count_by_level, rank_units};
+use duban_core::warning::{Level, assess};
+use serde::Deserialize;
+
+use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie, random_token};
+use crate::accounts::verify_password;
+use crate::store::{Actor, Role};
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub who: Option<String>,
+    pub csrf: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    who: Option<String>,
+    csrf: String,
+    error: Option<String>,
+}
+
+fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::BadRequest(format!("页面渲染失败 / cannot render: {e}")).into_response(),
+    }
+}
+
+pub async fn login_form() -> Response {
+    let csrf = random_token();
+    let page = render(&LoginPage { who: None, csrf: csrf.clone(), error: None });
+    ([(header::SET_COOKIE, format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"))], page)
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    login: String,
+    password: String,
+}
+
+pub async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    if cookie(&headers, LOGIN_CSRF_COOKIE) != Some(form.csrf.as_str()) {
+        return AppError::BadRequest("表单已过期，请刷新后重试 / the form expired; reload and try again".into())
+            .into_response();
+    }
+    let refused = || {
+        let csrf = random_token();
+        let page =
+            render(&LoginPage { who: None, csrf: csrf.clone(), error: Some("登录名或密码不正确".into()) });
+        ([(header::SET_COOKIE, format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"))], page)
+            .into_response()
+    };
+    let Ok((actor, hash)) = state.store.account(&form.login).await else { return refused() };
+    if !verify_password(&form.password, &hash) {
+        return refused();
+    }
+    let (token, csrf) = (random_token(), random_token());
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(12);
+    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    if let Err(e) = state.store.open_session(actor.user, &token, &csrf, &expires).await {
+        return AppError::from(e).into_response();
+    }
+    (
+        [(header::SET_COOKIE, format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200"))],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    let (_, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        state.store.close_session(token).await?;
+    }
+    Ok((
+        [(header::SET_COOKIE, format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"))],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+fn check_csrf(expected: &str, given: &str) -> Result<(), AppError> {
+    if expected.is_empty() || expected != given {
+        return Err(AppError::BadRequest(
+            "表单校验失败（CSRF），请刷新后重试 / CSRF check failed; reload and try again".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn level_key(l: Level) -> &'static str {
+    match l {
+        Level::Green => "green",
+        Level::Yellow => "yellow",
+        Level::Red => "red",
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |x| format!("{:.0}%", x * 100.0))
+}
+
+struct RankRow {
+    unit: String,
+    on_time: String,
+    completion: String,
+    red: u64,
+    yellow: u64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    who: Option<String>,
+    csrf: String,
+    today: String,
+    red: u64,
+    yellow: u64,
+    green: u64,
+    drafts: usize,
+    done: usize,
+    ranking: Vec<RankRow>,
+    on_time_formula: &'static str,
+    completion_formula: &'static str,
+}
+
+pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let today = state.today();
+    let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
+    let counts = count_by_level(&matters, today, &state.rules);
+    let ranking = rank_units(&matters, today, &state.rules)
+        .into_iter()
+        .map(|s| RankRow {
+            unit: s.unit,
+            on_time: percent(s.on_time.value()),
+            completion: percent(s.completion.value()),
+            red: s.red,
+            yellow: s.yellow,
+        })
+        .collect();
+    Ok(render(&Dashboard {
+        who: Some(actor.name),
+        csrf,
+        today: today.to_string(),
+        red: counts.get(&Level::Red).copied().unwrap_or(0),
+        yellow: counts.get(&Level::Yellow).copied().unwrap_or(0),
+        green: counts.get(&Level::Green).copied().unwrap_or(0),
+        drafts: matters.iter().filter(|m| m.status == Status::Draft).count(),
+        done: matters.iter().filter(|m| m.status == Status::Done).count(),
+        ranking,
+        on_time_formula: ON_TIME_RATE.formula,
+        completion_formula: COMPLETION_RATE.formula,
+    }))
+}
+
+struct Row {
+    id: i64,
+    level: &'static str,
+    level_key: &'static str,
+    title: String,
+    unit: String,
+    deadline: String,
+    progress: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "matters.html")]
+struct MattersPage {
+    who: Option<String>,
+    csrf: String,
+    rows: Vec<Row>,
+    level: String,
+    unit: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Filter {
+    #[serde(default)]
+    level: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn matters(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let today = state.today();
+    let rows = state
+        .store
+        .matters_for(&actor)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let m = r.matter;
+            let a = assess(&m, today, &state.rules, 0);
+            let status_key = serde_json::to_value(m.status).ok()?.as_str()?.to_string();
+            let keep = (f.level.is_empty()
+                || f.level == level_key(a.level) && !m.status.is_closed() && m.status != Status::Draft)
+                && (f.unit.is_empty() || r.lead_unit_name.as_deref().is_some_and(|u| u.contains(f.unit.as_str())))
+                && (f.status.is_empty() || f.status == status_key);
+            keep.then(|| Row {
+                id: m.id.0,
+                level: a.level.label(),
+                level_key: level_key(a.level),
+                title: m.title.clone(),
+                unit: r.lead_unit_name.unwrap_or_else(|| "（待分派）".into()),
+                deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
+                progress: percent(m.progress()),
+                status: m.status.label(),
+            })
+        })
+        .collect();
+    Ok(render(&MattersPage { who: Some(actor.name), csrf, rows, level: f.level, unit: f.unit }))
+}
+
+struct TimelineRow {
+    on: String,
+    actor: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "matter.html")]
+struct MatterPage {
+    who: Option<String>,
+    csrf: String,
+    id: i64,
+    title: String,
+    level: &'static str,
+    level_key: &'static str,
+    unit: String,
+    deadline: String,
+    standard: String,
+    unit_of_standard: String,
+    progress: String,
+    status: &'static str,
+    source: String,
+    reasons: Vec<String>,
+    version: i64,
+    can_report: bool,
+    can_supervise: bool,
+    timeline: Vec<TimelineRow>,
+    error: Option<String>,
+}
+
+/// The timeline entry in words.
+pub fn describe(change: &Change) -> String {
+    match change {
+        Change::Assigned { lead_unit, co_units } if co_units.is_empty() => format!("分派给{lead_unit}"),
+        Change::Assigned { lead_unit, co_units } => format!("分派给{lead_unit}，配合单位{}", co_units.join("、")),
+        Change::DeadlineSet { deadline } => format!("完成时限定为{deadline}"),
+        Change::StandardSet { standard } => format!("标准定为{}{}", standard.value, standard.unit),
+        Change::ProgressReported { value, percent, narrative } => {
+            let figure = value
+                .map(|v| format!("完成{v}；"))
+                .or_else(|| percent.map(|p| format!("进度{p}%；")))
+                .unwrap_or_default();
+            format!("报送进展：{figure}{narrative}")
+        }
+        Change::MilestoneAdded { name, due } => format!("新增节点“{name}”（{due}）"),
+        Change::MilestoneDone { name } => format!("完成节点“{name}”"),
+        Change::Reminded { note } => format!("催办：{note}"),
+        Change::Escalated { note } => format!("督办：{note}"),
+        Change::CompletionRequested { note } => format!("申请销号：{note}"),
+        Change::SignedOff { note } => format!("销号：{note}"),
+        Change::SentBack { reason } => format!("退回：{reason}"),
+        Change::Reopened { reason } => format!("重新办理：{reason}"),
+        Change::Cancelled { reason } => format!("撤销：{reason}"),
+    }
+}
+
+async fn matter_page(
+    state: &AppState,
+    actor: Actor,
+    csrf: String,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (m, events) = state.store.timeline(&actor, MatterId(id)).await?;
+    let a = assess(&m, state.today(), &state.rules, 0);
+    let own = matches!(actor.role, Role::Unit(_));
+    let page = MatterPage {
+        who: Some(actor.name.clone()),
+        csrf,
+        id,
+        title: m.title.clone(),
+        level: a.level.label(),
+        level_key: level_key(a.level),
+        unit: m.lead_unit.clone().unwrap_or_else(|| "（待分派）".into()),
+        deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
+        standard: m.standard.as_ref().map_or("—".into(), |s| {
+            format!("{}{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, s.value, s.unit)
+        }),
+        unit_of_standard: m.standard.as_ref().map_or("—".into(), |s| s.unit.clone()),
+        progress: percent(m.progress()),
+        status: m.status.label(),
+        source: m.source.clone(),
+        reasons: a.reasons.iter().map(|r| r.explain()).collect(),
+        version: m.version,
+        can_report: own && matches!(m.status, Status::Open | Status::Submitted),
+        can_supervise: actor.role == Role::Office && !m.status.is_closed(),
+        timeline: events
+            .iter()
+            .map(|e: &Event| TimelineRow { on: e.on.to_string(), actor: e.actor.clone(), what: describe(&e.change) })
+            .collect(),
+        error,
+    };
+    Ok(render(&page))
+}
+
+pub async fn matter(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    matter_page(&state, actor, csrf, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    csrf: String,
+    version: i64,
+    #[serde(default)]
+    value: String,
+    narrative: String,
+}
+
+/// Records a change from a form; a refusal (conflict, lifecycle) shows on the matter's page.
+async fn record_from_form(
+    state: &AppState,
+    actor: Actor,
+    csrf: String,
+    id: i64,
+    version: i64,
+    change: Change,
+) -> Result<Response, AppError> {
+    match state.store.record(&actor, MatterId(id), version, state.today(), change).await {
+        Ok(_) => Ok(Redirect::to(&format!("/matters/{id}")).into_response()),
+        Err(e @ (crate::store::StoreError::Conflict { .. } | crate::store::StoreError::Invalid(_))) => {
+            let mut page = matter_page(state, actor, csrf, id, Some(e.to_string())).await?;
+            *page.status_mut() = AppError::Store(e).status();
+            Ok(page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn report_progress(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<ProgressForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    let value = match form.value.trim() {
+        "" => None,
+        v => Some(
+            v.replace([',', '，'], "")
+                .parse::<f64>()
+                .map_err(|_| AppError::BadRequest(format!("完成数应为数字 / the value must be a number: {v}")))?,
+        ),
+    };
+    if form.narrative.trim().is_empty() {
+        return Err(AppError::BadRequest("请填写进展情况 / describe the progress".into()));
+    }
+    let change = Change::ProgressReported { value, percent: None, narrative: form.narrative.trim().to_string() };
+    record_from_form(&state, actor, csrf, id, form.version, change).await
+}
+
+#[derive(Deserialize)]
+pub struct SuperviseForm {
+    csrf: String,
+    version: i64,
+    action: String,
+    note: String,
+}
+
+pub async fn supervise(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<SuperviseForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    let note = form.note.trim().to_string();
+    let change = match form.action.as_str() {
+        "remind" => Change::Reminded { note },
+        "escalate" => Change::Escalated { note },
+        "sign_off" => Change::SignedOff { note },
+        "send_back" => Change::SentBack { reason: note },
+        "request_completion" => Change::CompletionRequested { note },
+        other => return Err(AppError::BadRequest(format!("未知操作 / unknown action {other:?}"))),
+    };
+    record_from_form(&state, actor, csrf, id, form.version, change).await
+}

@@ -1,0 +1,279 @@
+//! The web layer through its router: sign-in with CSRF, access per role on pages and API (a matrix
+//! of roles × actions), escaping of user text, and 409 on a stale version.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use duban::accounts::hash_password;
+use duban::store::{NewMatter, NewReport, Role, Store};
+use duban::web::{AppState, router};
+use duban_core::matter::{Goal, MatterKind, Standard};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use time::macros::date;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "test-password-1";
+
+struct Fixture {
+    router: Router,
+    a_matter: i64,
+    b_matter: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("w.db").display()), true).await.expect("open");
+    let a = store.add_unit("教育和体育局", "区直部门").await.expect("unit");
+    let b = store.add_unit("人力资源和社会保障局", "区直部门").await.expect("unit");
+    let hash = hash_password(PASSWORD).expect("hash");
+    let office = store.add_user("office", "督查室", &hash, Role::Office).await.expect("user");
+    store.add_user("unit_a", "教体局", &hash, Role::Unit(a)).await.expect("user");
+    store.add_user("unit_b", "人社局", &hash, Role::Unit(b)).await.expect("user");
+    store.add_user("leader", "区长", &hash, Role::Leader).await.expect("user");
+    let m = |title: &str, unit| NewMatter {
+        kind: MatterKind::Task,
+        title: title.into(),
+        source: "二、2019年工作安排".into(),
+        span: None,
+        lead_unit: Some(unit),
+        co_units: vec![],
+        deadline: Some(date!(2019 - 12 - 31)),
+        standard: Some(Standard { value: 6.0, unit: "所".into(), goal: Goal::AtLeast }),
+    };
+    let report = NewReport {
+        title: "报告".into(),
+        jurisdiction: None,
+        plan_year: Some(2019),
+        body: String::new(),
+        matters: vec![m("新建、改扩建幼儿园6所", a), m("新增城镇就业4900人（保密）", b)],
+    };
+    let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
+    let state = Arc::new(AppState { store, rules: Default::default(), today: Some(date!(2019 - 07 - 01)) });
+    Fixture { router: router(state), a_matter: ids[0].0, b_matter: ids[1].0, _dir: dir }
+}
+
+/// A browser: keeps cookies between requests.
+struct Browser<'a> {
+    router: &'a Router,
+    cookies: Vec<(String, String)>,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl<'a> Browser<'a> {
+    fn new(router: &'a Router) -> Self {
+        Browser { router, cookies: Vec::new() }
+    }
+
+    async fn send(&mut self, method: &str, uri: &str, form: Option<&str>) -> Reply {
+        let mut req = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.header(header::COOKIE, c.join("; "));
+        }
+        let body = match form {
+            Some(f) => {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(f.to_string())
+            }
+            None => Body::empty(),
+        };
+        let resp = self.router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let first = v.to_str().expect("cookie").split(';').next().unwrap_or("");
+            if let Some((k, val)) = first.split_once('=') {
+                self.cookies.retain(|(n, _)| n != k);
+                if !val.is_empty() {
+                    self.cookies.push((k.to_string(), val.to_string()));
+                }
+            }
+        }
+        let status = resp.status();
+        let location = resp.headers().get(header::LOCATION).map(|l| l.to_str().unwrap_or("").to_string());
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn login(&mut self, login: &str) -> String {
+        let page = self.send("GET", "/login", None).await;
+        let csrf = form_token(&page.body);
+        let r = self.send("POST", "/login", Some(&format!("csrf={csrf}&login={login}&password={PASSWORD}"))).await;
+        assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/")), "{login}: {}", r.body);
+        form_token(&self.send("GET", "/", None).await.body)
+    }
+}
+
+fn form_token(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+    html[at..].split('"').next().unwrap_or("").to_string()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_form_token_and_the_password() {
+    let f = fixture().await;
+    let mut b = Browser::new(&f.router);
+    let r = b.send("GET", "/", None).await;
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/login")));
+    let page = b.send("GET", "/login", None).await;
+    let csrf = form_token(&page.body);
+    let r = b.send("POST", "/login", Some(&format!("csrf=forged&login=office&password={PASSWORD}"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = b.send("POST", "/login", Some(&format!("csrf={csrf}&login=office&password=wrong"))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("登录名或密码不正确"));
+    let csrf = b.login("office").await;
+    let r = b.send("GET", "/", None).await;
+    assert!(r.body.contains("总览") && r.body.contains("id=\"count-red\""), "{}", r.body);
+    // Sign out needs the token too.
+    assert_eq!(b.send("POST", "/logout", Some("csrf=forged")).await.status, StatusCode::BAD_REQUEST);
+    let r = b.send("POST", "/logout", Some(&format!("csrf={csrf}"))).await;
+    assert_eq!(r.location.as_deref(), Some("/login"));
+    assert_eq!(b.send("GET", "/", None).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_unit_sees_only_its_own_matters_in_pages() {
+    let f = fixture().await;
+    let mut b = Browser::new(&f.router);
+    b.login("unit_a").await;
+    let list = b.send("GET", "/matters", None).await;
+    assert!(list.body.contains("幼儿园") && !list.body.contains("保密"), "{}", list.body);
+    let other = b.send("GET", &format!("/matters/{}", f.b_matter), None).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(!other.body.contains("保密"));
+    let dash = b.send("GET", "/", None).await;
+    assert!(!dash.body.contains("人力资源和社会保障局"), "no other unit's figures on a unit's dashboard");
+}
+
+#[tokio::test]
+async fn reporting_progress_escapes_user_text_and_needs_the_form_token() {
+    let f = fixture().await;
+    let mut b = Browser::new(&f.router);
+    let csrf = b.login("unit_a").await;
+    let uri = format!("/matters/{}/progress", f.a_matter);
+    let text = "<script>alert(1)</script> 完成3所";
+    let r = b.send("POST", &uri, Some(&format!("csrf=forged&version=3&value=3&narrative={}", urlencode(text)))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = b.send("POST", &uri, Some(&format!("csrf={csrf}&version=3&value=3&narrative={}", urlencode(text)))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    let escaped = page.body.contains("&#60;script&#62;alert(1)") || page.body.contains("&lt;script&gt;alert(1)");
+    assert!(escaped, "the text shows, escaped: {}", page.body);
+    assert!(!page.body.contains("<script>alert(1)"));
+    assert!(page.body.contains("50%"), "3 of 6 reported: {}", page.body);
+    // The same form again, now stale: 409 with the matter's current state shown.
+    let r = b.send("POST", &uri, Some(&format!("csrf={csrf}&version=3&value=4&narrative=x"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("已被他人修改"), "{}", r.body);
+}
+
+async fn api(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(v) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(v.to_string())
+        }
+        None => Body::empty(),
+    };
+    let resp = router.clone().oneshot(req.body(body).expect("request")).await.expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn token(router: &Router, login: &str) -> String {
+    let (s, v) = api(router, "POST", "/api/v1/login", None, Some(json!({"login": login, "password": PASSWORD}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["token"].as_str().expect("token").to_string()
+}
+
+#[tokio::test]
+async fn roles_by_actions_through_the_api() {
+    let f = fixture().await;
+    let r = &f.router;
+    let (s, v) = api(r, "GET", "/api/v1/matters", None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    let (s, _) = api(r, "POST", "/api/v1/login", None, Some(json!({"login": "office", "password": "nope"}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let progress = json!({"type": "progress_reported", "value": 2.0, "percent": null, "narrative": "进展"});
+    let remind = json!({"type": "reminded", "note": "请加快"});
+    // (login, read A's matter, report progress on A's, remind on A's)
+    let matrix = [
+        ("office", StatusCode::OK, StatusCode::FORBIDDEN, StatusCode::OK),
+        ("unit_a", StatusCode::OK, StatusCode::OK, StatusCode::FORBIDDEN),
+        ("unit_b", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+        ("leader", StatusCode::OK, StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+    ];
+    let a = f.a_matter;
+    for (login, read, report, remind_status) in matrix {
+        let t = token(r, login).await;
+        let (s, v) = api(r, "GET", &format!("/api/v1/matters/{a}"), Some(&t), None).await;
+        assert_eq!(s, read, "{login} read: {v}");
+        let version = api(r, "GET", &format!("/api/v1/matters/{a}"), Some(&token(r, "office").await), None).await.1["matter"]["version"].clone();
+        let (s, v) = api(
+            r,
+            "POST",
+            &format!("/api/v1/matters/{a}/events"),
+            Some(&t),
+            Some(json!({"version": version, "change": progress})),
+        )
+        .await;
+        assert_eq!(s, report, "{login} report: {v}");
+        let version = api(r, "GET", &format!("/api/v1/matters/{a}"), Some(&token(r, "office").await), None).await.1["matter"]["version"].clone();
+        let (s, v) = api(
+            r,
+            "POST",
+            &format!("/api/v1/matters/{a}/events"),
+            Some(&t),
+            Some(json!({"version": version, "change": remind})),
+        )
+        .await;
+        assert_eq!(s, remind_status, "{login} remind: {v}");
+        let (_, list) = api(r, "GET", "/api/v1/matters", Some(&t), None).await;
+        let n = list["matters"].as_array().map_or(0, Vec::len);
+        assert_eq!(n, if login.starts_with("unit") { 1 } else { 2 }, "{login} list");
+    }
+    // A stale version conflicts and says what is current.
+    let t = token(r, "office").await;
+    let (s, v) =
+        api(r, "POST", &format!("/api/v1/matters/{a}/events"), Some(&t), Some(json!({"version": 1, "change": remind})))
+            .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["current_version"].as_i64().is_some_and(|n| n > 1), "{v}");
+    let (s, doc) = api(r, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(doc["paths"]["/api/v1/matters/{id}/events"]["post"]["responses"]["409"].is_object());
+    let _ = f.b_matter;
+}
