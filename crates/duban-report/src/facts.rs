@@ -110,7 +110,7 @@ fn section_says_five_years(structure: &Structure, mut at: Option<usize>) -> bool
     false
 }
 
-fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn split_sentences(p: &str) -> impl Iterator<Item = &str> {
     let mut rest = p;
     std::iter::from_fn(move || {
         if rest.is_empty() {
@@ -150,7 +150,7 @@ struct SentenceContext {
 }
 
 /// Clause boundaries: ， ； ： and 。 outside quotes and brackets.
-fn clauses(s: &[char]) -> Vec<(usize, usize)> {
+pub(crate) fn clauses(s: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut depth = 0i32;

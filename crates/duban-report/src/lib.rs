@@ -66,6 +66,58 @@ pub struct Reading {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A character range of `Reading::text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CharSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A paragraph with its sentences, and each sentence with its clauses, in character offsets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutlineParagraph {
+    pub span: CharSpan,
+    pub part: Part,
+    pub section: Option<usize>,
+    pub sentences: Vec<OutlineSentence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutlineSentence {
+    pub span: CharSpan,
+    pub clauses: Vec<CharSpan>,
+}
+
+impl Reading {
+    /// Paragraphs, sentences and clauses with their character offsets into `text` (computed on
+    /// demand: extraction does not need them all).
+    pub fn outline(&self) -> Vec<OutlineParagraph> {
+        let mut out = Vec::with_capacity(self.structure.paragraphs.len());
+        let (mut chars_before, mut last_byte) = (0usize, 0usize);
+        for p in &self.structure.paragraphs {
+            chars_before += self.text[last_byte..p.span.start].chars().count();
+            last_byte = p.span.start;
+            let para = &self.text[p.span.start..p.span.end];
+            let mut at = chars_before;
+            let mut sentences = Vec::new();
+            for s in facts::split_sentences(para) {
+                let chars: Vec<char> = s.chars().collect();
+                let clauses =
+                    facts::clauses(&chars).into_iter().map(|(a, b)| CharSpan { start: at + a, end: at + b }).collect();
+                sentences.push(OutlineSentence { span: CharSpan { start: at, end: at + chars.len() }, clauses });
+                at += chars.len();
+            }
+            out.push(OutlineParagraph {
+                span: CharSpan { start: chars_before, end: at },
+                part: p.part,
+                section: p.section,
+                sentences,
+            });
+        }
+        out
+    }
+}
+
 /// Reads a report from the bytes of a file (.txt in UTF-8/GB18030, .html, .docx).
 pub fn read(bytes: &[u8], options: &Options) -> Result<Reading, NotAReport> {
     let decoded = decode::decode(bytes)?;

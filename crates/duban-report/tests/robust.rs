@@ -131,3 +131,20 @@ fn chinese_writer_is_right() {
     assert_eq!(to_chinese(23000), "二万三千");
     assert_eq!(to_chinese(100_005), "十万零五");
 }
+
+#[test]
+fn outline_offsets_are_characters_of_the_text() {
+    let r = read_text(
+        "一、2018年工作回顾\n全年完成地区生产总值405.4亿元，同比增长9.2%。新增就业7650人。",
+        &Options::default(),
+    );
+    let chars: Vec<char> = r.text.chars().collect();
+    let outline = r.outline();
+    assert_eq!(outline.len(), 2);
+    let body = &outline[1];
+    assert_eq!(body.sentences.len(), 2);
+    let text = |s: &duban_report::CharSpan| chars[s.start..s.end].iter().collect::<String>();
+    assert_eq!(text(&body.sentences[1].span), "新增就业7650人。");
+    assert_eq!(text(&body.sentences[0].clauses[1]), "同比增长9.2%");
+    assert_eq!(text(&body.span), "全年完成地区生产总值405.4亿元，同比增长9.2%。新增就业7650人。");
+}
