@@ -8,14 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use duban_core::matter::{Change, Goal, MatterKind, Standard, Status};
+use duban_core::matter::{Change, Goal, Status};
 use duban_core::metrics::count_by_level;
 use duban_core::warning::{Level, WarningRules};
-use duban_report::{Comparator, Fact, LeadUnits, Measure, Options};
+use duban_report::{LeadUnits, Options};
 use time::{Date, Duration, Month};
 
 use crate::accounts::{generate_password, hash_password};
-use crate::store::{Actor, NewMatter, NewReport, Role, Store, StoreError, UnitId};
+use crate::store::{Actor, Role, Store, StoreError, UnitId};
 
 /// The report the demo (and the system) was designed from: an official public document, see
 /// crates/duban-report/tests/data/SOURCE.md.
@@ -74,19 +74,6 @@ impl Dice {
     }
 }
 
-fn standard_of(facts: &[Fact]) -> Option<Standard> {
-    let f = facts.iter().find(|f| f.measure == Measure::Level && f.value.is_some())?;
-    let goal = match f.comparator {
-        Some(Comparator::Lte | Comparator::Lt) => Goal::AtMost,
-        _ => Goal::AtLeast,
-    };
-    Some(Standard { value: f.value?, unit: f.unit.clone(), goal })
-}
-
-fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
-}
-
 /// Fills an empty store with the demo ledger as of `today`.
 pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError> {
     let table = LeadUnits::builtin();
@@ -121,51 +108,12 @@ pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError>
         unit_actors.insert(id, actor);
     }
 
-    // Matters: each headline target and each task of the plan.
-    let year_end = Date::from_calendar_date(plan_year, Month::December, 31).unwrap_or(today);
+    // Matters: each headline target and each task of the plan, as decomposition suggests them.
+    let year_end = crate::decompose::year_end(&reading).unwrap_or(today);
     let start = Date::from_calendar_date(plan_year, Month::January, 1).unwrap_or(today);
-    let mut matters = Vec::new();
-    for f in reading.facts.iter().filter(|f| f.headline) {
-        let lead = table
-            .suggest(&f.text)
-            .and_then(|(u, _)| unit_of.get(u.as_str()).copied())
-            .or(unit_of.get("发展和改革局").copied());
-        matters.push(NewMatter {
-            kind: MatterKind::Target,
-            title: format!(
-                "{}{}",
-                f.indicator,
-                f.text.rsplit('，').next().unwrap_or("").trim_start_matches(f.indicator.as_str())
-            ),
-            source: f.text.clone(),
-            span: Some((f.start as i64, f.end as i64)),
-            lead_unit: lead,
-            co_units: vec![unit_of.get("统计局").copied()].into_iter().flatten().filter(|u| Some(*u) != lead).collect(),
-            deadline: Some(year_end),
-            standard: None,
-        });
-    }
-    for t in &reading.tasks {
-        let facts: Vec<Fact> = t.facts.iter().filter_map(|&i| reading.facts.get(i).cloned()).collect();
-        let deadline = t.deadline.as_ref().and_then(|d| d.date.as_deref()).and_then(parse_date).unwrap_or(year_end);
-        matters.push(NewMatter {
-            kind: MatterKind::Task,
-            title: t.text.chars().take(120).collect(),
-            source: t.section.join(" / "),
-            span: Some((t.start as i64, t.end as i64)),
-            lead_unit: t.lead_unit.as_deref().and_then(|u| unit_of.get(u).copied()),
-            co_units: vec![],
-            deadline: Some(deadline),
-            standard: standard_of(&facts),
-        });
-    }
-    let report = NewReport {
-        title: reading.title.clone().unwrap_or_else(|| "政府工作报告".into()),
-        jurisdiction: reading.jurisdiction.clone(),
-        plan_year: Some(plan_year),
-        body: reading.text.clone(),
-        matters: matters.clone(),
-    };
+    let by_name: crate::decompose::UnitsByName = unit_of.iter().map(|(n, id)| (n.to_string(), *id)).collect();
+    let matters = crate::decompose::candidates(&reading, &by_name, &table);
+    let report = crate::decompose::report(&reading, matters.clone());
     let (_, matter_ids) = store.adopt_report(&office, &report, start).await?;
 
     // Half a year of reports: most on track, some lagging (yellow), some stalled (red), a few done.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod cli;
 pub mod config;
+pub mod decompose;
 pub mod demo;
 pub mod store;
 pub mod web;

@@ -8,6 +8,7 @@
 
 mod api;
 mod pages;
+mod reports;
 
 use std::sync::Arc;
 
@@ -47,6 +48,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/matters/{id}", get(pages::matter))
         .route("/matters/{id}/progress", post(pages::report_progress))
         .route("/matters/{id}/act", post(pages::supervise))
+        .route("/reports/new", get(reports::new))
+        .route("/reports/preview", post(reports::preview))
+        .route("/reports/adopt", post(reports::adopt))
         .route("/assets/{file}", get(asset))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/login", post(api::login))

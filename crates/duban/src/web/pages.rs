@@ -33,7 +33,7 @@ struct LoginPage {
     error: Option<String>,
 }
 
-fn render(t: &impl Template) -> Response {
+pub(super) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => AppError::BadRequest(format!("页面渲染失败 / cannot render: {e}")).into_response(),
@@ -105,7 +105,7 @@ pub async fn logout(
         .into_response())
 }
 
-fn check_csrf(expected: &str, given: &str) -> Result<(), AppError> {
+pub(super) fn check_csrf(expected: &str, given: &str) -> Result<(), AppError> {
     if expected.is_empty() || expected != given {
         return Err(AppError::BadRequest(
             "表单校验失败（CSRF），请刷新后重试 / CSRF check failed; reload and try again".into(),

@@ -277,3 +277,84 @@ async fn roles_by_actions_through_the_api() {
     assert!(doc["paths"]["/api/v1/matters/{id}/events"]["post"]["responses"]["409"].is_object());
     let _ = f.b_matter;
 }
+
+fn multipart(csrf: &str, file: &[u8], year: &str) -> (String, Vec<u8>) {
+    let boundary = "dubanTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf.as_bytes()), ("year", year.as_bytes())] {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"report.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(b: &Browser<'_>, uri: &str, content_type: &str, body: Vec<u8>) -> Reply {
+    let c: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, c.join("; "))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request");
+    let resp = b.router.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    Reply { status, location: None, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+#[tokio::test]
+async fn import_preview_and_adopt_a_report() {
+    let f = fixture().await;
+    let seed = std::fs::read(crate::seed_path()).expect("seed");
+    // Units may not import.
+    let mut unit = Browser::new(&f.router);
+    unit.login("unit_a").await;
+    assert_eq!(unit.send("GET", "/reports/new", None).await.status, StatusCode::FORBIDDEN);
+
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    assert!(office.send("GET", "/reports/new", None).await.body.contains("导入政府工作报告"));
+    let (ct, body) = multipart(&csrf, b"\x89PNG\r\n\x1a\n\0\0\0", "");
+    let r = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("PNG"), "{}", r.body);
+    let (ct, body) = multipart("forged", &seed, "");
+    assert_eq!(post_multipart(&office, "/reports/preview", &ct, body).await.status, StatusCode::BAD_REQUEST);
+
+    let (ct, body) = multipart(&csrf, &seed, "");
+    let r = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("计划 2019 年") && r.body.contains("<mark>"), "facts are highlighted");
+    assert!(r.body.contains("新建、改扩建幼儿园6所"), "the kindergarten task is a candidate");
+    // Adopt two rows: the first headline target as suggested, and the kindergarten task, whose
+    // suggested unit (教育和体育局) exists here; the deadline of the target is changed.
+    let reading = duban_report::read(
+        &seed,
+        &duban_report::Options { year: Some(2019), tasks: Some(&duban_report::LeadUnits::builtin()) },
+    )
+    .expect("reading");
+    let kg = reading.facts.iter().filter(|f| f.headline).count()
+        + reading.tasks.iter().position(|t| t.text.contains("幼儿园6所")).expect("task");
+    let form = format!(
+        "csrf={csrf}&year=2019&text={}&include=0&deadline_0=2019-11-30&lead_0=&include={kg}&lead_{kg}=1&deadline_{kg}=2019-09-01",
+        urlencode(&reading.text)
+    );
+    let r = office.send("POST", "/reports/adopt", Some(&form)).await;
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/matters")), "{}", r.body);
+    let list = unit.send("GET", "/matters", None).await;
+    assert!(list.body.contains("幼儿园6所") && list.body.contains("2019-09-01"), "{}", list.body);
+    let all = office.send("GET", "/matters", None).await;
+    assert!(all.body.contains("2019-11-30") && all.body.contains("（待分派）"), "{}", all.body);
+    // A bad deadline names its row and adopts nothing.
+    let form = format!("csrf={csrf}&year=2019&text={}&include=0&deadline_0=tomorrow", urlencode(&reading.text));
+    let r = office.send("POST", "/reports/adopt", Some(&form)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("第1行"), "{}", r.body);
+}

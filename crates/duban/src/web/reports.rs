@@ -1,0 +1,218 @@
+//! Report → task list: upload or paste a report, see what the reader found beside the text (facts
+//! highlighted), confirm or change each candidate matter's inclusion, lead unit and deadline, adopt.
+//! The office only. The preview carries the report's text; adoption reads it again (the reader is
+//! deterministic), so the rows the office saw are the rows adopted.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use duban_core::matter::{Goal, MatterKind};
+use duban_report::{LeadUnits, Options, Reading};
+use time::Date;
+
+use super::pages::render;
+use super::{AppError, AppState, authenticate};
+use crate::decompose::{UnitsByName, candidates, report};
+use crate::store::{Actor, Role, StoreError};
+
+/// Bigger than any work report; smaller than the request limit.
+const MAX_REPORT_BYTES: usize = 900 * 1024;
+
+#[derive(Template)]
+#[template(path = "report_new.html")]
+struct NewPage {
+    who: Option<String>,
+    csrf: String,
+}
+
+fn office_only(actor: &Actor) -> Result<(), AppError> {
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden.into());
+    }
+    Ok(())
+}
+
+pub async fn new(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    office_only(&actor)?;
+    Ok(render(&NewPage { who: Some(actor.name), csrf }))
+}
+
+struct Row {
+    index: usize,
+    kind: &'static str,
+    title: String,
+    lead: Option<i64>,
+    deadline: String,
+    standard: String,
+}
+
+#[derive(Template)]
+#[template(path = "report_preview.html")]
+struct PreviewPage {
+    who: Option<String>,
+    csrf: String,
+    title: String,
+    jurisdiction: String,
+    review_year: String,
+    plan_year: String,
+    facts: usize,
+    rows: Vec<Row>,
+    units: Vec<(i64, String)>,
+    text: String,
+    segments: Vec<(String, bool)>,
+}
+
+fn read(bytes: &[u8], year: Option<i32>, table: &LeadUnits) -> Result<Reading, AppError> {
+    let reading = duban_report::read(bytes, &Options { year, tasks: Some(table) })
+        .map_err(|e| AppError::BadRequest(format!("无法识别报告 / cannot read the report: {e}")))?;
+    if reading.plan_year.is_none() {
+        return Err(AppError::BadRequest(
+            "未能确定报告年份，请填写报告年份 / could not tell the report's year; fill in the year".into(),
+        ));
+    }
+    Ok(reading)
+}
+
+async fn units(state: &AppState) -> Result<(Vec<(i64, String)>, UnitsByName), AppError> {
+    let units = state.store.units().await?;
+    let list = units.iter().map(|(id, name, _)| (id.0, name.clone())).collect();
+    let by_name = units.into_iter().map(|(id, name, _)| (name, id)).collect();
+    Ok((list, by_name))
+}
+
+/// The text cut into pieces, the facts' clauses marked.
+fn segments(reading: &Reading) -> Vec<(String, bool)> {
+    let chars: Vec<char> = reading.text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for f in &reading.facts {
+        let (s, e) = (f.start.max(at).min(chars.len()), f.end.min(chars.len()));
+        if s >= e {
+            continue;
+        }
+        out.push((chars[at..s].iter().collect(), false));
+        out.push((chars[s..e].iter().collect(), true));
+        at = e;
+    }
+    out.push((chars[at.min(chars.len())..].iter().collect(), false));
+    out
+}
+
+pub async fn preview(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    office_only(&actor)?;
+    let (mut bytes, mut pasted, mut year, mut token) = (Vec::new(), String::new(), None, String::new());
+    while let Some(field) =
+        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 / upload failed: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let data = field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 / upload failed: {e}")))?;
+        match name.as_str() {
+            "csrf" => token = String::from_utf8_lossy(&data).into_owned(),
+            "file" => bytes = data.to_vec(),
+            "text" => pasted = String::from_utf8_lossy(&data).into_owned(),
+            "year" => year = String::from_utf8_lossy(&data).trim().parse::<i32>().ok(),
+            _ => {}
+        }
+    }
+    super::pages::check_csrf(&csrf, &token)?;
+    let bytes = if bytes.is_empty() { pasted.into_bytes() } else { bytes };
+    if bytes.is_empty() {
+        return Err(AppError::BadRequest("请上传文件或粘贴报告全文 / upload a file or paste the report".into()));
+    }
+    if bytes.len() > MAX_REPORT_BYTES {
+        return Err(AppError::BadRequest("文件过大（上限 900 KB）/ the file is too large (900 KB at most)".into()));
+    }
+    let table = LeadUnits::builtin();
+    let reading = read(&bytes, year, &table)?;
+    let (unit_list, by_name) = units(&state).await?;
+    let rows = candidates(&reading, &by_name, &table)
+        .into_iter()
+        .enumerate()
+        .map(|(index, m)| Row {
+            index,
+            kind: m.kind.spec().label,
+            title: m.title,
+            lead: m.lead_unit.map(|u| u.0),
+            deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+            standard: m.standard.map_or("—".into(), |s| {
+                format!("{}{}{}", if s.goal == Goal::AtMost { "≤" } else { "" }, s.value, s.unit)
+            }),
+        })
+        .collect();
+    Ok(render(&PreviewPage {
+        who: Some(actor.name),
+        csrf,
+        title: reading.title.clone().unwrap_or_else(|| "政府工作报告".into()),
+        jurisdiction: reading.jurisdiction.clone().unwrap_or_default(),
+        review_year: reading.review_year.map(|y| y.to_string()).unwrap_or_default(),
+        plan_year: reading.plan_year.map(|y| y.to_string()).unwrap_or_default(),
+        facts: reading.facts.len(),
+        rows,
+        units: unit_list,
+        segments: segments(&reading),
+        text: reading.text,
+    }))
+}
+
+pub async fn adopt(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    office_only(&actor)?;
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    super::pages::check_csrf(&csrf, get("csrf").unwrap_or(""))?;
+    let text = get("text").unwrap_or("");
+    let year = get("year").and_then(|y| y.parse().ok());
+    let table = LeadUnits::builtin();
+    let reading = read(text.as_bytes(), year, &table)?;
+    let (_, by_name) = units(&state).await?;
+    let included: Vec<usize> =
+        fields.iter().filter(|(n, _)| n == "include").filter_map(|(_, v)| v.parse().ok()).collect();
+    if included.is_empty() {
+        return Err(AppError::BadRequest("没有选中任何事项 / no matter selected".into()));
+    }
+    let by_field: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let mut matters = Vec::new();
+    for (i, mut m) in candidates(&reading, &by_name, &table).into_iter().enumerate() {
+        if !included.contains(&i) {
+            continue;
+        }
+        m.lead_unit = match by_field.get(format!("lead_{i}").as_str()).copied().unwrap_or("") {
+            "" => None,
+            id => Some(crate::store::UnitId(id.parse().map_err(|_| {
+                AppError::BadRequest(format!("第{}行：牵头单位无效 / row {}: bad unit", i + 1, i + 1))
+            })?)),
+        };
+        m.co_units.retain(|u| Some(*u) != m.lead_unit);
+        m.deadline = match by_field.get(format!("deadline_{i}").as_str()).copied().unwrap_or("") {
+            "" => None,
+            d => Some(Date::parse(d, format).map_err(|_| {
+                AppError::BadRequest(format!(
+                    "第{}行：完成时限应为日期 / row {}: the deadline must be a date",
+                    i + 1,
+                    i + 1
+                ))
+            })?),
+        };
+        if m.kind == MatterKind::Target && m.lead_unit.is_none() {
+            m.co_units.clear();
+        }
+        matters.push(m);
+    }
+    state.store.adopt_report(&actor, &report(&reading, matters), state.today()).await?;
+    Ok(Redirect::to("/matters").into_response())
+}
