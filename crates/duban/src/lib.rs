@@ -7,5 +7,6 @@ pub mod cli;
 pub mod config;
 pub mod decompose;
 pub mod demo;
+pub mod export;
 pub mod store;
 pub mod web;

@@ -7,6 +7,7 @@
 //! Request bodies are bounded.
 
 mod api;
+mod exports;
 mod pages;
 mod reports;
 
@@ -51,6 +52,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/reports/new", get(reports::new))
         .route("/reports/preview", post(reports::preview))
         .route("/reports/adopt", post(reports::adopt))
+        .route("/exports/{name}", get(exports::download))
         .route("/assets/{file}", get(asset))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/login", post(api::login))

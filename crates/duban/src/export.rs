@@ -1,0 +1,246 @@
+//! The documents a government office lives in: the task decomposition table (任务分解表) as .xlsx
+//! and .docx, the ledger as .xlsx and CSV, and the supervision bulletin (督查通报) as .docx. They are
+//! built from the same matters and assessments the pages show: a unit reports once and every
+//! document follows.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
+use duban_core::matter::{Goal, Matter, Status};
+use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, UnitScore};
+use duban_core::warning::{Assessment, Level};
+use rust_xlsxwriter::{Format, Workbook};
+use time::Date;
+
+/// One matter as the documents show it.
+pub struct Line {
+    pub matter: Matter,
+    pub assessment: Assessment,
+}
+
+fn standard(m: &Matter) -> String {
+    m.standard.as_ref().map_or(String::new(), |s| {
+        format!("{}{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, s.value, s.unit)
+    })
+}
+
+fn co_units(m: &Matter) -> String {
+    m.co_units.join("、")
+}
+
+fn day(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn progress(m: &Matter) -> String {
+    m.progress().map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_default()
+}
+
+const TASK_HEADER: [&str; 6] = ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准"];
+
+fn task_row(i: usize, m: &Matter) -> [String; 6] {
+    [
+        (i + 1).to_string(),
+        m.title.clone(),
+        m.lead_unit.clone().unwrap_or_default(),
+        co_units(m),
+        day(m.deadline),
+        standard(m),
+    ]
+}
+
+const LEDGER_HEADER: [&str; 11] =
+    ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准", "最新完成数", "进度", "灯色", "状态", "最近报送"];
+
+fn ledger_row(i: usize, l: &Line) -> [String; 11] {
+    let m = &l.matter;
+    [
+        (i + 1).to_string(),
+        m.title.clone(),
+        m.lead_unit.clone().unwrap_or_default(),
+        co_units(m),
+        day(m.deadline),
+        standard(m),
+        m.latest_value.map(|v| v.to_string()).unwrap_or_default(),
+        progress(m),
+        l.assessment.level.label().to_string(),
+        m.status.label().to_string(),
+        day(m.last_report_on),
+    ]
+}
+
+fn xlsx(
+    sheet_name: &str,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    widths: &[(u16, f64)],
+) -> Result<Vec<u8>, String> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color("DDEBF7").set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let cell = Format::new().set_text_wrap().set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let sheet = book.add_worksheet().set_name(sheet_name).map_err(|e| e.to_string())?;
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(|e| e.to_string())?;
+    }
+    for (r, row) in rows.enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string_with_format(r as u32 + 1, c as u16, v, &cell).map_err(|e| e.to_string())?;
+        }
+    }
+    for (c, w) in widths {
+        sheet.set_column_width(*c, *w).map_err(|e| e.to_string())?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+    book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// 任务分解表 as .xlsx.
+pub fn tasks_xlsx(matters: &[Matter]) -> Result<Vec<u8>, String> {
+    xlsx(
+        "任务分解表",
+        &TASK_HEADER,
+        matters.iter().enumerate().map(|(i, m)| task_row(i, m).to_vec()),
+        &[(1, 60.0), (2, 22.0), (3, 22.0), (4, 12.0), (5, 14.0)],
+    )
+}
+
+/// The ledger (督办台账) as .xlsx.
+pub fn ledger_xlsx(lines: &[Line]) -> Result<Vec<u8>, String> {
+    xlsx(
+        "督办台账",
+        &LEDGER_HEADER,
+        lines.iter().enumerate().map(|(i, l)| ledger_row(i, l).to_vec()),
+        &[(1, 60.0), (2, 22.0), (3, 22.0), (4, 12.0)],
+    )
+}
+
+/// The ledger as CSV (UTF-8 with BOM, so that Excel opens the Chinese right).
+pub fn ledger_csv(lines: &[Line]) -> Result<Vec<u8>, String> {
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(LEDGER_HEADER).map_err(|e| e.to_string())?;
+        for (i, l) in lines.iter().enumerate() {
+            w.write_record(ledger_row(i, l)).map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+fn fonts(east_asia: &str) -> RunFonts {
+    RunFonts::new().east_asia(east_asia).ascii("Times New Roman").hi_ansi("Times New Roman")
+}
+
+fn title(text: &str) -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(Run::new().add_text(text).size(44).fonts(fonts("方正小标宋简体")))
+}
+
+fn heading(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text).size(32).fonts(fonts("黑体")))
+}
+
+fn body(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text).size(32).fonts(fonts("仿宋_GB2312")))
+}
+
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Table {
+    let cell = |t: &str, bold: bool| {
+        let run = Run::new().add_text(t).size(21).fonts(fonts("仿宋_GB2312"));
+        TableCell::new().add_paragraph(Paragraph::new().add_run(if bold { run.bold() } else { run }))
+    };
+    let mut out = vec![TableRow::new(header.iter().map(|h| cell(h, true)).collect())];
+    out.extend(rows.map(|r| TableRow::new(r.iter().map(|v| cell(v, false)).collect())));
+    Table::new(out)
+}
+
+fn pack(doc: Docx) -> Result<Vec<u8>, String> {
+    let mut buf = Cursor::new(Vec::new());
+    doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
+    Ok(buf.into_inner())
+}
+
+/// 任务分解表 as .docx.
+pub fn tasks_docx(report_title: &str, matters: &[Matter]) -> Result<Vec<u8>, String> {
+    let doc = Docx::new()
+        .add_paragraph(title(&format!("{report_title}任务分解表")))
+        .add_table(table(&TASK_HEADER[..5], matters.iter().enumerate().map(|(i, m)| task_row(i, m)[..5].to_vec())));
+    pack(doc)
+}
+
+/// The figures of a bulletin.
+pub struct Bulletin<'a> {
+    pub issue: &'a str,
+    pub today: Date,
+    pub lines: &'a [Line],
+    pub ranking: &'a [UnitScore],
+}
+
+/// 督查通报 as .docx: summary figures, the red list with its reasons, and the unit ranking.
+pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
+    let open: Vec<&Line> =
+        b.lines.iter().filter(|l| !l.matter.status.is_closed() && l.matter.status != Status::Draft).collect();
+    let mut by_level: BTreeMap<Level, usize> = BTreeMap::new();
+    for l in &open {
+        *by_level.entry(l.assessment.level).or_insert(0) += 1;
+    }
+    let done = b.lines.iter().filter(|l| l.matter.status == Status::Done).count();
+    let count = |l: Level| by_level.get(&l).copied().unwrap_or(0);
+    let mut doc = Docx::new()
+        .add_paragraph(title("政务督查通报"))
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(b.issue).size(32).fonts(fonts("仿宋_GB2312"))),
+        )
+        .add_paragraph(heading("一、总体情况"))
+        .add_paragraph(body(&format!(
+            "截至{}，纳入督办事项{}项，已销号{}项；在办事项中，绿灯{}项、黄灯{}项、红灯{}项。",
+            b.today,
+            b.lines.len(),
+            done,
+            count(Level::Green),
+            count(Level::Yellow),
+            count(Level::Red)
+        )))
+        .add_paragraph(heading("二、红灯事项"));
+    let red: Vec<&&Line> = open.iter().filter(|l| l.assessment.level == Level::Red).collect();
+    if red.is_empty() {
+        doc = doc.add_paragraph(body("无。"));
+    } else {
+        doc = doc.add_table(table(
+            &["序号", "工作任务", "牵头单位", "完成时限", "原因"],
+            red.iter().enumerate().map(|(i, l)| {
+                vec![
+                    (i + 1).to_string(),
+                    l.matter.title.clone(),
+                    l.matter.lead_unit.clone().unwrap_or_default(),
+                    day(l.matter.deadline),
+                    l.assessment.reasons.iter().map(|r| r.explain()).collect::<Vec<_>>().join("；"),
+                ]
+            }),
+        ));
+    }
+    doc = doc.add_paragraph(heading("三、单位排名")).add_table(table(
+        &["排名", "单位", "按时完成率", "完成率", "红灯", "黄灯"],
+        b.ranking.iter().enumerate().map(|(i, s)| {
+            let pct = |v: Option<f64>| v.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into());
+            vec![
+                (i + 1).to_string(),
+                s.unit.clone(),
+                pct(s.on_time.value()),
+                pct(s.completion.value()),
+                s.red.to_string(),
+                s.yellow.to_string(),
+            ]
+        }),
+    ));
+    doc = doc.add_paragraph(body(&format!(
+        "注：按时完成率 = {}；完成率 = {}。",
+        ON_TIME_RATE.formula, COMPLETION_RATE.formula
+    )));
+    pack(doc)
+}
