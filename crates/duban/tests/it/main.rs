@@ -1,5 +1,6 @@
 //! Integration tests of the `duban` binary: one test binary, a module per command.
 
+mod browser;
 mod extract;
 mod ledger;
 mod store;
