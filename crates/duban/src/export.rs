@@ -53,21 +53,18 @@ fn task_row(i: usize, m: &Matter) -> [String; 6] {
 const LEDGER_HEADER: [&str; 11] =
     ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准", "最新完成数", "进度", "灯色", "状态", "最近报送"];
 
-fn ledger_row(i: usize, l: &Line) -> [String; 11] {
+/// The task table's columns, then where the matter stands.
+fn ledger_row(i: usize, l: &Line) -> Vec<String> {
     let m = &l.matter;
-    [
-        (i + 1).to_string(),
-        m.title.clone(),
-        m.lead_unit.clone().unwrap_or_default(),
-        co_units(m),
-        day(m.deadline),
-        standard(m),
+    let mut row = task_row(i, m).to_vec();
+    row.extend([
         m.latest_value.map(|v| v.to_string()).unwrap_or_default(),
         progress(m),
         l.assessment.level.label().to_string(),
         m.status.label().to_string(),
         day(m.last_report_on),
-    ]
+    ]);
+    row
 }
 
 fn xlsx(

@@ -149,6 +149,16 @@ fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
+/// The inverse of `role_name`: the stored role and unit back to a `Role`.
+fn role_from(name: &str, unit: Option<i64>) -> Result<Role, StoreError> {
+    match (name, unit) {
+        ("office", _) => Ok(Role::Office),
+        ("leader", _) => Ok(Role::Leader),
+        ("unit", Some(u)) => Ok(Role::Unit(UnitId(u))),
+        _ => Err(StoreError::Other(format!("an account has no valid role ({name})"))),
+    }
+}
+
 fn role_name(role: Role) -> (&'static str, Option<i64>) {
     match role {
         Role::Office => ("office", None),
@@ -288,12 +298,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let role = match (row.try_get::<String, _>(3)?.as_str(), row.try_get::<Option<i64>, _>(4)?) {
-            ("office", _) => Role::Office,
-            ("leader", _) => Role::Leader,
-            ("unit", Some(u)) => Role::Unit(UnitId(u)),
-            _ => return Err(StoreError::Other(format!("account {login} has no valid role"))),
-        };
+        let role = role_from(&row.try_get::<String, _>(3)?, row.try_get(4)?)?;
         Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(2)?))
     }
 
@@ -325,12 +330,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let role = match (row.try_get::<String, _>(2)?.as_str(), row.try_get::<Option<i64>, _>(3)?) {
-            ("office", _) => Role::Office,
-            ("leader", _) => Role::Leader,
-            ("unit", Some(u)) => Role::Unit(UnitId(u)),
-            _ => return Err(StoreError::Forbidden),
-        };
+        let role = role_from(&row.try_get::<String, _>(2)?, row.try_get(3)?)?;
         Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(4)?))
     }
 

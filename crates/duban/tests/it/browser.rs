@@ -40,7 +40,9 @@ async fn start_chromedriver() -> (Driver, u16) {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("chromedriver must be installed (Debian packages chromium and chromium-driver; .ci/run installs them)"),
+            .expect(
+                "chromedriver must be installed (Debian packages chromium and chromium-driver; .ci/run installs them)",
+            ),
     );
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
