@@ -107,7 +107,7 @@ pub fn ledger_xlsx(lines: &[Line]) -> Result<Vec<u8>, String> {
     xlsx(
         "督办台账",
         &LEDGER_HEADER,
-        lines.iter().enumerate().map(|(i, l)| ledger_row(i, l).to_vec()),
+        lines.iter().enumerate().map(|(i, l)| ledger_row(i, l)),
         &[(1, 60.0), (2, 22.0), (3, 22.0), (4, 12.0)],
     )
 }
