@@ -1,6 +1,7 @@
 //! The command line: flags become one validated value (`ExtractArgs` → `extract::Plan`) before any
 //! work starts. Exit codes: 0 ok, 1 nothing found, 2 error. A closed pipe is not an error.
 
+mod bench;
 mod extract;
 mod ledger;
 
@@ -36,6 +37,15 @@ enum Command {
     /// 配置 / configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// 性能测试 / benchmarks
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// 台账页面与报告采纳的服务端耗时 / server time of the ledger pages and of adopting a report
+    Ledger(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -53,6 +63,7 @@ pub fn run() -> ExitCode {
         Command::Demo(args) => ledger::demo(args),
         Command::Serve(args) => ledger::serve(args),
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
+        Command::Bench(BenchCommand::Ledger(args)) => bench::ledger(args),
     };
     match result {
         Ok(code) => code,
