@@ -60,8 +60,25 @@ pub struct UnitScore {
 /// Scores the lead units of `matters` on `today` and ranks them: on-time rate, then completion rate,
 /// then fewer red and yellow warnings, then name (so equal scores keep a stable order).
 pub fn rank_units(matters: &[Matter], today: Date, rules: &WarningRules) -> Vec<UnitScore> {
+    let levels: Vec<Level> = matters.iter().map(|m| assess(m, today, rules, 0).level).collect();
+    rank_assessed(matters, &levels, today)
+}
+
+/// The dashboard's figures in one pass: counts by colour and the unit ranking, each matter assessed once.
+pub fn dashboard(matters: &[Matter], today: Date, rules: &WarningRules) -> (BTreeMap<Level, u64>, Vec<UnitScore>) {
+    let levels: Vec<Level> = matters.iter().map(|m| assess(m, today, rules, 0).level).collect();
+    let mut counts = BTreeMap::new();
+    for (m, level) in matters.iter().zip(&levels) {
+        if !m.status.is_closed() && m.status != Status::Draft {
+            *counts.entry(*level).or_insert(0) += 1;
+        }
+    }
+    (counts, rank_assessed(matters, &levels, today))
+}
+
+fn rank_assessed(matters: &[Matter], levels: &[Level], today: Date) -> Vec<UnitScore> {
     let mut by_unit: BTreeMap<&str, UnitScore> = BTreeMap::new();
-    for m in matters.iter().filter(|m| m.status != Status::Cancelled) {
+    for (m, level) in matters.iter().zip(levels).filter(|(m, _)| m.status != Status::Cancelled) {
         let Some(unit) = m.lead_unit.as_deref() else { continue };
         let s = by_unit.entry(unit).or_insert_with(|| UnitScore {
             unit: unit.to_string(),
@@ -87,7 +104,7 @@ pub fn rank_units(matters: &[Matter], today: Date, rules: &WarningRules) -> Vec<
                 s.on_time.numerator += 1;
             }
         }
-        match assess(m, today, rules, 0).level {
+        match level {
             Level::Red => s.red += 1,
             Level::Yellow => s.yellow += 1,
             Level::Green => {}
@@ -156,5 +173,6 @@ mod tests {
         let counts = count_by_level(&ms, today, &WarningRules::default());
         assert_eq!(counts.get(&Level::Red), Some(&2));
         assert_eq!(counts.get(&Level::Green), None);
+        assert_eq!(dashboard(&ms, today, &WarningRules::default()), (counts, r));
     }
 }

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duban_core::matter::{Change, Event, Goal, Matter, MatterId, Status};
-use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, count_by_level, rank_units};
+use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, dashboard as dashboard_figures};
 use duban_core::warning::{Level, assess};
 use serde::Deserialize;
 
@@ -154,8 +154,8 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
     let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-    let counts = count_by_level(&matters, today, &state.rules);
-    let ranking = rank_units(&matters, today, &state.rules)
+    let (counts, ranking) = dashboard_figures(&matters, today, &state.rules);
+    let ranking = ranking
         .into_iter()
         .map(|s| RankRow {
             unit: s.unit,
