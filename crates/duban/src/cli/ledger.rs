@@ -44,6 +44,38 @@ pub enum UserCommand {
 }
 
 #[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// 为 API 客户端签发令牌 / issue a bearer token for an API client
+    Create {
+        #[command(flatten)]
+        at: Where,
+        /// 以此账号身份访问 / the account the client acts as
+        #[arg(long)]
+        login: String,
+        /// 有效天数 / days the token stays valid
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u16).range(1..=3650))]
+        days: u16,
+    },
+}
+
+pub fn token(cmd: TokenCommand) -> Result<ExitCode> {
+    let TokenCommand::Create { at, login, days } = cmd;
+    runtime()?.block_on(async {
+        let store = open(&at, false).await?;
+        let (actor, _) =
+            store.account(&login).await.with_context(|| format!("没有账号“{login}” / no account {login:?}"))?;
+        let token = crate::web::random_token();
+        let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days)))
+            .format(&time::format_description::well_known::Rfc3339)
+            .context("time format")?;
+        store.open_session(actor.user, &token, &crate::web::random_token(), &expires).await?;
+        println!("{token}");
+        eprintln!("令牌有效至 / valid until {expires}；用法 / use: Authorization: Bearer <token>");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(clap::Subcommand, Debug)]
 pub enum UnitCommand {
     /// 从 Excel 导入单位（列：单位名称、单位类型）/ import units from .xlsx (columns 单位名称, 单位类型)
     Import {

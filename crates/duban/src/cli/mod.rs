@@ -30,6 +30,9 @@ enum Command {
     /// 单位管理 / units
     #[command(subcommand)]
     Unit(ledger::UnitCommand),
+    /// API 令牌 / API tokens
+    #[command(subcommand)]
+    Token(ledger::TokenCommand),
     /// 建立演示账本并启动网页服务 / build the demo ledger and serve it
     Demo(ledger::DemoArgs),
     /// 启动网页服务 / serve the pages and the API
@@ -60,6 +63,7 @@ pub fn run() -> ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::User(cmd) => ledger::user(cmd),
         Command::Unit(cmd) => ledger::unit(cmd),
+        Command::Token(cmd) => ledger::token(cmd),
         Command::Demo(args) => ledger::demo(args),
         Command::Serve(args) => ledger::serve(args),
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),

@@ -107,3 +107,21 @@ async fn demo_ledger_shows_every_colour_and_keeps_units_apart() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("duchashi") && text.contains("红灯"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().display().to_string();
+    let o = add_user(&data, &["--login", "client", "--name", "对接系统", "--role", "leader"], "s3cret-pass");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = duban(&["token", "create", "--data-dir", &data, "--login", "nobody"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = duban(&["token", "create", "--data-dir", &data, "--login", "client", "--days", "7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert_eq!(token.len(), 64);
+    let store = Store::open(&format!("sqlite://{data}/duban.db"), false).await.expect("open");
+    let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).expect("now");
+    let (actor, _) = store.session(&token, &now).await.expect("the token is a session");
+    assert_eq!((actor.name.as_str(), actor.role), ("对接系统", Role::Leader));
+}
