@@ -542,3 +542,37 @@ mod tests {
         assert_eq!(rollup(&[]), None);
     }
 }
+
+/// A reverse schedule (倒排工期): `parts` milestones spaced evenly back from the deadline, the last on
+/// the deadline itself, named by the share of the work due by each.
+pub fn reverse_schedule(from: Date, deadline: Date, parts: u32) -> Vec<(String, Date)> {
+    let parts = parts.max(1);
+    let span = (deadline - from).whole_days().max(0);
+    (1..=parts)
+        .map(|k| {
+            let back = span * i64::from(parts - k) / i64::from(parts);
+            let name = if k == parts { "全部完成".to_string() } else { format!("完成{}%", 100 * k / parts) };
+            (name, deadline - time::Duration::days(back))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::reverse_schedule;
+    use time::macros::date;
+
+    #[test]
+    fn four_steps_back_from_the_deadline() {
+        let s = reverse_schedule(date!(2019 - 01 - 01), date!(2019 - 12 - 31), 4);
+        let names: Vec<&str> = s.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["完成25%", "完成50%", "完成75%", "全部完成"]);
+        assert_eq!(s[3].1, date!(2019 - 12 - 31));
+        assert_eq!(s[1].1, date!(2019 - 07 - 02));
+        assert!(s.windows(2).all(|w| w[0].1 < w[1].1));
+        assert_eq!(
+            reverse_schedule(date!(2019 - 05 - 01), date!(2019 - 05 - 01), 0),
+            vec![("全部完成".to_string(), date!(2019 - 05 - 01))]
+        );
+    }
+}

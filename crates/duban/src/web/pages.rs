@@ -246,6 +246,13 @@ pub async fn matters(
     Ok(render(&MattersPage { who: Some(actor.name), csrf, rows, level: f.level, unit: f.unit }))
 }
 
+struct MilestoneRow {
+    name: String,
+    due: String,
+    done: Option<String>,
+    overdue: bool,
+}
+
 struct TimelineRow {
     on: String,
     actor: String,
@@ -273,6 +280,7 @@ struct MatterPage {
     can_report: bool,
     can_supervise: bool,
     timeline: Vec<TimelineRow>,
+    milestones: Vec<MilestoneRow>,
     error: Option<String>,
 }
 
@@ -336,6 +344,16 @@ async fn matter_page(
             .iter()
             .map(|e: &Event| TimelineRow { on: e.on.to_string(), actor: e.actor.clone(), what: describe(&e.change) })
             .collect(),
+        milestones: m
+            .milestones
+            .iter()
+            .map(|ms| MilestoneRow {
+                name: ms.name.clone(),
+                due: ms.due.to_string(),
+                done: ms.done_on.map(|d| d.to_string()),
+                overdue: ms.done_on.is_none() && ms.due < state.today(),
+            })
+            .collect(),
         error,
     };
     Ok(render(&page))
@@ -370,12 +388,25 @@ async fn record_from_form(
 ) -> Result<Response, AppError> {
     match state.store.record(&actor, MatterId(id), version, state.today(), change).await {
         Ok(_) => Ok(Redirect::to(&format!("/matters/{id}")).into_response()),
-        Err(e @ (crate::store::StoreError::Conflict { .. } | crate::store::StoreError::Invalid(_))) => {
+        Err(e) => record_failed(state, actor, csrf, id, e).await,
+    }
+}
+
+/// A refusal the person can act on (conflict, lifecycle) shows on the matter's page with its status.
+async fn record_failed(
+    state: &AppState,
+    actor: Actor,
+    csrf: String,
+    id: i64,
+    e: crate::store::StoreError,
+) -> Result<Response, AppError> {
+    match e {
+        crate::store::StoreError::Conflict { .. } | crate::store::StoreError::Invalid(_) => {
             let mut page = matter_page(state, actor, csrf, id, Some(e.to_string())).await?;
             *page.status_mut() = AppError::Store(e).status();
             Ok(page)
         }
-        Err(e) => Err(e.into()),
+        e => Err(e.into()),
     }
 }
 
@@ -407,7 +438,13 @@ pub struct SuperviseForm {
     csrf: String,
     version: i64,
     action: String,
+    #[serde(default)]
     note: String,
+    /// A milestone's name and due date, for the milestone actions.
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    due: String,
 }
 
 pub async fn supervise(
@@ -419,7 +456,34 @@ pub async fn supervise(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     check_csrf(&csrf, &form.csrf)?;
     let note = form.note.trim().to_string();
+    let name = form.name.trim().to_string();
+    if form.action == "reverse_schedule" {
+        // Several events in a row, each on the version the one before produced.
+        let (m, _) = state.store.timeline(&actor, MatterId(id)).await?;
+        let deadline =
+            m.deadline.ok_or_else(|| AppError::BadRequest("请先设定完成时限 / set a deadline first".into()))?;
+        let mut version = form.version;
+        for (name, due) in duban_core::matter::reverse_schedule(state.today(), deadline, 4) {
+            let change = Change::MilestoneAdded { name, due };
+            match state.store.record(&actor, MatterId(id), version, state.today(), change).await {
+                Ok(m) => version = m.version,
+                Err(e) => return record_failed(&state, actor, csrf, id, e).await,
+            }
+        }
+        return Ok(Redirect::to(&format!("/matters/{id}")).into_response());
+    }
     let change = match form.action.as_str() {
+        "add_milestone" => {
+            let due = time::Date::parse(form.due.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+                .map_err(|_| {
+                    AppError::BadRequest("节点日期应为 YYYY-MM-DD / the milestone's date must be YYYY-MM-DD".into())
+                })?;
+            if name.is_empty() {
+                return Err(AppError::BadRequest("请填写节点名称 / name the milestone".into()));
+            }
+            Change::MilestoneAdded { name, due }
+        }
+        "milestone_done" => Change::MilestoneDone { name },
         "remind" => Change::Reminded { note },
         "escalate" => Change::Escalated { note },
         "sign_off" => Change::SignedOff { note },

@@ -413,3 +413,39 @@ async fn exports_open_as_real_office_files_and_hold_only_what_the_account_sees()
     assert!(csv.contains("幼儿园") && !csv.contains("保密"), "a unit exports only its own matters");
     assert_eq!(download(&mut unit, "secrets.xlsx").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn milestones_by_reverse_schedule_and_their_completion() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let act = format!("/matters/{}/act", f.a_matter);
+    let r = office.send("POST", &act, Some(&format!("csrf={csrf}&version=3&action=reverse_schedule"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    for name in ["完成25%", "完成50%", "完成75%", "全部完成"] {
+        assert!(page.body.contains(name), "{name}: {}", page.body);
+    }
+    assert!(page.body.contains("全部完成（2019-12-31）"));
+    let r =
+        office.send("POST", &act, Some(&format!("csrf={csrf}&version=7&action=add_milestone&name=x&due=soon"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let mut unit = Browser::new(&f.router);
+    let ucsrf = unit.login("unit_a").await;
+    let r = unit
+        .send("POST", &act, Some(&format!("csrf={ucsrf}&version=7&action=add_milestone&name=x&due=2019-08-01")))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the office sets milestones");
+    let r = unit
+        .send(
+            "POST",
+            &act,
+            Some(&format!("csrf={ucsrf}&version=7&action=milestone_done&name={}", urlencode("完成25%"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = unit.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    assert!(page.body.contains("已完成 2019-07-01"), "{}", page.body);
+    assert!(page.body.contains("完成节点“完成25%”"), "in the timeline");
+}
