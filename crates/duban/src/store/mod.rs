@@ -285,6 +285,32 @@ impl Store {
         Ok(ids)
     }
 
+    /// A unit's inbox: the reminders and escalations on its matters, newest first.
+    pub async fn inbox(&self, actor: &Actor, limit: i64) -> Result<Vec<(MatterId, String, Event)>, StoreError> {
+        let Role::Unit(unit) = actor.role else { return Ok(Vec::new()) };
+        let rows = sqlx::query(
+            "SELECT e.matter_id, m.title, e.on_date, us.display_name, e.change FROM events e JOIN matters m ON m.id = e.matter_id JOIN users us ON us.id = e.actor_id \
+             WHERE (m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1)) \
+             AND (e.change LIKE '%\"reminded\"%' OR e.change LIKE '%\"escalated\"%' OR e.change LIKE '%\"sent_back\"%') ORDER BY e.id DESC LIMIT $2",
+        )
+        .bind(unit.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        rows.iter()
+            .map(|r| {
+                let on: String = r.try_get(2)?;
+                let event = Event {
+                    on: Date::parse(&on, format).map_err(|e| StoreError::Other(e.to_string()))?,
+                    actor: r.try_get(3)?,
+                    change: unjson(&r.try_get::<String, _>(4)?)?,
+                };
+                Ok((MatterId(r.try_get(0)?), r.try_get(1)?, event))
+            })
+            .collect()
+    }
+
     /// All units, by name.
     pub async fn units(&self) -> Result<Vec<(UnitId, String, String)>, StoreError> {
         let rows = sqlx::query("SELECT id, name, kind FROM units ORDER BY name").fetch_all(&self.pool).await?;

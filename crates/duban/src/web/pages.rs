@@ -134,9 +134,17 @@ struct RankRow {
     yellow: u64,
 }
 
+struct InboxRow {
+    id: i64,
+    title: String,
+    on: String,
+    what: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
+    inbox: Vec<InboxRow>,
     who: Option<String>,
     csrf: String,
     today: String,
@@ -165,7 +173,20 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
             yellow: s.yellow,
         })
         .collect();
+    let inbox = state
+        .store
+        .inbox(&actor, 20)
+        .await?
+        .into_iter()
+        .map(|(id, title, e)| InboxRow {
+            id: id.0,
+            title,
+            on: e.on.to_string(),
+            what: format!("{}：{}", e.actor, describe(&e.change)),
+        })
+        .collect();
     Ok(render(&Dashboard {
+        inbox,
         who: Some(actor.name),
         csrf,
         today: today.to_string(),

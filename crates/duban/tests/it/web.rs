@@ -449,3 +449,25 @@ async fn milestones_by_reverse_schedule_and_their_completion() {
     assert!(page.body.contains("已完成 2019-07-01"), "{}", page.body);
     assert!(page.body.contains("完成节点“完成25%”"), "in the timeline");
 }
+
+#[tokio::test]
+async fn a_reminder_reaches_the_unit_inbox_and_no_one_else() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let r = office
+        .send(
+            "POST",
+            &format!("/matters/{}/act", f.a_matter),
+            Some(&format!("csrf={csrf}&version=3&action=remind&note={}", urlencode("请本周内报送进展"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut a = Browser::new(&f.router);
+    a.login("unit_a").await;
+    let dash = a.send("GET", "/", None).await;
+    assert!(dash.body.contains("待办提醒") && dash.body.contains("催办：请本周内报送进展"), "{}", dash.body);
+    let mut b = Browser::new(&f.router);
+    b.login("unit_b").await;
+    assert!(!b.send("GET", "/", None).await.body.contains("请本周内报送进展"));
+}
