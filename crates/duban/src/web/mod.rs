@@ -36,6 +36,10 @@ impl AppState {
     }
 }
 
+/// The working-day calendar (statutory holidays and 调休) the pages count deadlines on.
+pub static CALENDAR: std::sync::LazyLock<duban_core::Calendar> =
+    std::sync::LazyLock::new(duban_core::Calendar::builtin);
+
 pub const SESSION_COOKIE: &str = "duban_session";
 const LOGIN_CSRF_COOKIE: &str = "duban_login_csrf";
 const MAX_BODY: usize = 1 << 20;

@@ -302,6 +302,7 @@ struct MatterPage {
     can_supervise: bool,
     timeline: Vec<TimelineRow>,
     milestones: Vec<MilestoneRow>,
+    workdays_left: String,
     error: Option<String>,
 }
 
@@ -365,6 +366,17 @@ async fn matter_page(
             .iter()
             .map(|e: &Event| TimelineRow { on: e.on.to_string(), actor: e.actor.clone(), what: describe(&e.change) })
             .collect(),
+        workdays_left: match m.deadline {
+            Some(d) if !m.status.is_closed() => {
+                let n = super::CALENDAR.working_days_between(state.today(), d);
+                if n >= 0 {
+                    format!("（剩余{n}个工作日）")
+                } else {
+                    format!("（已超期{}个工作日）", -n)
+                }
+            }
+            _ => String::new(),
+        },
         milestones: m
             .milestones
             .iter()
@@ -466,6 +478,9 @@ pub struct SuperviseForm {
     name: String,
     #[serde(default)]
     due: String,
+    /// Or: due in this many working days from today.
+    #[serde(default)]
+    workdays: String,
 }
 
 pub async fn supervise(
@@ -495,10 +510,13 @@ pub async fn supervise(
     }
     let change = match form.action.as_str() {
         "add_milestone" => {
-            let due = time::Date::parse(form.due.trim(), time::macros::format_description!("[year]-[month]-[day]"))
-                .map_err(|_| {
-                    AppError::BadRequest("节点日期应为 YYYY-MM-DD / the milestone's date must be YYYY-MM-DD".into())
-                })?;
+            let due = match form.workdays.trim().parse::<u32>() {
+                Ok(n) if form.due.trim().is_empty() => super::CALENDAR.add_working_days(state.today(), n),
+                _ => time::Date::parse(form.due.trim(), time::macros::format_description!("[year]-[month]-[day]"))
+                    .map_err(|_| {
+                        AppError::BadRequest("节点日期应为 YYYY-MM-DD / the milestone's date must be YYYY-MM-DD".into())
+                    })?,
+            };
             if name.is_empty() {
                 return Err(AppError::BadRequest("请填写节点名称 / name the milestone".into()));
             }

@@ -471,3 +471,25 @@ async fn a_reminder_reaches_the_unit_inbox_and_no_one_else() {
     b.login("unit_b").await;
     assert!(!b.send("GET", "/", None).await.body.contains("请本周内报送进展"));
 }
+
+#[tokio::test]
+async fn deadlines_count_working_days_on_the_holiday_calendar() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let cal = duban_core::Calendar::builtin();
+    let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    let left = cal.working_days_between(date!(2019 - 07 - 01), date!(2019 - 12 - 31));
+    assert!(page.body.contains(&format!("（剩余{left}个工作日）")), "{}", page.body);
+    // A milestone five working days out, over no holiday: Mon 2019-07-01 → Mon 2019-07-08.
+    let r = office
+        .send(
+            "POST",
+            &format!("/matters/{}/act", f.a_matter),
+            Some(&format!("csrf={csrf}&version=3&action=add_milestone&name={}&workdays=5", urlencode("完成选址"))),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    assert!(page.body.contains("完成选址（2019-07-08）"), "{}", page.body);
+}
