@@ -509,8 +509,7 @@ impl Store {
             .collect()
     }
 
-    /// One matter with its timeline, if the actor may see it (else NotFound: a unit learns nothing
-    /// about other units' matters, not even that they exist).
+    /// One matter with its timeline, if the actor may see it (another unit's matter is Forbidden).
     pub async fn timeline(&self, actor: &Actor, id: MatterId) -> Result<(Matter, Vec<Event>), StoreError> {
         let (m, _, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
         let rows = sqlx::query("SELECT e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.matter_id = $1 ORDER BY e.seq")
@@ -583,8 +582,8 @@ impl Store {
     }
 }
 
-/// Loads a matter with its lead unit and co-units, if `actor` may see it. A unit that may not gets
-/// NotFound: it learns nothing about other units' matters, not even that they exist.
+/// Loads a matter with its lead unit and co-units, if `actor` may see it. A unit asking for another
+/// unit's matter gets Forbidden (403, as the ledger's access rules ask) and no data.
 async fn load_visible(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,
@@ -608,7 +607,7 @@ async fn load_visible(
         && lead != Some(u.0)
         && !co.contains(&u.0)
     {
-        return Err(StoreError::NotFound);
+        return Err(StoreError::Forbidden);
     }
     Ok((m, lead, co))
 }

@@ -81,7 +81,11 @@ async fn story(store: &Store) {
     assert_eq!(edu_sees, vec![kindergartens]);
     let hr_sees: Vec<_> = store.matters_for(&hr_user).await.expect("list").into_iter().map(|r| r.matter.id).collect();
     assert_eq!(hr_sees, vec![jobs, kindergartens], "a co-unit sees the matter too");
-    assert_eq!(store.timeline(&edu_user, jobs).await.expect_err("refused"), StoreError::NotFound);
+    assert_eq!(store.timeline(&edu_user, jobs).await.expect_err("refused"), StoreError::Forbidden);
+    assert_eq!(
+        store.timeline(&edu_user, duban_core::MatterId(999_999)).await.expect_err("refused"),
+        StoreError::NotFound
+    );
 
     let report_progress =
         |value: f64| Change::ProgressReported { value: Some(value), percent: None, narrative: "截至6月底".into() };
@@ -90,7 +94,7 @@ async fn story(store: &Store) {
     // Roles × actions.
     assert_eq!(
         store.record(&edu_user, jobs, v, date!(2019 - 06 - 30), report_progress(1.0)).await.expect_err("refused"),
-        StoreError::NotFound
+        StoreError::Forbidden
     );
     assert_eq!(
         store.record(&leader, jobs, v, date!(2019 - 06 - 30), report_progress(1.0)).await.expect_err("refused"),

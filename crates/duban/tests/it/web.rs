@@ -159,7 +159,7 @@ async fn a_unit_sees_only_its_own_matters_in_pages() {
     let list = b.send("GET", "/matters", None).await;
     assert!(list.body.contains("幼儿园") && !list.body.contains("保密"), "{}", list.body);
     let other = b.send("GET", &format!("/matters/{}", f.b_matter), None).await;
-    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
     assert!(!other.body.contains("保密"));
     let dash = b.send("GET", "/", None).await;
     assert!(!dash.body.contains("人力资源和社会保障局"), "no other unit's figures on a unit's dashboard");
@@ -233,7 +233,7 @@ async fn roles_by_actions_through_the_api() {
     let matrix = [
         ("office", StatusCode::OK, StatusCode::FORBIDDEN, StatusCode::OK),
         ("unit_a", StatusCode::OK, StatusCode::OK, StatusCode::FORBIDDEN),
-        ("unit_b", StatusCode::NOT_FOUND, StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+        ("unit_b", StatusCode::FORBIDDEN, StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
         ("leader", StatusCode::OK, StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
     ];
     let a = f.a_matter;
