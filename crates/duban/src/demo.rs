@@ -141,6 +141,8 @@ pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError>
             let change = match &nm.standard {
                 Some(s) => Change::ProgressReported {
                     value: Some(match s.goal {
+                        // Counts are whole; amounts keep one decimal.
+                        Goal::AtLeast if s.value.fract() == 0.0 && s.value < 1e4 => (s.value * share).round(),
                         Goal::AtLeast => (s.value * share * 10.0).round() / 10.0,
                         Goal::AtMost => s.value * 0.98,
                     }),

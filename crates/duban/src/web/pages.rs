@@ -134,6 +134,31 @@ struct RankRow {
     yellow: u64,
 }
 
+/// A figure as people read it: 28亿元, 4.9万人, not 2800000000元.
+pub fn human(value: f64, unit: &str) -> String {
+    let trim = |v: f64| {
+        let s = format!("{:.2}", v);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if value.abs() >= 1e8 {
+        format!("{}亿{unit}", trim(value / 1e8))
+    } else if value.abs() >= 1e4 && unit != "%" {
+        format!("{}万{unit}", trim(value / 1e4))
+    } else {
+        format!("{}{unit}", trim(value))
+    }
+}
+
+struct TargetRow {
+    id: i64,
+    title: String,
+    unit: String,
+    standard: String,
+    actual: String,
+    percent: u32,
+    colour: &'static str,
+}
+
 struct InboxRow {
     id: i64,
     title: String,
@@ -145,6 +170,7 @@ struct InboxRow {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     inbox: Vec<InboxRow>,
+    targets: Vec<TargetRow>,
     who: Option<String>,
     csrf: String,
     today: String,
@@ -185,8 +211,36 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
             what: format!("{}：{}", e.actor, describe(&e.change)),
         })
         .collect();
+    // Every matter with a quantified standard: the standard against the latest reported figure.
+    let targets = matters
+        .iter()
+        .filter(|m| m.standard.is_some() && !m.status.is_closed() && m.status != Status::Draft)
+        .take(50)
+        .map(|m| {
+            let s = m.standard.as_ref().map_or(String::new(), |s| {
+                format!("{}{}", if s.goal == Goal::AtMost { "≤" } else { "" }, human(s.value, &s.unit))
+            });
+            let level = assess(m, today, &state.rules, 0).level;
+            TargetRow {
+                id: m.id.0,
+                title: m.title.chars().take(40).collect(),
+                unit: m.lead_unit.clone().unwrap_or_default(),
+                standard: s,
+                actual: m
+                    .latest_value
+                    .map_or("—".into(), |v| human(v, m.standard.as_ref().map_or("", |s| s.unit.as_str()))),
+                percent: (m.progress().unwrap_or(0.0) * 100.0).round() as u32,
+                colour: match level {
+                    Level::Red => "danger",
+                    Level::Yellow => "warning",
+                    Level::Green => "success",
+                },
+            }
+        })
+        .collect();
     Ok(render(&Dashboard {
         inbox,
+        targets,
         who: Some(actor.name),
         csrf,
         today: today.to_string(),
@@ -352,7 +406,7 @@ async fn matter_page(
         unit: m.lead_unit.clone().unwrap_or_else(|| "（待分派）".into()),
         deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
         standard: m.standard.as_ref().map_or("—".into(), |s| {
-            format!("{}{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, s.value, s.unit)
+            format!("{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, human(s.value, &s.unit))
         }),
         unit_of_standard: m.standard.as_ref().map_or("—".into(), |s| s.unit.clone()),
         progress: percent(m.progress()),
@@ -531,4 +585,19 @@ pub async fn supervise(
         other => return Err(AppError::BadRequest(format!("未知操作 / unknown action {other:?}"))),
     };
     record_from_form(&state, actor, csrf, id, form.version, change).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+
+    #[test]
+    fn figures_read_as_people_write_them() {
+        assert_eq!(human(2_800_000_000.0, "元"), "28亿元");
+        assert_eq!(human(4_900.0, "人"), "4900人");
+        assert_eq!(human(49_000.0, "人"), "4.9万人");
+        assert_eq!(human(20_000_000.0, "美元"), "2000万美元");
+        assert_eq!(human(3.5, "%"), "3.5%");
+        assert_eq!(human(6.0, "所"), "6所");
+    }
 }

@@ -144,6 +144,8 @@ async fn sign_in_needs_the_form_token_and_the_password() {
     let csrf = b.login("office").await;
     let r = b.send("GET", "/", None).await;
     assert!(r.body.contains("总览") && r.body.contains("id=\"count-red\""), "{}", r.body);
+    // The quantified standards against the latest figures.
+    assert!(r.body.contains("id=\"targets\"") && r.body.contains("6所"), "{}", r.body);
     // Sign out needs the token too.
     assert_eq!(b.send("POST", "/logout", Some("csrf=forged")).await.status, StatusCode::BAD_REQUEST);
     let r = b.send("POST", "/logout", Some(&format!("csrf={csrf}"))).await;
