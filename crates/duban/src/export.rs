@@ -19,10 +19,28 @@ pub struct Line {
     pub assessment: Assessment,
 }
 
+/// A figure as people read it: 28亿元, 4.9万人, not 2800000000元.
+pub fn human(value: f64, unit: &str) -> String {
+    let trim = |v: f64| {
+        let s = format!("{:.2}", v);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if value.abs() >= 1e8 {
+        format!("{}亿{unit}", trim(value / 1e8))
+    } else if value.abs() >= 1e4 && unit != "%" {
+        format!("{}万{unit}", trim(value / 1e4))
+    } else {
+        format!("{}{unit}", trim(value))
+    }
+}
+
+/// A standard as the documents and pages write it: 6所, 28亿元, 不超过3.5%.
+pub fn standard_text(s: &duban_core::Standard) -> String {
+    format!("{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, human(s.value, &s.unit))
+}
+
 fn standard(m: &Matter) -> String {
-    m.standard.as_ref().map_or(String::new(), |s| {
-        format!("{}{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, s.value, s.unit)
-    })
+    m.standard.as_ref().map_or(String::new(), standard_text)
 }
 
 fn co_units(m: &Matter) -> String {

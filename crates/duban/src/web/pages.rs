@@ -8,13 +8,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use duban_core::matter::{Change, Event, Goal, Matter, MatterId, Status};
+use duban_core::matter::{Change, Event, Matter, MatterId, Status};
 use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, dashboard as dashboard_figures};
 use duban_core::warning::{Level, assess};
 use serde::Deserialize;
 
 use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie, random_token};
 use crate::accounts::verify_password;
+use crate::export::{human, standard_text};
 use crate::store::{Actor, Role};
 
 #[derive(Template)]
@@ -134,21 +135,6 @@ struct RankRow {
     yellow: u64,
 }
 
-/// A figure as people read it: 28亿元, 4.9万人, not 2800000000元.
-pub fn human(value: f64, unit: &str) -> String {
-    let trim = |v: f64| {
-        let s = format!("{:.2}", v);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    if value.abs() >= 1e8 {
-        format!("{}亿{unit}", trim(value / 1e8))
-    } else if value.abs() >= 1e4 && unit != "%" {
-        format!("{}万{unit}", trim(value / 1e4))
-    } else {
-        format!("{}{unit}", trim(value))
-    }
-}
-
 struct TargetRow {
     id: i64,
     title: String,
@@ -217,9 +203,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
         .filter(|m| m.standard.is_some() && !m.status.is_closed() && m.status != Status::Draft)
         .take(50)
         .map(|m| {
-            let s = m.standard.as_ref().map_or(String::new(), |s| {
-                format!("{}{}", if s.goal == Goal::AtMost { "≤" } else { "" }, human(s.value, &s.unit))
-            });
+            let s = m.standard.as_ref().map_or(String::new(), standard_text);
             let level = assess(m, today, &state.rules, 0).level;
             TargetRow {
                 id: m.id.0,
@@ -405,9 +389,7 @@ async fn matter_page(
         level_key: level_key(a.level),
         unit: m.lead_unit.clone().unwrap_or_else(|| "（待分派）".into()),
         deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
-        standard: m.standard.as_ref().map_or("—".into(), |s| {
-            format!("{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, human(s.value, &s.unit))
-        }),
+        standard: m.standard.as_ref().map_or("—".into(), standard_text),
         unit_of_standard: m.standard.as_ref().map_or("—".into(), |s| s.unit.clone()),
         progress: percent(m.progress()),
         status: m.status.label(),
@@ -589,7 +571,7 @@ pub async fn supervise(
 
 #[cfg(test)]
 mod tests {
-    use super::human;
+    use crate::export::human;
 
     #[test]
     fn figures_read_as_people_write_them() {

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use duban_core::matter::{Goal, MatterKind};
+use duban_core::matter::MatterKind;
 use duban_report::{LeadUnits, Options, Reading};
 use time::Date;
 
@@ -145,9 +145,7 @@ pub async fn preview(
             title: m.title,
             lead: m.lead_unit.map(|u| u.0),
             deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            standard: m.standard.map_or("—".into(), |s| {
-                format!("{}{}{}", if s.goal == Goal::AtMost { "≤" } else { "" }, s.value, s.unit)
-            }),
+            standard: m.standard.as_ref().map_or("—".into(), crate::export::standard_text),
         })
         .collect();
     Ok(render(&PreviewPage {
