@@ -678,13 +678,7 @@ struct Draft {
 }
 
 /// Reads the measure of one quantity from the words right before it.
-fn measure_of(
-    q: &Quantity,
-    pre: &[char],
-    clause_has_comparison: bool,
-    indicator: &str,
-    counts_things: bool,
-) -> Option<Draft> {
+fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_things: bool) -> Option<Draft> {
     let dir = |up: bool| Some(if up { Direction::Up } else { Direction::Down });
     let d = |measure, direction, value, unit: &str| {
         Some(Draft { baseline: baseline_year(pre), q: q.clone(), measure, direction, value, unit: unit.to_string() })
@@ -712,7 +706,6 @@ fn measure_of(
                 let up = !text_of(pre).contains("低于");
                 return d(Measure::Change, dir(up), q.value, unit);
             }
-            let _ = indicator;
             d(Measure::Rate, None, q.value, unit)
         }
         Sort::Amount => {
@@ -972,7 +965,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 for (k, q) in values.iter().enumerate() {
                     let (subject, indicator) = named.get(k).cloned().unwrap_or((None, String::new()));
                     let pre_k = if k == 0 { pre } else { &clause[fb..first.start] };
-                    let Some(draft) = measure_of(q, pre_k, clause_has_comparison, &indicator, false) else { continue };
+                    let Some(draft) = measure_of(q, pre_k, clause_has_comparison, false) else { continue };
                     let Some(draft) = settle_unit(draft, &indicator) else { continue };
                     let indicator = strip_measure_words(&indicator, draft.measure);
                     let cmp = spread.unwrap_or(q.comparator);
@@ -1058,8 +1051,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
                 candidates = vec![(None, ind)];
             }
-            let Some(mut draft) = measure_of(q, pre_measure, clause_has_comparison, &candidates[0].1, counts_things)
-            else {
+            let Some(mut draft) = measure_of(q, pre_measure, clause_has_comparison, counts_things) else {
                 continue;
             };
             // 增长6.5%以上，力争7%: a bare figure that takes the name before also takes its measure.

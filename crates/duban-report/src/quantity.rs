@@ -526,15 +526,9 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     }
     // Range: 6%-6.5%, 6—6.5%, 6%至6.5%.
     let mut upper = None;
-    let mut unit_first: Option<(&str, &str, usize)> = None;
     let percent_first = j < n && c[j] == '%';
     if percent_first {
         j += 1;
-    } else if !chinese {
-        unit_first = unit_at(&c[j..]);
-        if let Some((_, _, len)) = unit_first.filter(|u| u.0 != "元" && u.0 != "人") {
-            let _ = len;
-        }
     }
     if j + 1 < n
         && is_range_dash(c[j])
@@ -578,7 +572,6 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         // 1386万 / 12.5亿 with the unit left to the reader: the fact layer infers it from the name.
         (String::new(), Sort::Amount)
     } else {
-        let _ = unit_first;
         return None;
     };
     if chinese && value == 1.0 && unit != "%" {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use duban_core::matter::{Change, Goal, Status};
+use duban_core::matter::{Change, Goal};
 use duban_core::metrics::count_by_level;
 use duban_core::warning::{Level, WarningRules};
 use duban_report::{LeadUnits, Options};
@@ -49,10 +49,9 @@ pub fn places(text: &str) -> Vec<String> {
         } else {
             continue;
         };
-        let boundary =
-            i < 3 || !duban_core_is_cjk(c[i - 3]) || matches!(c[i - 3], '、' | '和' | '与' | '及' | '在' | '，');
+        let boundary = i < 3 || !is_cjk(c[i - 3]) || matches!(c[i - 3], '、' | '和' | '与' | '及' | '在' | '，');
         let name: String = c[i - 2..i + suffix_len].iter().collect();
-        let prefix_ok = c[i - 2..i].iter().all(|&ch| duban_core_is_cjk(ch) && !"城乡村型小街等个各全".contains(ch));
+        let prefix_ok = c[i - 2..i].iter().all(|&ch| is_cjk(ch) && !"城乡村型小街等个各全".contains(ch));
         if boundary && prefix_ok && !out.contains(&name) {
             out.push(name);
         }
@@ -60,7 +59,7 @@ pub fn places(text: &str) -> Vec<String> {
     out
 }
 
-fn duban_core_is_cjk(c: char) -> bool {
+fn is_cjk(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
@@ -187,8 +186,6 @@ pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError>
 
     let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
     let by_level = count_by_level(&all, today, &WarningRules::default());
-    let done = all.iter().filter(|m| m.status == Status::Done).count();
-    debug_assert!(done <= all.len());
     Ok(DemoSummary { accounts, matters: all.len(), today, by_level })
 }
 

@@ -168,7 +168,6 @@ async fn story(store: &Store) {
     );
     assert_eq!(events[3].actor, "人社局");
     assert_eq!(events[4].actor, "督查室");
-    let _ = Actor { user: office.user, name: office.name.clone(), role: office.role };
 }
 
 /// Two offices' clerks remind the same matter at the same moment: one wins, the other gets 409.
