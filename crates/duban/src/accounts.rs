@@ -22,6 +22,14 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// A 256-bit random token, hex: sessions, API tokens, CSRF tokens.
+pub fn random_token() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
 /// A readable random password for demo and new accounts: 12 characters without look-alikes.
 pub fn generate_password() -> String {
     use argon2::password_hash::rand_core::RngCore;

@@ -108,8 +108,7 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
         let state =
             Arc::new(AppState { store: store.clone(), rules: Default::default(), today: Some(date!(2019 - 07 - 01)) });
         let app = router(state);
-        let token = "bench-session-token";
-        store.open_session(office.user, token, "csrf", "9999-12-31T00:00:00Z").await?;
+        let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
         println!("采纳报告 / adopting the bundled report ({seed_matters} matters): {adopt_ms:.1} ms");
         for page in ["/", "/matters"] {
             let mut times = Vec::with_capacity(args.requests);

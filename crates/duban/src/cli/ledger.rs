@@ -64,13 +64,9 @@ pub fn token(cmd: TokenCommand) -> Result<ExitCode> {
         let store = open(&at, false).await?;
         let (actor, _) =
             store.account(&login).await.with_context(|| format!("没有账号“{login}” / no account {login:?}"))?;
-        let token = crate::web::random_token();
-        let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days)))
-            .format(&time::format_description::well_known::Rfc3339)
-            .context("time format")?;
-        store.open_session(actor.user, &token, &crate::web::random_token(), &expires).await?;
-        println!("{token}");
-        eprintln!("令牌有效至 / valid until {expires}；用法 / use: Authorization: Bearer <token>");
+        let session = store.open_session(actor.user, time::Duration::days(i64::from(days))).await?;
+        println!("{}", session.token);
+        eprintln!("令牌有效至 / valid until {}；用法 / use: Authorization: Bearer <token>", session.expires_at);
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -132,6 +132,14 @@ pub struct NewReport {
     pub matters: Vec<NewMatter>,
 }
 
+/// A started session: the bearer or cookie token, the CSRF token of its forms, and its expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+    pub expires_at: String,
+}
+
 /// One line of a matter list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatterRow {
@@ -328,26 +336,27 @@ impl Store {
         Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(2)?))
     }
 
-    /// Starts a session for a signed-in account; returns nothing but stores token and CSRF token.
-    pub async fn open_session(
-        &self,
-        user: UserId,
-        token: &str,
-        csrf: &str,
-        expires_at: &str,
-    ) -> Result<(), StoreError> {
+    /// Starts a session (a page sign-in or an API token) for an account, valid for `valid_for`: a new
+    /// random token and CSRF token, stored with their expiry. The one place sessions are made.
+    pub async fn open_session(&self, user: UserId, valid_for: time::Duration) -> Result<Session, StoreError> {
+        let expires_at = (time::OffsetDateTime::now_utc() + valid_for)
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        let session =
+            Session { token: crate::accounts::random_token(), csrf: crate::accounts::random_token(), expires_at };
         sqlx::query("INSERT INTO sessions (token, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token.to_string())
+            .bind(session.token.clone())
             .bind(user.0)
-            .bind(csrf.to_string())
-            .bind(expires_at.to_string())
+            .bind(session.csrf.clone())
+            .bind(session.expires_at.clone())
             .execute(&self.pool)
             .await?;
-        Ok(())
+        Ok(session)
     }
 
     /// The account behind a session token and the session's CSRF token, if it has not expired.
-    pub async fn session(&self, token: &str, now: &str) -> Result<(Actor, String), StoreError> {
+    pub async fn session(&self, token: &str) -> Result<(Actor, String), StoreError> {
+        let now = now_rfc3339();
         let row = sqlx::query(
             "SELECT u.id, u.display_name, u.role, u.unit_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2",
         )

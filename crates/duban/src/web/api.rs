@@ -12,7 +12,7 @@ use duban_core::warning::assess;
 use serde::Deserialize;
 use time::Date;
 
-use super::{AppError, AppState, authenticate, random_token};
+use super::{AppError, AppState, authenticate};
 use crate::accounts::verify_password;
 
 #[derive(Deserialize)]
@@ -27,12 +27,10 @@ pub async fn login(State(state): State<Arc<AppState>>, Json(c): Json<Credentials
     if !verify_password(&c.password, &hash) {
         return AppError::Unauthenticated.json();
     }
-    let token = random_token();
-    let expires = (time::OffsetDateTime::now_utc() + time::Duration::hours(12))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    match state.store.open_session(actor.user, &token, &random_token(), &expires).await {
-        Ok(()) => Json(serde_json::json!({"token": token, "expires_at": expires, "name": actor.name})).into_response(),
+    match state.store.open_session(actor.user, time::Duration::hours(12)).await {
+        Ok(s) => {
+            Json(serde_json::json!({"token": s.token, "expires_at": s.expires_at, "name": actor.name})).into_response()
+        }
         Err(e) => AppError::from(e).json(),
     }
 }

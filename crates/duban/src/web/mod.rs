@@ -84,14 +84,6 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
 }
 
-/// A 256-bit random token, hex.
-pub fn random_token() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut b = [0u8; 32];
-    OsRng.fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
@@ -103,16 +95,12 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
 /// The signed-in actor and the session's CSRF token, from the session cookie or a bearer token.
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(Actor, String), AppError> {
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     let token = bearer.or_else(|| cookie(headers, SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
-    state.store.session(token, &now_rfc3339()).await.map_err(|_| AppError::Unauthenticated)
+    state.store.session(token).await.map_err(|_| AppError::Unauthenticated)
 }
 
 /// One error type for pages and API: a stable message for people, never database text.

@@ -13,7 +13,8 @@ use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, dashboard as dashboard_
 use duban_core::warning::{Level, assess};
 use serde::Deserialize;
 
-use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie, random_token};
+use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie};
+use crate::accounts::random_token;
 use crate::accounts::verify_password;
 use crate::export::{human, standard_text};
 use crate::store::{Actor, Role};
@@ -71,14 +72,15 @@ pub async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, Form(
     if !verify_password(&form.password, &hash) {
         return refused();
     }
-    let (token, csrf) = (random_token(), random_token());
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(12);
-    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    if let Err(e) = state.store.open_session(actor.user, &token, &csrf, &expires).await {
-        return AppError::from(e).into_response();
-    }
+    let session = match state.store.open_session(actor.user, time::Duration::hours(12)).await {
+        Ok(s) => s,
+        Err(e) => return AppError::from(e).into_response(),
+    };
     (
-        [(header::SET_COOKIE, format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200"))],
+        [(
+            header::SET_COOKIE,
+            format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200", session.token),
+        )],
         Redirect::to("/"),
     )
         .into_response()
