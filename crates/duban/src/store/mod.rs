@@ -191,6 +191,17 @@ fn unjson<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Other(format!("stored state is unreadable: {e}")))
 }
 
+/// An event from three columns starting at `at`: its date, the actor's display name, the change.
+fn event_at(row: &sqlx::any::AnyRow, at: usize) -> Result<Event, StoreError> {
+    let on: String = row.try_get(at)?;
+    Ok(Event {
+        on: Date::parse(&on, time::macros::format_description!("[year]-[month]-[day]"))
+            .map_err(|e| StoreError::Other(format!("stored date {on:?}: {e}")))?,
+        actor: row.try_get(at + 1)?,
+        change: unjson(&row.try_get::<String, _>(at + 2)?)?,
+    })
+}
+
 /// Which changes each role may make. Units report on their own matters; the office runs the loop;
 /// leaders read.
 fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool {
@@ -305,18 +316,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        rows.iter()
-            .map(|r| {
-                let on: String = r.try_get(2)?;
-                let event = Event {
-                    on: Date::parse(&on, format).map_err(|e| StoreError::Other(e.to_string()))?,
-                    actor: r.try_get(3)?,
-                    change: unjson(&r.try_get::<String, _>(4)?)?,
-                };
-                Ok((MatterId(r.try_get(0)?), r.try_get(1)?, event))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((MatterId(r.try_get(0)?), r.try_get(1)?, event_at(r, 2)?))).collect()
     }
 
     /// All units, by name.
@@ -525,18 +525,7 @@ impl Store {
             .bind(id.0)
             .fetch_all(&self.pool)
             .await?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let events = rows
-            .iter()
-            .map(|r| {
-                let on: String = r.try_get(0)?;
-                Ok(Event {
-                    on: Date::parse(&on, format).map_err(|e| StoreError::Other(e.to_string()))?,
-                    actor: r.try_get(1)?,
-                    change: unjson(&r.try_get::<String, _>(2)?)?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let events = rows.iter().map(|r| event_at(r, 0)).collect::<Result<Vec<_>, StoreError>>()?;
         Ok((m, events))
     }
 
