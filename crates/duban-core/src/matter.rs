@@ -77,6 +77,13 @@ pub struct Standard {
 }
 
 impl Standard {
+    /// A sub-matter's standard for `weight` of this one: an amount is shared out (4,900 people → 980
+    /// for a fifth); a rate or a ceiling holds for every share as it is.
+    pub fn share(&self, weight: f64) -> Standard {
+        let shared = self.goal == Goal::AtLeast && !matches!(self.unit.as_str(), "%" | "‰" | "个百分点");
+        Standard { value: if shared { self.value * weight } else { self.value }, ..self.clone() }
+    }
+
     /// How far `actual` goes towards the standard: 0.0 … 1.0 (and beyond when exceeded).
     pub fn attainment(&self, actual: f64) -> f64 {
         match self.goal {
@@ -118,6 +125,31 @@ impl Status {
     pub fn is_closed(self) -> bool {
         matches!(self, Status::Done | Status::Cancelled)
     }
+}
+
+/// One share of a split (1 → N): the sub-matter, its unit and its share of the parent's standard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Share {
+    pub matter: MatterId,
+    pub unit: String,
+    pub weight: f64,
+}
+
+/// A file attached as evidence (佐证材料): stored by the store under `id`, checked for size and type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: String,
+    pub name: String,
+    pub mime: String,
+    pub size: u64,
+}
+
+/// A special campaign (专项督查) a matter belongs to, with the campaign's own deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignRef {
+    pub id: i64,
+    pub name: String,
+    pub deadline: Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,6 +214,24 @@ pub enum Change {
     Cancelled {
         reason: String,
     },
+    /// The office split the matter into sub-matters (1 → N); with `follow_worst`, its warning
+    /// follows its worst child.
+    Split {
+        shares: Vec<Share>,
+        follow_worst: bool,
+    },
+    /// The first event of a sub-matter: whose share of what it is.
+    SplitFrom {
+        parent: MatterId,
+        weight: f64,
+    },
+    EvidenceAttached {
+        attachment: Attachment,
+    },
+    /// The matter was put in a special campaign (专项督查).
+    CampaignJoined {
+        campaign: CampaignRef,
+    },
 }
 
 /// Why an event cannot apply to a matter in its state.
@@ -218,6 +268,9 @@ fn event_label(name: &str) -> &'static str {
         "sent_back" => "退回",
         "reopened" => "重新办理",
         "cancelled" => "撤销",
+        "split" => "拆分",
+        "evidence_attached" => "上传佐证材料",
+        "campaign_joined" => "纳入专项督查",
         _ => "变更",
     }
 }
@@ -238,6 +291,10 @@ impl Change {
             Change::SentBack { .. } => "sent_back",
             Change::Reopened { .. } => "reopened",
             Change::Cancelled { .. } => "cancelled",
+            Change::Split { .. } => "split",
+            Change::SplitFrom { .. } => "split_from",
+            Change::EvidenceAttached { .. } => "evidence_attached",
+            Change::CampaignJoined { .. } => "campaign_joined",
         }
     }
 }
@@ -267,6 +324,18 @@ pub struct Matter {
     pub done_on: Option<Date>,
     pub reminders: u32,
     pub escalations: u32,
+    /// The report section it comes from (for the dashboard by section).
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Its sub-matters, when split (1 → N), and whether its warning follows the worst of them.
+    #[serde(default)]
+    pub children: Vec<Share>,
+    #[serde(default)]
+    pub follow_worst_child: bool,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub campaigns: Vec<CampaignRef>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -299,6 +368,11 @@ impl Matter {
             done_on: None,
             reminders: 0,
             escalations: 0,
+            section: None,
+            children: Vec::new(),
+            follow_worst_child: false,
+            attachments: Vec::new(),
+            campaigns: Vec::new(),
             version: 0,
         }
     }
@@ -402,6 +476,32 @@ impl Matter {
                     return refuse();
                 }
                 self.status = Status::Cancelled;
+            }
+            Change::Split { shares, follow_worst } => {
+                if !live || shares.is_empty() {
+                    return refuse();
+                }
+                self.children.extend(shares.iter().cloned());
+                self.follow_worst_child = *follow_worst;
+            }
+            Change::SplitFrom { parent, weight } => {
+                if self.version != 0 || !weight.is_finite() || *weight <= 0.0 {
+                    return refuse();
+                }
+                self.parent = Some(*parent);
+                self.weight = *weight;
+            }
+            Change::EvidenceAttached { attachment } => {
+                if !live {
+                    return refuse();
+                }
+                self.attachments.push(attachment.clone());
+            }
+            Change::CampaignJoined { campaign } => {
+                if !live || self.campaigns.iter().any(|c| c.id == campaign.id) {
+                    return refuse();
+                }
+                self.campaigns.push(campaign.clone());
             }
         }
         self.version += 1;

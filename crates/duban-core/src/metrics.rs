@@ -10,7 +10,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::matter::{Matter, Status};
-use crate::warning::{Level, WarningRules, assess};
+use crate::warning::{Assessment, Level, WarningRules, assess_all};
 
 /// A rate with its numerator, denominator and the definition it follows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -60,20 +60,68 @@ pub struct UnitScore {
 /// Scores the lead units of `matters` on `today` and ranks them: on-time rate, then completion rate,
 /// then fewer red and yellow warnings, then name (so equal scores keep a stable order).
 pub fn rank_units(matters: &[Matter], today: Date, rules: &WarningRules) -> Vec<UnitScore> {
-    let levels: Vec<Level> = matters.iter().map(|m| assess(m, today, rules, 0).level).collect();
+    let levels: Vec<Level> = assess_all(matters, today, rules).into_iter().map(|a| a.level).collect();
     rank_assessed(matters, &levels, today)
 }
 
-/// The dashboard's figures in one pass: counts by colour and the unit ranking, each matter assessed once.
-pub fn dashboard(matters: &[Matter], today: Date, rules: &WarningRules) -> (BTreeMap<Level, u64>, Vec<UnitScore>) {
-    let levels: Vec<Level> = matters.iter().map(|m| assess(m, today, rules, 0).level).collect();
+/// One report section's matters by colour (挂图作战 by section).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct SectionCounts {
+    pub section: String,
+    pub red: u64,
+    pub yellow: u64,
+    pub green: u64,
+    pub done: u64,
+}
+
+/// The dashboard's figures, each matter assessed once (with its sub-matters).
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// Live (assigned, not closed) matters by colour.
+    pub counts: BTreeMap<Level, u64>,
+    pub ranking: Vec<UnitScore>,
+    /// By report section, in the order the sections first appear.
+    pub sections: Vec<SectionCounts>,
+    /// Each matter's assessment, in the order of `matters`.
+    pub assessments: Vec<Assessment>,
+}
+
+/// The section a matter is counted under (its report section, as decomposition recorded it).
+pub fn section_of(m: &Matter) -> String {
+    let s = m.section.as_deref().unwrap_or("").trim();
+    if s.is_empty() { "（未分节）".to_string() } else { s.to_string() }
+}
+
+pub fn dashboard(matters: &[Matter], today: Date, rules: &WarningRules) -> Dashboard {
+    let assessments = assess_all(matters, today, rules);
+    let levels: Vec<Level> = assessments.iter().map(|a| a.level).collect();
     let mut counts = BTreeMap::new();
+    let mut sections: Vec<SectionCounts> = Vec::new();
     for (m, level) in matters.iter().zip(&levels) {
-        if !m.status.is_closed() && m.status != Status::Draft {
-            *counts.entry(*level).or_insert(0) += 1;
+        if m.status == Status::Cancelled || m.status == Status::Draft {
+            continue;
+        }
+        let name = section_of(m);
+        let at = match sections.iter().position(|s| s.section == name) {
+            Some(at) => at,
+            None => {
+                sections.push(SectionCounts { section: name, ..SectionCounts::default() });
+                sections.len() - 1
+            }
+        };
+        let s = &mut sections[at];
+        if m.status == Status::Done {
+            s.done += 1;
+            continue;
+        }
+        *counts.entry(*level).or_insert(0) += 1;
+        match level {
+            Level::Red => s.red += 1,
+            Level::Yellow => s.yellow += 1,
+            Level::Green => s.green += 1,
         }
     }
-    (counts, rank_assessed(matters, &levels, today))
+    Dashboard { counts, ranking: rank_assessed(matters, &levels, today), sections, assessments }
 }
 
 fn rank_assessed(matters: &[Matter], levels: &[Level], today: Date) -> Vec<UnitScore> {
@@ -124,11 +172,7 @@ fn rank_assessed(matters: &[Matter], levels: &[Level], today: Date) -> Vec<UnitS
 
 /// Counts of matters by colour on a day (the dashboard's first figures).
 pub fn count_by_level(matters: &[Matter], today: Date, rules: &WarningRules) -> BTreeMap<Level, u64> {
-    let mut counts = BTreeMap::new();
-    for m in matters.iter().filter(|m| !m.status.is_closed() && m.status != Status::Draft) {
-        *counts.entry(assess(m, today, rules, 0).level).or_insert(0) += 1;
-    }
-    counts
+    dashboard(matters, today, rules).counts
 }
 
 #[cfg(test)]
@@ -173,6 +217,12 @@ mod tests {
         let counts = count_by_level(&ms, today, &WarningRules::default());
         assert_eq!(counts.get(&Level::Red), Some(&2));
         assert_eq!(counts.get(&Level::Green), None);
-        assert_eq!(dashboard(&ms, today, &WarningRules::default()), (counts, r));
+        let d = dashboard(&ms, today, &WarningRules::default());
+        assert_eq!((d.counts, d.ranking), (counts, r));
+        // No sections recorded: one bucket, 2 red and 3 done.
+        assert_eq!(
+            d.sections,
+            vec![SectionCounts { section: "（未分节）".into(), red: 2, yellow: 0, green: 0, done: 3 }]
+        );
     }
 }

@@ -9,7 +9,9 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::matter::{Matter, Status};
+use std::collections::HashMap;
+
+use crate::matter::{Matter, MatterId, Status, rollup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,7 +33,7 @@ impl Level {
 
 /// The thresholds of the warning rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WarningRules {
     /// Progress this far (as a share, 0.10 = 10 points) behind the expected turns yellow.
     pub yellow_lag: f64,
@@ -54,20 +56,53 @@ impl Default for WarningRules {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
-    Lag { expected: f64, actual: f64, level: Level },
-    MissedMilestone { name: String, due: Date },
-    Overdue { deadline: Date, days: i64 },
-    DueSoon { deadline: Date, days: i64 },
-    Quiet { since: Date, days: i64, level: Level },
-    NeverReported { days: i64, level: Level },
-    ChildRed { count: usize },
+    Lag {
+        expected: f64,
+        actual: f64,
+        level: Level,
+    },
+    MissedMilestone {
+        name: String,
+        due: Date,
+    },
+    Overdue {
+        deadline: Date,
+        days: i64,
+    },
+    DueSoon {
+        deadline: Date,
+        days: i64,
+    },
+    Quiet {
+        since: Date,
+        days: i64,
+        level: Level,
+    },
+    NeverReported {
+        days: i64,
+        level: Level,
+    },
+    /// The matter follows its worst sub-matter: `count` of them are at `level`.
+    WorstChild {
+        count: usize,
+        level: Level,
+    },
+    /// A special campaign it belongs to is past its own deadline.
+    CampaignOverdue {
+        name: String,
+        deadline: Date,
+        days: i64,
+    },
 }
 
 impl Reason {
     pub fn level(&self) -> Level {
         match self {
-            Reason::Lag { level, .. } | Reason::Quiet { level, .. } | Reason::NeverReported { level, .. } => *level,
-            Reason::MissedMilestone { .. } | Reason::Overdue { .. } | Reason::ChildRed { .. } => Level::Red,
+            Reason::Lag { level, .. }
+            | Reason::Quiet { level, .. }
+            | Reason::NeverReported { level, .. }
+            | Reason::WorstChild { level, .. } => *level,
+            Reason::MissedMilestone { .. } | Reason::Overdue { .. } | Reason::CampaignOverdue { .. } => Level::Red,
             Reason::DueSoon { .. } => Level::Yellow,
         }
     }
@@ -86,7 +121,10 @@ impl Reason {
             Reason::DueSoon { deadline, days } => format!("距完成时限（{deadline}）仅剩{days}天"),
             Reason::Quiet { since, days, .. } => format!("自{since}起已{days}天未报送进展"),
             Reason::NeverReported { days, .. } => format!("分派{days}天以来从未报送进展"),
-            Reason::ChildRed { count } => format!("{count}项子事项亮红灯"),
+            Reason::WorstChild { count, level } => format!("{count}项子事项亮{}", level.label()),
+            Reason::CampaignOverdue { name, deadline, days } => {
+                format!("专项督查“{name}”要求{deadline}前完成，已超期{days}天")
+            }
         }
     }
 }
@@ -114,15 +152,83 @@ pub fn expected_progress(m: &Matter, today: Date) -> Option<f64> {
     Some(((today - m.created_on).whole_days() as f64 / span as f64).clamp(0.0, 1.0))
 }
 
-/// Assesses one matter. `worst_children` is the number of red sub-matters when the office asked the
-/// parent to follow its worst child (0 otherwise).
-pub fn assess(m: &Matter, today: Date, rules: &WarningRules, red_children: usize) -> Assessment {
-    let actual = m.progress();
+/// Assesses one matter on its own reports (a split matter's sub-matters are not consulted: see
+/// [`assess_all`]).
+pub fn assess(m: &Matter, today: Date, rules: &WarningRules) -> Assessment {
+    assess_with(m, m.progress(), None, today, rules)
+}
+
+/// Assesses matters together, in the order given. A split matter's progress is the weighted roll-up
+/// of its sub-matters found in `matters` (their shares of its standard); where the office asked it to
+/// follow its worst child, its colour is at least that child's. Sub-matters missing from `matters`
+/// are left out of the roll-up.
+pub fn assess_all(matters: &[Matter], today: Date, rules: &WarningRules) -> Vec<Assessment> {
+    let index: HashMap<MatterId, usize> = matters.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let mut memo: Vec<Option<Assessment>> = vec![None; matters.len()];
+    let mut visiting = vec![false; matters.len()];
+    for i in 0..matters.len() {
+        visit(i, matters, &index, &mut memo, &mut visiting, today, rules);
+    }
+    memo.into_iter().map(|a| a.unwrap_or_else(|| Assessment::green(None, None))).collect()
+}
+
+fn visit(
+    i: usize,
+    matters: &[Matter],
+    index: &HashMap<MatterId, usize>,
+    memo: &mut [Option<Assessment>],
+    visiting: &mut [bool],
+    today: Date,
+    rules: &WarningRules,
+) {
+    if memo[i].is_some() || visiting[i] {
+        return; // done, or a cycle (which the store never makes): the matter is then judged alone
+    }
+    visiting[i] = true;
+    let m = &matters[i];
+    let kids: Vec<(f64, usize)> =
+        m.children.iter().filter_map(|s| index.get(&s.matter).map(|&k| (s.weight, k))).collect();
+    for &(_, k) in &kids {
+        visit(k, matters, index, memo, visiting, today, rules);
+    }
+    let child = |k: usize| memo[k].as_ref();
+    let actual = if kids.is_empty() || m.status == Status::Done {
+        m.progress()
+    } else {
+        rollup(&kids.iter().map(|&(w, k)| (w, child(k).and_then(|a| a.actual))).collect::<Vec<_>>())
+            .or_else(|| m.progress())
+    };
+    let worst = if m.follow_worst_child {
+        let levels: Vec<Level> = kids
+            .iter()
+            .filter(|&&(_, k)| !matters[k].status.is_closed())
+            .filter_map(|&(_, k)| child(k).map(|a| a.level))
+            .collect();
+        levels.iter().max().map(|&top| (top, levels.iter().filter(|&&l| l == top).count()))
+    } else {
+        None
+    };
+    memo[i] = Some(assess_with(m, actual, worst, today, rules));
+}
+
+impl Assessment {
+    fn green(expected: Option<f64>, actual: Option<f64>) -> Assessment {
+        Assessment { level: Level::Green, expected, actual, reasons: Vec::new() }
+    }
+}
+
+fn assess_with(
+    m: &Matter,
+    actual: Option<f64>,
+    worst_child: Option<(Level, usize)>,
+    today: Date,
+    rules: &WarningRules,
+) -> Assessment {
     let expected = expected_progress(m, today);
     // Closed matters need no warning; drafts are not yet anyone's to be late with (the office sees
     // them as 待分派).
     if m.status.is_closed() || m.status == Status::Draft {
-        return Assessment { level: Level::Green, expected, actual, reasons: Vec::new() };
+        return Assessment::green(expected, actual);
     }
     let mut reasons = Vec::new();
     if let (Some(e), Some(a)) = (expected, actual.or(Some(0.0))) {
@@ -169,8 +275,15 @@ pub fn assess(m: &Matter, today: Date, rules: &WarningRules, red_children: usize
             }
         }
     }
-    if red_children > 0 {
-        reasons.push(Reason::ChildRed { count: red_children });
+    for c in m.campaigns.iter().filter(|c| c.deadline < today) {
+        reasons.push(Reason::CampaignOverdue {
+            name: c.name.clone(),
+            deadline: c.deadline,
+            days: (today - c.deadline).whole_days(),
+        });
+    }
+    if let Some((level, count)) = worst_child.filter(|(l, _)| *l > Level::Green) {
+        reasons.push(Reason::WorstChild { count, level });
     }
     let level = reasons.iter().map(Reason::level).max().unwrap_or(Level::Green);
     Assessment { level, expected, actual, reasons }
@@ -207,7 +320,7 @@ mod tests {
     fn on_track_is_green() {
         let mut m = matter();
         report(&mut m, date!(2019 - 06 - 30), 2500.0);
-        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default(), 0);
+        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default());
         assert_eq!(a.level, Level::Green, "{a:?}");
     }
 
@@ -215,18 +328,18 @@ mod tests {
     fn lag_turns_yellow_then_red_with_reasons() {
         let mut m = matter();
         report(&mut m, date!(2019 - 06 - 30), 1900.0); // 39% at mid-year: 11 points behind
-        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default(), 0);
+        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default());
         assert_eq!(a.level, Level::Yellow);
         assert!(a.reasons[0].explain().contains("落后"), "{}", a.reasons[0].explain());
         report(&mut m, date!(2019 - 07 - 01), 1000.0);
-        assert_eq!(assess(&m, date!(2019 - 07 - 01), &WarningRules::default(), 0).level, Level::Red);
+        assert_eq!(assess(&m, date!(2019 - 07 - 01), &WarningRules::default()).level, Level::Red);
     }
 
     #[test]
     fn overdue_quiet_and_milestones() {
         let mut m = matter();
         report(&mut m, date!(2019 - 02 - 01), 400.0);
-        let a = assess(&m, date!(2020 - 01 - 05), &WarningRules::default(), 0);
+        let a = assess(&m, date!(2020 - 01 - 05), &WarningRules::default());
         assert!(a.reasons.iter().any(|r| matches!(r, Reason::Overdue { days: 5, .. })), "{a:?}");
         assert!(a.reasons.iter().any(|r| matches!(r, Reason::Quiet { level: Level::Red, .. })));
         let mut m = matter();
@@ -237,7 +350,7 @@ mod tests {
         })
         .unwrap();
         report(&mut m, date!(2019 - 04 - 01), 4000.0);
-        let a = assess(&m, date!(2019 - 04 - 02), &WarningRules::default(), 0);
+        let a = assess(&m, date!(2019 - 04 - 02), &WarningRules::default());
         assert_eq!(a.level, Level::Red);
         assert!(a.reasons.iter().any(|r| r.explain().contains("完成选址")));
     }
@@ -247,7 +360,7 @@ mod tests {
         let mut m = matter();
         report(&mut m, date!(2019 - 06 - 30), 1900.0);
         let lax = WarningRules { yellow_lag: 0.2, red_lag: 0.4, ..WarningRules::default() };
-        assert_eq!(assess(&m, date!(2019 - 07 - 01), &lax, 0).level, Level::Green);
+        assert_eq!(assess(&m, date!(2019 - 07 - 01), &lax).level, Level::Green);
     }
 
     #[test]
@@ -259,9 +372,58 @@ mod tests {
             change: Change::SignedOff { note: String::new() },
         })
         .unwrap();
-        assert_eq!(assess(&m, date!(2020 - 06 - 01), &WarningRules::default(), 0).level, Level::Green);
+        assert_eq!(assess(&m, date!(2020 - 06 - 01), &WarningRules::default()).level, Level::Green);
         let mut p = matter();
         report(&mut p, date!(2019 - 06 - 30), 2500.0);
-        assert_eq!(assess(&p, date!(2019 - 07 - 01), &WarningRules::default(), 2).level, Level::Red);
+        assert_eq!(assess(&p, date!(2019 - 07 - 01), &WarningRules::default()).level, Level::Green);
+    }
+
+    /// A parent split in two halves: its progress is the weighted roll-up of the children's, and it
+    /// turns red with its worst child only when it follows it.
+    #[test]
+    fn split_matters_roll_up_and_follow_the_worst_child() {
+        use crate::matter::Share;
+        let on = date!(2019 - 01 - 01);
+        let mut parent = matter();
+        let mut kids = Vec::new();
+        for (id, unit, value) in [(8, "傅庄街道", 2450.0), (9, "盛庄街道", 300.0)] {
+            let mut k = Matter::new(MatterId(id), MatterKind::Target, "新增城镇就业", "", on);
+            let std = parent.standard.as_ref().unwrap().share(0.5);
+            assert_eq!(std.value, 2450.0);
+            for change in [
+                Change::SplitFrom { parent: parent.id, weight: 0.5 },
+                Change::Assigned { lead_unit: unit.into(), co_units: vec![] },
+                Change::DeadlineSet { deadline: date!(2019 - 12 - 31) },
+                Change::StandardSet { standard: std },
+            ] {
+                k.apply(&Event { on, actor: "x".into(), change }).unwrap();
+            }
+            report(&mut k, date!(2019 - 06 - 30), value);
+            kids.push(k);
+        }
+        let shares = kids
+            .iter()
+            .map(|k| Share { matter: k.id, unit: k.lead_unit.clone().unwrap(), weight: 0.5 })
+            .collect::<Vec<_>>();
+        let split = |follow_worst| Event {
+            on,
+            actor: "x".into(),
+            change: Change::Split { shares: shares.clone(), follow_worst },
+        };
+        parent.apply(&split(false)).unwrap();
+        report(&mut parent, date!(2019 - 06 - 30), 0.0);
+        let all = [parent.clone(), kids[0].clone(), kids[1].clone()];
+        let a = assess_all(&all, date!(2019 - 07 - 01), &WarningRules::default());
+        let expected = 0.5 * 1.0 + 0.5 * (300.0 / 2450.0);
+        assert!((a[0].actual.unwrap() - expected).abs() < 1e-9, "{:?}", a[0]);
+        assert_eq!((a[0].level, a[1].level, a[2].level), (Level::Green, Level::Green, Level::Red));
+        // Alone, the parent's own report (0) would make it red: the roll-up is what counts.
+        assert_eq!(assess(&parent, date!(2019 - 07 - 01), &WarningRules::default()).level, Level::Red);
+        let mut following = matter();
+        following.apply(&split(true)).unwrap();
+        let a =
+            assess_all(&[kids[1].clone(), following, kids[0].clone()], date!(2019 - 07 - 01), &WarningRules::default());
+        assert_eq!(a[1].level, Level::Red);
+        assert!(a[1].reasons.iter().any(|r| r.explain() == "1项子事项亮红灯"), "{:?}", a[1].reasons);
     }
 }

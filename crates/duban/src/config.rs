@@ -3,13 +3,30 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use duban_core::WarningRules;
+use serde::Deserialize;
 
-/// Where the ledger lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the ledger lives, and the rules it is run by.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
+    pub listen: Option<std::net::SocketAddr>,
+    /// The warning rules' thresholds ([warning] in the file).
+    pub warning: WarningRules,
+}
+
+/// The configuration file as written (every key optional; unknown keys are errors, so a typo is
+/// not silently ignored).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<std::net::SocketAddr>,
+    #[serde(default)]
+    warning: WarningRules,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -19,7 +36,40 @@ impl Config {
     /// From `--data-dir` and `--database-url`: the URL wins; without one, the ledger is the SQLite
     /// file `duban.db` in the data directory (default `./duban-data`).
     pub fn from_flags(data_dir: Option<&Path>, database_url: Option<&str>) -> Result<Config> {
-        let data_dir = data_dir.map_or_else(|| PathBuf::from("duban-data"), Path::to_path_buf);
+        Config::load(None, data_dir, database_url)
+    }
+
+    /// From a configuration file (`--config`), with the flags overriding it. Errors name the file
+    /// and the line.
+    pub fn load(file: Option<&Path>, data_dir: Option<&Path>, database_url: Option<&str>) -> Result<Config> {
+        let f: File = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("无法读取配置文件 / cannot read the configuration {}", path.display()))?;
+                toml::from_str(&text).map_err(|e| {
+                    let line = e.span().map(|s| text.get(..s.start).unwrap_or(&text).matches('\n').count() + 1);
+                    anyhow::anyhow!(
+                        "配置文件有误 / bad configuration: {}{}: {}",
+                        path.display(),
+                        line.map(|l| format!(" 第{l}行 / line {l}")).unwrap_or_default(),
+                        e.message()
+                    )
+                })?
+            }
+            None => File::default(),
+        };
+        let w = &f.warning;
+        if !(0.0 < w.yellow_lag && w.yellow_lag <= w.red_lag && w.red_lag <= 1.0)
+            || !(0 < w.quiet_days_yellow && w.quiet_days_yellow <= w.quiet_days_red)
+            || w.due_soon_days < 0
+        {
+            bail!(
+                "[warning] 阈值须满足 0 < yellow_lag ≤ red_lag ≤ 1、0 < quiet_days_yellow ≤ quiet_days_red、due_soon_days ≥ 0 / [warning] thresholds must satisfy 0 < yellow_lag ≤ red_lag ≤ 1, 0 < quiet_days_yellow ≤ quiet_days_red, due_soon_days ≥ 0"
+            );
+        }
+        let data_dir = data_dir.map(Path::to_path_buf).or(f.data_dir).unwrap_or_else(|| PathBuf::from("duban-data"));
+        let database_url = database_url.map(str::to_string).or(f.database_url);
+        let database_url = database_url.as_deref();
         let database_url = match database_url {
             Some(url) => {
                 crate::store::Backend::from_url(url)?;
@@ -33,7 +83,7 @@ impl Config {
                 format!("sqlite://{path}")
             }
         };
-        Ok(Config { data_dir, database_url })
+        Ok(Config { data_dir, database_url, listen: f.listen, warning: f.warning })
     }
 }
 
@@ -49,5 +99,26 @@ mod tests {
         assert_eq!((c.data_dir.as_path(), c.database_url.as_str()), (Path::new("/srv/duban"), "postgres://db/duban"));
         assert!(Config::from_flags(None, Some("mysql://x")).is_err());
         assert!(EXAMPLE.contains("database_url"));
+    }
+
+    #[test]
+    fn the_example_file_is_the_defaults_and_errors_name_the_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let example = dir.path().join("duban.toml");
+        std::fs::write(&example, EXAMPLE).expect("write");
+        let c = Config::load(Some(&example), None, None).expect("the example loads");
+        assert_eq!(c.warning, WarningRules::default());
+        let strict = dir.path().join("strict.toml");
+        std::fs::write(&strict, "[warning]\nyellow_lag = 0.05\nred_lag = 0.15\n").expect("write");
+        let c = Config::load(Some(&strict), Some(Path::new("/srv/d")), None).expect("loads");
+        assert_eq!((c.warning.yellow_lag, c.warning.red_lag, c.warning.quiet_days_red), (0.05, 0.15, 60));
+        assert_eq!(c.data_dir, Path::new("/srv/d"));
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "listen = \"127.0.0.1:8080\"\n\n[warning]\nyelow_lag = 0.05\n").expect("write");
+        let e = format!("{:#}", Config::load(Some(&bad), None, None).unwrap_err());
+        assert!(e.contains("bad.toml") && e.contains("第4行"), "{e}");
+        let inverted = dir.path().join("inverted.toml");
+        std::fs::write(&inverted, "[warning]\nyellow_lag = 0.5\nred_lag = 0.2\n").expect("write");
+        assert!(Config::load(Some(&inverted), None, None).is_err());
     }
 }

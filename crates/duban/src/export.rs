@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
 use duban_core::matter::{Goal, Matter, Status};
-use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, UnitScore};
+use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, SectionCounts, UnitScore};
 use duban_core::warning::{Assessment, Level};
 use rust_xlsxwriter::{Format, Workbook};
 use time::Date;
@@ -189,8 +189,11 @@ pub fn tasks_docx(report_title: &str, matters: &[Matter]) -> Result<Vec<u8>, Str
 /// The figures of a bulletin.
 pub struct Bulletin<'a> {
     pub issue: &'a str,
+    /// The period: its first and last day (the figures are as of the last).
+    pub from: Date,
     pub today: Date,
     pub lines: &'a [Line],
+    pub sections: &'a [SectionCounts],
     pub ranking: &'a [UnitScore],
 }
 
@@ -203,6 +206,9 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
         *by_level.entry(l.assessment.level).or_insert(0) += 1;
     }
     let done = b.lines.iter().filter(|l| l.matter.status == Status::Done).count();
+    let in_period = |d: Option<Date>| d.is_some_and(|d| d >= b.from && d <= b.today);
+    let done_in_period = b.lines.iter().filter(|l| in_period(l.matter.done_on)).count();
+    let reported_in_period = b.lines.iter().filter(|l| in_period(l.matter.last_report_on)).count();
     let count = |l: Level| by_level.get(&l).copied().unwrap_or(0);
     let mut doc = Docx::new()
         .add_paragraph(title("政务督查通报"))
@@ -213,7 +219,11 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
         )
         .add_paragraph(heading("一、总体情况"))
         .add_paragraph(body(&format!(
-            "截至{}，纳入督办事项{}项，已销号{}项；在办事项中，绿灯{}项、黄灯{}项、红灯{}项。",
+            "本期（{}至{}），{}项事项报送了进展，{}项销号。截至{}，纳入督办事项{}项，已销号{}项；在办事项中，绿灯{}项、黄灯{}项、红灯{}项。",
+            b.from,
+            b.today,
+            reported_in_period,
+            done_in_period,
             b.today,
             b.lines.len(),
             done,
@@ -221,7 +231,14 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
             count(Level::Yellow),
             count(Level::Red)
         )))
-        .add_paragraph(heading("二、红灯事项"));
+        .add_paragraph(heading("二、分领域推进情况"))
+        .add_table(table(
+            &["领域", "已销号", "绿灯", "黄灯", "红灯"],
+            b.sections.iter().map(|s| {
+                vec![s.section.clone(), s.done.to_string(), s.green.to_string(), s.yellow.to_string(), s.red.to_string()]
+            }),
+        ))
+        .add_paragraph(heading("三、红灯事项"));
     let red: Vec<&&Line> = open.iter().filter(|l| l.assessment.level == Level::Red).collect();
     if red.is_empty() {
         doc = doc.add_paragraph(body("无。"));
@@ -239,7 +256,7 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
             }),
         ));
     }
-    doc = doc.add_paragraph(heading("三、单位排名")).add_table(table(
+    doc = doc.add_paragraph(heading("四、单位排名")).add_table(table(
         &["排名", "单位", "按时完成率", "完成率", "红灯", "黄灯"],
         b.ranking.iter().enumerate().map(|(i, s)| {
             let pct = |v: Option<f64>| v.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into());

@@ -80,6 +80,7 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
                 co_units: vec![],
                 deadline: Some(date!(2019 - 12 - 31)),
                 standard: Some(Standard { value: 100.0, unit: "公里".into(), goal: Goal::AtLeast }),
+                section: Some(format!("（{}）重点工作", ["一", "二", "三", "四", "五", "六"][i % 6])),
             })
             .collect();
         let report = NewReport {

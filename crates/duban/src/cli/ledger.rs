@@ -15,6 +15,9 @@ use crate::store::{Role, Store};
 
 #[derive(clap::Args, Debug)]
 pub struct Where {
+    /// 配置文件（见 duban config example）/ configuration file (see `duban config example`)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// 数据目录 / data directory (default ./duban-data)
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -86,9 +89,9 @@ pub enum UnitCommand {
 pub struct ServeArgs {
     #[command(flatten)]
     at: Where,
-    /// 监听地址 / address to listen on
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    listen: std::net::SocketAddr,
+    /// 监听地址（缺省 127.0.0.1:8080）/ address to listen on (default 127.0.0.1:8080)
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<std::net::SocketAddr>,
     /// 固定“今天”（演示与测试用）/ fix today (for demos and tests)
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<String>,
@@ -99,17 +102,24 @@ fn parse_day(s: &str) -> Result<Date> {
         .with_context(|| format!("日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {s}"))
 }
 
-async fn run_server(store: Store, listen: std::net::SocketAddr, today: Option<Date>) -> Result<()> {
-    let state = std::sync::Arc::new(crate::web::AppState { store, rules: Default::default(), today });
+async fn run_server(
+    store: Store,
+    rules: duban_core::WarningRules,
+    listen: std::net::SocketAddr,
+    today: Option<Date>,
+) -> Result<()> {
+    let state = std::sync::Arc::new(crate::web::AppState { store, rules, today });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await
 }
 
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let today = args.today.as_deref().map(parse_day).transpose()?;
+    let config = config(&args.at)?;
+    let listen = args.listen.or(config.listen).unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
     runtime()?.block_on(async {
         let store = open(&args.at, true).await?;
-        run_server(store, args.listen, today).await?;
+        run_server(store, config.warning, listen, today).await?;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -137,8 +147,12 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("无法启动运行时 / cannot start the runtime")
 }
 
+fn config(at: &Where) -> Result<Config> {
+    Config::load(at.config.as_deref(), at.data_dir.as_deref(), at.database_url.as_deref())
+}
+
 async fn open(at: &Where, create: bool) -> Result<Store> {
-    let config = Config::from_flags(at.data_dir.as_deref(), at.database_url.as_deref())?;
+    let config = config(at)?;
     if create && at.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("无法创建数据目录 / cannot create {}", config.data_dir.display()))?;
@@ -247,7 +261,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         }
         None => std::env::temp_dir().join(format!("duban-demo-{}", std::process::id())),
     };
-    let at = Where { data_dir: Some(dir.clone()), database_url: None };
+    let at = Where { config: None, data_dir: Some(dir.clone()), database_url: None };
     let rt = runtime()?;
     let (store, summary) = rt.block_on(async {
         let store = open(&at, true).await?;
@@ -268,7 +282,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("用上面的账号登录 http://{}/ （演示的“今天”为 {today}）", args.listen);
-    rt.block_on(run_server(store, args.listen, Some(today)))?;
+    rt.block_on(run_server(store, Default::default(), args.listen, Some(today)))?;
     Ok(ExitCode::SUCCESS)
 }
 

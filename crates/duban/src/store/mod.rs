@@ -17,6 +17,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use time::Date;
 
+mod supervision;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -120,7 +122,39 @@ pub struct NewMatter {
     pub co_units: Vec<UnitId>,
     pub deadline: Option<Date>,
     pub standard: Option<duban_core::Standard>,
+    /// The report section it comes from ("二、2019年工作安排 / （一）…").
+    pub section: Option<String>,
 }
+
+/// One share of a split (1 → N): the sub-matter's unit, its share of the standard, its deadline
+/// (the parent's when none).
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub unit: UnitId,
+    pub weight: f64,
+    pub deadline: Option<Date>,
+}
+
+/// A special campaign (专项督查) with the matters in it that the reader may see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    pub id: i64,
+    pub name: String,
+    pub deadline: Date,
+    pub matters: Vec<MatterId>,
+}
+
+/// A reminder waiting to be sent to a unit's group robot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub url: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// The largest evidence file a unit may attach.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 << 20;
 
 /// A report to adopt, with the matters decomposed from it.
 #[derive(Debug, Clone)]
@@ -212,7 +246,9 @@ fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool
             let own = lead == Some(u.0);
             let co = co_units.contains(&u.0);
             match change {
-                Change::ProgressReported { .. } | Change::MilestoneDone { .. } => own || co,
+                Change::ProgressReported { .. } | Change::MilestoneDone { .. } | Change::EvidenceAttached { .. } => {
+                    own || co
+                }
                 Change::CompletionRequested { .. } => own,
                 _ => false,
             }
@@ -425,64 +461,77 @@ impl Store {
         let report_id: i64 = row.try_get(0)?;
         let mut ids = Vec::with_capacity(report.matters.len());
         for nm in &report.matters {
-            // Insert a placeholder state to get the id, then fold the first events into it.
-            let row = sqlx::query(
-                "INSERT INTO matters (kind, report_id, title, source, source_start, source_end, status, version, state) VALUES ($1, $2, $3, $4, $5, $6, 'draft', 0, '{}') RETURNING id",
-            )
-            .bind(kind_name(nm.kind))
-            .bind(report_id)
-            .bind(nm.title.clone())
-            .bind(nm.source.clone())
-            .bind(nm.span.map(|s| s.0))
-            .bind(nm.span.map(|s| s.1))
-            .fetch_one(&mut *tx)
-            .await?;
-            let id = MatterId(row.try_get(0)?);
-            let mut m = Matter::new(id, nm.kind, nm.title.clone(), nm.source.clone(), today);
-            let mut events = Vec::new();
-            if let Some(lead) = nm.lead_unit {
-                let names = self.unit_names(&mut tx, std::iter::once(lead).chain(nm.co_units.iter().copied())).await?;
-                events.push(Change::Assigned { lead_unit: names[0].clone(), co_units: names[1..].to_vec() });
-            }
-            if let Some(d) = nm.deadline {
-                events.push(Change::DeadlineSet { deadline: d });
-            }
-            if let Some(s) = &nm.standard {
-                events.push(Change::StandardSet { standard: s.clone() });
-            }
-            for (seq, change) in events.into_iter().enumerate() {
-                let ev = Event { on: today, actor: actor.name.clone(), change };
-                m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-                sqlx::query("INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(id.0)
-                    .bind(seq as i64 + 1)
-                    .bind(today.to_string())
-                    .bind(actor.user.0)
-                    .bind(json(&ev.change)?)
-                    .bind(now.clone())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query("UPDATE matters SET lead_unit_id = $1, status = $2, deadline = $3, version = $4, state = $5 WHERE id = $6")
-                .bind(nm.lead_unit.map(|u| u.0))
-                .bind(status_name(m.status))
-                .bind(m.deadline.map(|d| d.to_string()))
-                .bind(m.version)
-                .bind(json(&m)?)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            for u in &nm.co_units {
-                sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2)")
-                    .bind(id.0)
-                    .bind(u.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            ids.push(id);
+            ids.push(self.insert_matter(&mut tx, actor, Some(report_id), nm, None, today).await?.id);
         }
         tx.commit().await?;
         Ok((report_id, ids))
+    }
+
+    /// Creates one matter with its first events (a sub-matter's first is `SplitFrom`), inside `tx`.
+    async fn insert_matter(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        report_id: Option<i64>,
+        nm: &NewMatter,
+        parent: Option<(MatterId, f64)>,
+        today: Date,
+    ) -> Result<Matter, StoreError> {
+        // Insert a placeholder state to get the id, then fold the first events into it.
+        let row = sqlx::query(
+            "INSERT INTO matters (kind, report_id, parent_id, title, source, source_start, source_end, status, version, state) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', 0, '{}') RETURNING id",
+        )
+        .bind(kind_name(nm.kind))
+        .bind(report_id)
+        .bind(parent.map(|p| p.0.0))
+        .bind(nm.title.clone())
+        .bind(nm.source.clone())
+        .bind(nm.span.map(|s| s.0))
+        .bind(nm.span.map(|s| s.1))
+        .fetch_one(&mut **tx)
+        .await?;
+        let id = MatterId(row.try_get(0)?);
+        let mut m = Matter::new(id, nm.kind, nm.title.clone(), nm.source.clone(), today);
+        m.section = nm.section.clone();
+        let mut events = Vec::new();
+        if let Some((parent, weight)) = parent {
+            events.push(Change::SplitFrom { parent, weight });
+        }
+        if let Some(lead) = nm.lead_unit {
+            let names = self.unit_names(tx, std::iter::once(lead).chain(nm.co_units.iter().copied())).await?;
+            events.push(Change::Assigned { lead_unit: names[0].clone(), co_units: names[1..].to_vec() });
+        }
+        if let Some(d) = nm.deadline {
+            events.push(Change::DeadlineSet { deadline: d });
+        }
+        if let Some(s) = &nm.standard {
+            events.push(Change::StandardSet { standard: s.clone() });
+        }
+        let now = now_rfc3339();
+        for change in events {
+            let ev = Event { on: today, actor: actor.name.clone(), change };
+            m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            append_event(tx, id, m.version, &ev, actor, &now).await?;
+        }
+        sqlx::query(
+            "UPDATE matters SET lead_unit_id = $1, status = $2, deadline = $3, version = $4, state = $5 WHERE id = $6",
+        )
+        .bind(nm.lead_unit.map(|u| u.0))
+        .bind(status_name(m.status))
+        .bind(m.deadline.map(|d| d.to_string()))
+        .bind(m.version)
+        .bind(json(&m)?)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+        for u in nm.co_units.iter().filter(|u| Some(**u) != nm.lead_unit) {
+            sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2)")
+                .bind(id.0)
+                .bind(u.0)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(m)
     }
 
     async fn unit_names(
@@ -499,14 +548,16 @@ impl Store {
         Ok(names)
     }
 
-    /// The matters an actor may see: all for the office and leaders, its own (lead or co-unit) for a unit.
+    /// The matters an actor may see: all for the office and leaders; for a unit, its own (lead or
+    /// co-unit) and the sub-matters of those it leads.
     pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
         const BASE: &str = "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id";
         let rows = match actor.role {
             Role::Office | Role::Leader => sqlx::query(&format!("{BASE} ORDER BY m.id")).fetch_all(&self.pool).await?,
             Role::Unit(unit) => {
                 sqlx::query(&format!(
-                    "{BASE} WHERE m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) ORDER BY m.id"
+                    "{BASE} WHERE m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
+                     OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1) ORDER BY m.id"
                 ))
                 .bind(unit.0)
                 .fetch_all(&self.pool)
@@ -516,6 +567,39 @@ impl Store {
         rows.iter()
             .map(|r| Ok(MatterRow { matter: unjson(&r.try_get::<String, _>(0)?)?, lead_unit_name: r.try_get(1)? }))
             .collect()
+    }
+
+    /// The matters an actor may see as they stood at the end of `day`: each one's timeline folded up
+    /// to that day (for a bulletin of a past period, whose figures must not move afterwards).
+    pub async fn matters_as_of(&self, actor: &Actor, day: Date) -> Result<Vec<MatterRow>, StoreError> {
+        let now = self.matters_for(actor).await?;
+        let rows = sqlx::query(
+            "SELECT e.matter_id, e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.on_date <= $1 ORDER BY e.matter_id, e.seq",
+        )
+        .bind(day.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut events: std::collections::HashMap<i64, Vec<Event>> = std::collections::HashMap::new();
+        for r in &rows {
+            events.entry(r.try_get(0)?).or_default().push(event_at(r, 1)?);
+        }
+        let mut out = Vec::with_capacity(now.len());
+        for row in now {
+            let Some(timeline) = events.get(&row.matter.id.0) else { continue };
+            let c = &row.matter;
+            if c.created_on > day {
+                continue;
+            }
+            let mut m = Matter::new(c.id, c.kind, c.title.clone(), c.source.clone(), c.created_on);
+            m.section = c.section.clone();
+            for ev in timeline {
+                // The timeline was accepted once; a refusal now would mean a changed lifecycle, and
+                // the fold keeps what it can rather than hide the matter.
+                let _ = m.apply(ev);
+            }
+            out.push(MatterRow { lead_unit_name: m.lead_unit.clone(), matter: m });
+        }
+        Ok(out)
     }
 
     /// One matter with its timeline, if the actor may see it (another unit's matter is Forbidden).
@@ -540,44 +624,112 @@ impl Store {
         on: Date,
         change: Change,
     ) -> Result<Matter, StoreError> {
+        if matches!(
+            change,
+            Change::Split { .. }
+                | Change::SplitFrom { .. }
+                | Change::EvidenceAttached { .. }
+                | Change::CampaignJoined { .. }
+        ) {
+            return Err(StoreError::Invalid(format!(
+                "“{}”须通过其专用功能办理 / {} has its own action (split, attachments, campaigns)",
+                change.name(),
+                change.name()
+            )));
+        }
         let mut tx = self.write_tx().await?;
-        let (mut m, lead, co) = load_visible(&mut tx, actor, id).await?;
-        if !may(actor.role, &change, lead, &co) {
-            return Err(StoreError::Forbidden);
-        }
-        if m.version != expected_version {
-            return Err(StoreError::Conflict { current_version: m.version });
-        }
-        let ev = Event { on, actor: actor.name.clone(), change };
-        m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let updated = sqlx::query(
-            "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
-        )
-        .bind(status_name(m.status))
-        .bind(m.deadline.map(|d| d.to_string()))
-        .bind(m.version)
-        .bind(json(&m)?)
-        .bind(id.0)
-        .bind(expected_version)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            // Another writer won between our read and our write.
-            let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
-            return Err(StoreError::Conflict { current_version: row.try_get(0)? });
-        }
-        sqlx::query("INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id.0)
-            .bind(m.version)
-            .bind(on.to_string())
-            .bind(actor.user.0)
-            .bind(json(&ev.change)?)
-            .bind(now_rfc3339())
-            .execute(&mut *tx)
-            .await?;
+        let m = record_tx(&mut tx, actor, id, Some(expected_version), on, change).await?;
         tx.commit().await?;
         Ok(m)
     }
+}
+
+/// Appends one event to a matter's timeline as its `seq`-th.
+async fn append_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: MatterId,
+    seq: i64,
+    ev: &Event,
+    actor: &Actor,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.0)
+    .bind(seq)
+    .bind(ev.on.to_string())
+    .bind(actor.user.0)
+    .bind(json(&ev.change)?)
+    .bind(now.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// `Store::record` inside a transaction: `expected_version` None takes the matter as it is (for
+/// the office's batch actions, which change one thing each and conflict with nothing).
+async fn record_tx(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    id: MatterId,
+    expected_version: Option<i64>,
+    on: Date,
+    change: Change,
+) -> Result<Matter, StoreError> {
+    let (mut m, lead, co) = load_visible(&mut **tx, actor, id).await?;
+    if !may(actor.role, &change, lead, &co) {
+        return Err(StoreError::Forbidden);
+    }
+    let expected_version = expected_version.unwrap_or(m.version);
+    if m.version != expected_version {
+        return Err(StoreError::Conflict { current_version: m.version });
+    }
+    let ev = Event { on, actor: actor.name.clone(), change };
+    m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let updated = sqlx::query(
+        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(status_name(m.status))
+    .bind(m.deadline.map(|d| d.to_string()))
+    .bind(m.version)
+    .bind(json(&m)?)
+    .bind(id.0)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        // Another writer won between our read and our write.
+        let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(id.0).fetch_one(&mut **tx).await?;
+        return Err(StoreError::Conflict { current_version: row.try_get(0)? });
+    }
+    append_event(tx, id, m.version, &ev, actor, &now_rfc3339()).await?;
+    if matches!(ev.change, Change::Reminded { .. } | Change::Escalated { .. }) {
+        enqueue_webhooks(tx, &m, lead, &ev).await?;
+    }
+    Ok(m)
+}
+
+/// Puts a reminder for the matter's lead unit's group robot in the outbox, in the same transaction
+/// as the reminder itself, so a reminder recorded is a reminder sent (by `crate::webhook`).
+async fn enqueue_webhooks(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    m: &Matter,
+    lead: Option<i64>,
+    ev: &Event,
+) -> Result<(), StoreError> {
+    let Some(lead) = lead else { return Ok(()) };
+    let row = sqlx::query("SELECT webhook_url FROM units WHERE id = $1").bind(lead).fetch_one(&mut **tx).await?;
+    let Some(url) = row.try_get::<Option<String>, _>(0)?.filter(|u| !u.is_empty()) else { return Ok(()) };
+    let payload = crate::webhook::payload(m, ev);
+    sqlx::query("INSERT INTO deliveries (unit_id, url, payload, attempts, created_at) VALUES ($1, $2, $3, 0, $4)")
+        .bind(lead)
+        .bind(url)
+        .bind(payload)
+        .bind(now_rfc3339())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Loads a matter with its lead unit and co-units, if `actor` may see it. A unit asking for another
@@ -587,13 +739,16 @@ async fn load_visible(
     actor: &Actor,
     id: MatterId,
 ) -> Result<(Matter, Option<i64>, Vec<i64>), StoreError> {
-    let row = sqlx::query("SELECT state, lead_unit_id FROM matters WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(
+        "SELECT m.state, m.lead_unit_id, p.lead_unit_id FROM matters m LEFT JOIN matters p ON p.id = m.parent_id WHERE m.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
     let row = row.ok_or(StoreError::NotFound)?;
     let m: Matter = unjson(&row.try_get::<String, _>(0)?)?;
     let lead: Option<i64> = row.try_get(1)?;
+    let parent_lead: Option<i64> = row.try_get(2)?;
     let co: Vec<i64> = sqlx::query("SELECT unit_id FROM matter_units WHERE matter_id = $1")
         .bind(id.0)
         .fetch_all(&mut *conn)
@@ -601,9 +756,12 @@ async fn load_visible(
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
+    // A unit sees its own matters and the sub-matters of the matters it leads (it coordinates them);
+    // what it may change is `may`'s to say.
     if let Role::Unit(u) = actor.role
         && lead != Some(u.0)
         && !co.contains(&u.0)
+        && parent_lead != Some(u.0)
     {
         return Err(StoreError::Forbidden);
     }

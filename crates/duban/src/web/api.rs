@@ -4,16 +4,293 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::{Multipart, Query};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use duban_core::matter::{Change, MatterId};
-use duban_core::warning::assess;
+use duban_core::matter::{Change, Matter, MatterId, MatterKind, Standard};
+use duban_core::metrics::dashboard as dashboard_figures;
+use duban_core::warning::assess_all;
+use duban_report::LeadUnits;
 use serde::Deserialize;
 use time::Date;
 
+use super::reports::{MAX_REPORT_BYTES, office_only, read, units as unit_table};
 use super::{AppError, AppState, authenticate};
 use crate::accounts::verify_password;
+use crate::decompose::{candidates, report};
+use crate::store::{NewMatter, NewShare, UnitId};
+
+/// Runs an API handler body, turning its error into the API's JSON error.
+async fn api<F>(f: F) -> Response
+where
+    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
+{
+    match f.await {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SplitBody {
+    version: i64,
+    /// [{"unit": "傅庄街道", "weight": 0.4, "deadline": "2019-10-31"}]
+    shares: Vec<ShareBody>,
+    #[serde(default)]
+    follow_worst: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ShareBody {
+    unit: String,
+    weight: f64,
+    deadline: Option<Date>,
+}
+
+async fn unit_named(state: &AppState, name: &str) -> Result<UnitId, AppError> {
+    state.store.unit_id(name).await.map_err(|_| AppError::BadRequest(format!("没有单位“{name}” / no unit {name:?}")))
+}
+
+pub async fn split(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<SplitBody>,
+) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let mut shares = Vec::with_capacity(body.shares.len());
+        for s in &body.shares {
+            shares.push(NewShare { unit: unit_named(&state, &s.unit).await?, weight: s.weight, deadline: s.deadline });
+        }
+        let m =
+            state.store.split(&actor, MatterId(id), body.version, &shares, body.follow_worst, state.today()).await?;
+        Ok(serde_json::json!({"matter": m}))
+    })
+    .await
+}
+
+/// Multipart: `version` and `file`.
+pub async fn attach(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let upload = super::supervision::read_upload(form).await?;
+        let version = upload
+            .field("version")
+            .parse()
+            .map_err(|_| AppError::BadRequest("version 须为整数 / version must be an integer".into()))?;
+        let (name, bytes) =
+            upload.file.as_ref().ok_or_else(|| AppError::BadRequest("缺少 file 字段 / no file field".into()))?;
+        let m = state.store.attach(&actor, MatterId(id), version, name, bytes, state.today()).await?;
+        Ok(serde_json::json!({"matter": m}))
+    })
+    .await
+}
+
+/// The dashboard's figures: counts by colour, by section, the ranking and every matter's colour.
+pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let today = state.today();
+        let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
+        let d = dashboard_figures(&matters, today, &state.rules);
+        let levels: Vec<serde_json::Value> = matters
+            .iter()
+            .zip(&d.assessments)
+            .map(|(m, a)| serde_json::json!({"id": m.id, "level": a.level, "progress": a.actual}))
+            .collect();
+        Ok(serde_json::json!({
+            "today": today.to_string(),
+            "counts": d.counts.iter().map(|(l, n)| (serde_json::to_value(l).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "sections": d.sections.iter().map(|s| serde_json::json!({"section": s.section, "red": s.red, "yellow": s.yellow, "green": s.green, "done": s.done})).collect::<Vec<_>>(),
+            "ranking": d.ranking,
+            "matters": levels,
+            "rules": state.rules,
+        }))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The candidate matters of a report (the request body: .txt, .html or .docx bytes).
+pub async fn preview(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<YearQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        office_only(&actor)?;
+        if body.len() > MAX_REPORT_BYTES {
+            return Err(AppError::BadRequest("文件过大（上限 900 KB）/ the file is too large (900 KB at most)".into()));
+        }
+        let table = LeadUnits::builtin();
+        let reading = read(&body, q.year, &table)?;
+        let (_, by_name) = unit_table(&state).await?;
+        let names: std::collections::HashMap<UnitId, &str> = by_name.iter().map(|(n, id)| (*id, n.as_str())).collect();
+        let rows: Vec<serde_json::Value> = candidates(&reading, &by_name, &table)
+            .into_iter()
+            .map(|m| {
+                serde_json::json!({"kind": m.kind, "title": m.title, "source": m.source, "section": m.section,
+                    "lead_unit": m.lead_unit.and_then(|u| names.get(&u).copied()),
+                    "co_units": m.co_units.iter().filter_map(|u| names.get(u).copied()).collect::<Vec<_>>(),
+                    "deadline": m.deadline.map(|d| d.to_string()), "standard": m.standard})
+            })
+            .collect();
+        Ok(serde_json::json!({"title": reading.title, "jurisdiction": reading.jurisdiction,
+            "plan_year": reading.plan_year, "facts": reading.facts.len(), "text": reading.text, "matters": rows}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AdoptBody {
+    /// The report's text (as returned by the preview).
+    text: String,
+    year: Option<i32>,
+    /// The matters to create; without it, every candidate as suggested.
+    matters: Option<Vec<AdoptMatter>>,
+}
+
+#[derive(Deserialize)]
+pub struct AdoptMatter {
+    kind: MatterKind,
+    title: String,
+    #[serde(default)]
+    source: String,
+    section: Option<String>,
+    lead_unit: Option<String>,
+    #[serde(default)]
+    co_units: Vec<String>,
+    deadline: Option<Date>,
+    standard: Option<Standard>,
+}
+
+pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<AdoptBody>) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        office_only(&actor)?;
+        let table = LeadUnits::builtin();
+        let reading = read(body.text.as_bytes(), body.year, &table)?;
+        let matters = match body.matters {
+            None => candidates(&reading, &unit_table(&state).await?.1, &table),
+            Some(list) => {
+                let mut out = Vec::with_capacity(list.len());
+                for (i, m) in list.into_iter().enumerate() {
+                    if m.title.trim().is_empty() {
+                        return Err(AppError::BadRequest(format!(
+                            "matters[{i}]：工作任务为空 / matters[{i}]: empty title"
+                        )));
+                    }
+                    let lead = match &m.lead_unit {
+                        Some(u) => Some(unit_named(&state, u).await?),
+                        None => None,
+                    };
+                    let mut co = Vec::new();
+                    for u in &m.co_units {
+                        co.push(unit_named(&state, u).await?);
+                    }
+                    out.push(NewMatter {
+                        kind: m.kind,
+                        title: m.title,
+                        source: m.source,
+                        span: None,
+                        lead_unit: lead,
+                        co_units: co,
+                        deadline: m.deadline,
+                        standard: m.standard,
+                        section: m.section,
+                    });
+                }
+                out
+            }
+        };
+        let (report_id, ids) = state.store.adopt_report(&actor, &report(&reading, matters), state.today()).await?;
+        Ok(serde_json::json!({"report": report_id, "matters": ids}))
+    })
+    .await
+}
+
+pub async fn campaigns(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let list: Vec<serde_json::Value> = state
+            .store
+            .campaigns(&actor)
+            .await?
+            .into_iter()
+            .map(|c| serde_json::json!({"id": c.id, "name": c.name, "deadline": c.deadline.to_string(), "matters": c.matters}))
+            .collect();
+        Ok(serde_json::json!({"campaigns": list}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CampaignBody {
+    name: String,
+    deadline: Date,
+    matters: Vec<i64>,
+}
+
+pub async fn create_campaign(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<CampaignBody>,
+) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let ids: Vec<MatterId> = body.matters.into_iter().map(MatterId).collect();
+        let id = state.store.create_campaign(&actor, &body.name, body.deadline, &ids, state.today()).await?;
+        Ok(serde_json::json!({"campaign": id}))
+    })
+    .await
+}
+
+pub async fn units(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    api(async {
+        authenticate(&state, &headers).await?;
+        let list: Vec<serde_json::Value> = state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .map(|(id, name, kind)| serde_json::json!({"id": id.0, "name": name, "kind": kind}))
+            .collect();
+        Ok(serde_json::json!({"units": list}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct WebhookBody {
+    url: Option<String>,
+}
+
+pub async fn set_webhook(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<WebhookBody>,
+) -> Response {
+    api(async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        state.store.set_webhook(&actor, UnitId(id), body.url.as_deref().filter(|u| !u.is_empty())).await?;
+        Ok(serde_json::json!({"unit": id, "webhook_url": body.url}))
+    })
+    .await
+}
 
 #[derive(Deserialize)]
 pub struct Credentials {
@@ -40,12 +317,11 @@ pub async fn matters(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
         let (actor, _) = authenticate(&state, &headers).await?;
         let today = state.today();
         let rows = state.store.matters_for(&actor).await?;
+        let matters: Vec<Matter> = rows.iter().map(|r| r.matter.clone()).collect();
         let items: Vec<serde_json::Value> = rows
             .into_iter()
-            .map(|r| {
-                let a = assess(&r.matter, today, &state.rules, 0);
-                serde_json::json!({"matter": r.matter, "lead_unit": r.lead_unit_name, "warning": a})
-            })
+            .zip(assess_all(&matters, today, &state.rules))
+            .map(|(r, a)| serde_json::json!({"matter": r.matter, "lead_unit": r.lead_unit_name, "warning": a}))
             .collect();
         Ok::<_, AppError>(Json(serde_json::json!({"today": today.to_string(), "matters": items})).into_response())
     };
@@ -55,9 +331,17 @@ pub async fn matters(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
 pub async fn matter(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     let result = async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        let (m, events) = state.store.timeline(&actor, MatterId(id)).await?;
-        let a = assess(&m, state.today(), &state.rules, 0);
-        Ok::<_, AppError>(Json(serde_json::json!({"matter": m, "warning": a, "timeline": events})).into_response())
+        let v = super::matter_view(&state, &actor, id).await?;
+        let children: Vec<serde_json::Value> = v
+            .children
+            .iter()
+            .zip(&v.child_assessments)
+            .map(|(c, a)| serde_json::json!({"matter": c.matter, "warning": a}))
+            .collect();
+        Ok::<_, AppError>(
+            Json(serde_json::json!({"matter": v.matter, "warning": v.assessment, "timeline": v.timeline, "children": children}))
+                .into_response(),
+        )
     };
     result.await.unwrap_or_else(AppError::json)
 }

@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use duban_core::metrics::rank_units;
-use duban_core::warning::assess;
+use duban_core::metrics::dashboard;
+use serde::Deserialize;
 
-use super::{AppError, AppState, authenticate};
+use super::{AppError, AppState, authenticate, parse_date as day};
 use crate::export::{self, Bulletin, Line};
 
-fn percent_encode(s: &str) -> String {
+pub(super) fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
@@ -20,16 +20,40 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// The period of a bulletin: from the first of `to`'s month (or `from`) to `to` (default today).
+#[derive(Deserialize, Default)]
+pub struct Period {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
 pub async fn download(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(name): Path<String>,
+    Query(period): Query<Period>,
 ) -> Result<Response, AppError> {
     let (actor, _) = authenticate(&state, &headers).await?;
-    let today = state.today();
-    let matters: Vec<_> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-    let lines: Vec<Line> =
-        matters.iter().map(|m| Line { matter: m.clone(), assessment: assess(m, today, &state.rules, 0) }).collect();
+    let to = day(&period.to, "to")?;
+    let today = to.unwrap_or_else(|| state.today());
+    let from = day(&period.from, "from")?.unwrap_or_else(|| today.replace_day(1).unwrap_or(today));
+    if from > today {
+        return Err(AppError::BadRequest("起始日期晚于截止日期 / from is after to".into()));
+    }
+    // A past period is seen as it stood then; otherwise as it stands.
+    let rows = match to {
+        Some(day) if day < state.today() => state.store.matters_as_of(&actor, day).await?,
+        _ => state.store.matters_for(&actor).await?,
+    };
+    let matters: Vec<_> = rows.into_iter().map(|r| r.matter).collect();
+    let figures = dashboard(&matters, today, &state.rules);
+    let lines: Vec<Line> = matters
+        .iter()
+        .zip(&figures.assessments)
+        .map(|(m, a)| Line { matter: m.clone(), assessment: a.clone() })
+        .collect();
     const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
     let (bytes, mime, file) = match name.as_str() {
@@ -38,13 +62,16 @@ pub async fn download(
         "ledger.xlsx" => (export::ledger_xlsx(&lines), XLSX, "督办台账.xlsx".to_string()),
         "ledger.csv" => (export::ledger_csv(&lines), "text/csv; charset=utf-8", "督办台账.csv".to_string()),
         "bulletin.docx" => {
-            let ranking = rank_units(&matters, today, &state.rules);
             let issue = format!("{}年第{}期", today.year(), today.month() as u8);
-            (
-                export::bulletin_docx(&Bulletin { issue: &issue, today, lines: &lines, ranking: &ranking }),
-                DOCX,
-                format!("督查通报（{today}）.docx"),
-            )
+            let bulletin = Bulletin {
+                issue: &issue,
+                from,
+                today,
+                lines: &lines,
+                sections: &figures.sections,
+                ranking: &figures.ranking,
+            };
+            (export::bulletin_docx(&bulletin), DOCX, format!("督查通报（{from}至{today}）.docx"))
         }
         _ => return Err(crate::store::StoreError::NotFound.into()),
     };

@@ -10,6 +10,7 @@ mod api;
 mod exports;
 mod pages;
 mod reports;
+mod supervision;
 
 use std::sync::Arc;
 
@@ -53,6 +54,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/matters/{id}", get(pages::matter))
         .route("/matters/{id}/progress", post(pages::report_progress))
         .route("/matters/{id}/act", post(pages::supervise))
+        .route("/matters/{id}/split", post(supervision::split))
+        .route(
+            "/matters/{id}/evidence",
+            post(supervision::upload).layer(DefaultBodyLimit::max(crate::store::MAX_ATTACHMENT_BYTES + (64 << 10))),
+        )
+        .route("/matters/{id}/evidence/{file}", get(supervision::evidence))
+        .route("/campaigns", get(supervision::campaigns).post(supervision::create_campaign))
+        .route("/units", get(supervision::units))
+        .route("/units/{id}/webhook", post(supervision::set_webhook))
         .route("/reports/new", get(reports::new))
         .route("/reports/preview", post(reports::preview))
         .route("/reports/adopt", post(reports::adopt))
@@ -63,6 +73,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/matters", get(api::matters))
         .route("/api/v1/matters/{id}", get(api::matter))
         .route("/api/v1/matters/{id}/events", post(api::record))
+        .route("/api/v1/matters/{id}/split", post(api::split))
+        .route(
+            "/api/v1/matters/{id}/attachments",
+            post(api::attach).layer(DefaultBodyLimit::max(crate::store::MAX_ATTACHMENT_BYTES + (64 << 10))),
+        )
+        .route("/api/v1/matters/{id}/attachments/{file}", get(supervision::evidence))
+        .route("/api/v1/dashboard", get(api::dashboard))
+        .route("/api/v1/reports", post(api::adopt))
+        .route("/api/v1/reports/preview", post(api::preview))
+        .route("/api/v1/campaigns", get(api::campaigns).post(api::create_campaign))
+        .route("/api/v1/units", get(api::units))
+        .route("/api/v1/units/{id}/webhook", axum::routing::put(api::set_webhook))
+        .route("/api/v1/exports/{name}", get(exports::download))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
@@ -70,6 +93,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// Serves until the process is stopped.
 pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
+    tokio::spawn(crate::webhook::run(state.store.clone()));
     axum::serve(listener, router(state)).await?;
     Ok(())
 }
@@ -101,6 +125,40 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(Actor, S
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     let token = bearer.or_else(|| cookie(headers, SESSION_COOKIE)).ok_or(AppError::Unauthenticated)?;
     state.store.session(token).await.map_err(|_| AppError::Unauthenticated)
+}
+
+/// A matter as a reader sees it: the matter, its timeline, its sub-matters the reader may see, and
+/// its assessment (rolled up from those sub-matters, and following the worst where asked).
+pub(crate) struct MatterView {
+    pub matter: duban_core::Matter,
+    pub timeline: Vec<duban_core::Event>,
+    pub children: Vec<crate::store::MatterRow>,
+    pub assessment: duban_core::warning::Assessment,
+    pub child_assessments: Vec<duban_core::warning::Assessment>,
+    /// Whether the reader is a unit responsible for it (lead or co-unit), who reports on it.
+    pub responsible: bool,
+}
+
+pub(crate) async fn matter_view(state: &AppState, actor: &Actor, id: i64) -> Result<MatterView, AppError> {
+    let id = duban_core::MatterId(id);
+    let (matter, timeline) = state.store.timeline(actor, id).await?;
+    let children = state.store.children(actor, id).await?;
+    let family: Vec<duban_core::Matter> =
+        std::iter::once(matter.clone()).chain(children.iter().map(|c| c.matter.clone())).collect();
+    let mut assessments = duban_core::warning::assess_all(&family, state.today(), &state.rules);
+    let assessment = assessments.remove(0);
+    let responsible = state.store.responsible(actor, id).await?;
+    Ok(MatterView { matter, timeline, children, assessment, child_assessments: assessments, responsible })
+}
+
+/// Parses a form's or query's date field, naming the field when it is not YYYY-MM-DD.
+pub(crate) fn parse_date(s: &str, field: &str) -> Result<Option<Date>, AppError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    Date::parse(s.trim(), time::macros::format_description!("[year]-[month]-[day]")).map(Some).map_err(|_| {
+        AppError::BadRequest(format!("“{field}”应为日期 YYYY-MM-DD / {field} must be a date YYYY-MM-DD: {s}"))
+    })
 }
 
 /// One error type for pages and API: a stable message for people, never database text.

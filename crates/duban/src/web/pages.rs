@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duban_core::matter::{Change, Event, Matter, MatterId, Status};
 use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, dashboard as dashboard_figures};
-use duban_core::warning::{Level, assess};
+use duban_core::warning::Level;
 use serde::Deserialize;
 
 use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie};
@@ -168,6 +168,8 @@ struct Dashboard {
     drafts: usize,
     done: usize,
     ranking: Vec<RankRow>,
+    sections: Vec<duban_core::metrics::SectionCounts>,
+    rules: Vec<(&'static str, String)>,
     on_time_formula: &'static str,
     completion_formula: &'static str,
 }
@@ -176,11 +178,13 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
     let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-    let (counts, ranking) = dashboard_figures(&matters, today, &state.rules);
-    let ranking = ranking
-        .into_iter()
+    let figures = dashboard_figures(&matters, today, &state.rules);
+    let counts = &figures.counts;
+    let ranking = figures
+        .ranking
+        .iter()
         .map(|s| RankRow {
-            unit: s.unit,
+            unit: s.unit.clone(),
             on_time: percent(s.on_time.value()),
             completion: percent(s.completion.value()),
             red: s.red,
@@ -202,11 +206,13 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     // Every matter with a quantified standard: the standard against the latest reported figure.
     let targets = matters
         .iter()
-        .filter(|m| m.standard.is_some() && !m.status.is_closed() && m.status != Status::Draft)
+        .zip(&figures.assessments)
+        .filter(|(m, _)| m.standard.is_some() && !m.status.is_closed() && m.status != Status::Draft)
+        .filter(|(m, _)| m.parent.is_none())
         .take(50)
-        .map(|m| {
+        .map(|(m, a)| {
             let s = m.standard.as_ref().map_or(String::new(), standard_text);
-            let level = assess(m, today, &state.rules, 0).level;
+            let level = a.level;
             TargetRow {
                 id: m.id.0,
                 title: m.title.chars().take(40).collect(),
@@ -215,7 +221,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
                 actual: m
                     .latest_value
                     .map_or("—".into(), |v| human(v, m.standard.as_ref().map_or("", |s| s.unit.as_str()))),
-                percent: (m.progress().unwrap_or(0.0) * 100.0).round() as u32,
+                percent: (a.actual.unwrap_or(0.0) * 100.0).round() as u32,
                 colour: match level {
                     Level::Red => "danger",
                     Level::Yellow => "warning",
@@ -233,12 +239,24 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
         red: counts.get(&Level::Red).copied().unwrap_or(0),
         yellow: counts.get(&Level::Yellow).copied().unwrap_or(0),
         green: counts.get(&Level::Green).copied().unwrap_or(0),
+        sections: figures.sections.clone(),
         drafts: matters.iter().filter(|m| m.status == Status::Draft).count(),
         done: matters.iter().filter(|m| m.status == Status::Done).count(),
         ranking,
+        rules: rules_in_words(&state.rules),
         on_time_formula: ON_TIME_RATE.formula,
         completion_formula: COMPLETION_RATE.formula,
     }))
+}
+
+/// The warning rules in force, in words (shown beside the colours they produce).
+pub fn rules_in_words(r: &duban_core::WarningRules) -> Vec<(&'static str, String)> {
+    vec![
+        ("黄灯", format!("进度落后于按时间（或节点）应达进度{:.0}个百分点及以上", r.yellow_lag * 100.0)),
+        ("红灯", format!("进度落后{:.0}个百分点及以上；或节点逾期、超过完成时限", r.red_lag * 100.0)),
+        ("黄灯", format!("{}天未报送进展（{}天以上为红灯）", r.quiet_days_yellow, r.quiet_days_red)),
+        ("黄灯", format!("距完成时限不足{}天且未完成", r.due_soon_days)),
+    ]
 }
 
 struct Row {
@@ -250,6 +268,8 @@ struct Row {
     deadline: String,
     progress: String,
     status: &'static str,
+    /// A sub-matter (split from another).
+    sub: bool,
 }
 
 #[derive(Template)]
@@ -260,6 +280,8 @@ struct MattersPage {
     rows: Vec<Row>,
     level: String,
     unit: String,
+    section: String,
+    office: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -270,6 +292,9 @@ pub struct Filter {
     unit: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    section: String,
+    campaign: Option<i64>,
 }
 
 pub async fn matters(
@@ -279,14 +304,17 @@ pub async fn matters(
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
-    let rows = state
-        .store
-        .matters_for(&actor)
-        .await?
+    let all = state.store.matters_for(&actor).await?;
+    let matters: Vec<Matter> = all.iter().map(|r| r.matter.clone()).collect();
+    let assessments = duban_core::warning::assess_all(&matters, today, &state.rules);
+    let section = f.section.trim();
+    let rows = all
         .into_iter()
-        .filter_map(|r| {
+        .zip(assessments)
+        .filter(|(r, _)| section.is_empty() || duban_core::metrics::section_of(&r.matter) == section)
+        .filter(|(r, _)| f.campaign.is_none_or(|c| r.matter.campaigns.iter().any(|x| x.id == c)))
+        .filter_map(|(r, a)| {
             let m = r.matter;
-            let a = assess(&m, today, &state.rules, 0);
             let status_key = serde_json::to_value(m.status).ok()?.as_str()?.to_string();
             let keep = (f.level.is_empty()
                 || f.level == level_key(a.level) && !m.status.is_closed() && m.status != Status::Draft)
@@ -299,12 +327,21 @@ pub async fn matters(
                 title: m.title.clone(),
                 unit: r.lead_unit_name.unwrap_or_else(|| "（待分派）".into()),
                 deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
-                progress: percent(m.progress()),
+                progress: percent(a.actual),
                 status: m.status.label(),
+                sub: m.parent.is_some(),
             })
         })
         .collect();
-    Ok(render(&MattersPage { who: Some(actor.name), csrf, rows, level: f.level, unit: f.unit }))
+    Ok(render(&MattersPage {
+        office: actor.role == Role::Office,
+        who: Some(actor.name),
+        csrf,
+        rows,
+        level: f.level,
+        unit: f.unit,
+        section: f.section,
+    }))
 }
 
 struct MilestoneRow {
@@ -344,6 +381,25 @@ struct MatterPage {
     milestones: Vec<MilestoneRow>,
     workdays_left: String,
     error: Option<String>,
+    children: Vec<ChildRow>,
+    follow_worst: bool,
+    parent: Option<i64>,
+    /// (id, name, KB)
+    attachments: Vec<(String, String, u64)>,
+    /// (id, name, deadline)
+    campaigns: Vec<(i64, String, String)>,
+    can_split: bool,
+}
+
+struct ChildRow {
+    id: i64,
+    unit: String,
+    share: String,
+    standard: String,
+    progress: String,
+    level: &'static str,
+    level_key: &'static str,
+    deadline: String,
 }
 
 /// The timeline entry in words.
@@ -369,6 +425,19 @@ pub fn describe(change: &Change) -> String {
         Change::SentBack { reason } => format!("退回：{reason}"),
         Change::Reopened { reason } => format!("重新办理：{reason}"),
         Change::Cancelled { reason } => format!("撤销：{reason}"),
+        Change::Split { shares, follow_worst } => format!(
+            "拆分为{}项子事项：{}{}",
+            shares.len(),
+            shares.iter().map(|s| format!("{}（{:.0}%）", s.unit, s.weight * 100.0)).collect::<Vec<_>>().join("、"),
+            if *follow_worst { "；灯色随最差子事项" } else { "" }
+        ),
+        Change::SplitFrom { parent, weight } => format!("由事项{}拆分而来，承担{:.0}%", parent.0, weight * 100.0),
+        Change::EvidenceAttached { attachment } => {
+            format!("上传佐证材料“{}”（{} KB）", attachment.name, attachment.size.div_ceil(1024))
+        }
+        Change::CampaignJoined { campaign } => {
+            format!("纳入专项督查“{}”（{}前完成）", campaign.name, campaign.deadline)
+        }
     }
 }
 
@@ -379,9 +448,9 @@ async fn matter_page(
     id: i64,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let (m, events) = state.store.timeline(&actor, MatterId(id)).await?;
-    let a = assess(&m, state.today(), &state.rules, 0);
-    let own = matches!(actor.role, Role::Unit(_));
+    let view = super::matter_view(state, &actor, id).await?;
+    let (m, events, a) = (&view.matter, &view.timeline, &view.assessment);
+    let own = view.responsible;
     let page = MatterPage {
         who: Some(actor.name.clone()),
         csrf,
@@ -393,9 +462,29 @@ async fn matter_page(
         deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
         standard: m.standard.as_ref().map_or("—".into(), standard_text),
         unit_of_standard: m.standard.as_ref().map_or("—".into(), |s| s.unit.clone()),
-        progress: percent(m.progress()),
+        progress: percent(a.actual),
         status: m.status.label(),
         source: m.source.clone(),
+        children: view
+            .children
+            .iter()
+            .zip(&view.child_assessments)
+            .map(|(c, ca)| ChildRow {
+                id: c.matter.id.0,
+                unit: c.lead_unit_name.clone().unwrap_or_default(),
+                share: format!("{:.0}%", c.matter.weight * 100.0),
+                standard: c.matter.standard.as_ref().map_or("—".into(), standard_text),
+                progress: percent(ca.actual),
+                level: ca.level.label(),
+                level_key: level_key(ca.level),
+                deadline: c.matter.deadline.map_or("—".into(), |d| d.to_string()),
+            })
+            .collect(),
+        follow_worst: m.follow_worst_child,
+        parent: m.parent.map(|p| p.0),
+        attachments: m.attachments.iter().map(|x| (x.id.clone(), x.name.clone(), x.size.div_ceil(1024))).collect(),
+        campaigns: m.campaigns.iter().map(|c| (c.id, c.name.clone(), c.deadline.to_string())).collect(),
+        can_split: actor.role == Role::Office && !m.status.is_closed() && m.children.is_empty(),
         reasons: a.reasons.iter().map(|r| r.explain()).collect(),
         version: m.version,
         can_report: own && matches!(m.status, Status::Open | Status::Submitted),
@@ -464,7 +553,7 @@ async fn record_from_form(
 }
 
 /// A refusal the person can act on (conflict, lifecycle) shows on the matter's page with its status.
-async fn record_failed(
+pub(super) async fn record_failed(
     state: &AppState,
     actor: Actor,
     csrf: String,

@@ -3,7 +3,7 @@
 //! The office only. The preview carries the report's text; adoption reads it again (the reader is
 //! deterministic), so the rows the office saw are the rows adopted.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use askama::Template;
@@ -13,15 +13,14 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_core::matter::MatterKind;
 use duban_report::{LeadUnits, Options, Reading};
-use time::Date;
 
 use super::pages::render;
 use super::{AppError, AppState, authenticate};
-use crate::decompose::{UnitsByName, candidates, report};
-use crate::store::{Actor, Role, StoreError};
+use crate::decompose::{Edit, UnitsByName, apply_edits, candidates, parse_deadline, parse_standard, report};
+use crate::store::{Actor, Role, StoreError, UnitId};
 
 /// Bigger than any work report; smaller than the request limit.
-const MAX_REPORT_BYTES: usize = 900 * 1024;
+pub(super) const MAX_REPORT_BYTES: usize = 900 * 1024;
 
 #[derive(Template)]
 #[template(path = "report_new.html")]
@@ -30,7 +29,7 @@ struct NewPage {
     csrf: String,
 }
 
-fn office_only(actor: &Actor) -> Result<(), AppError> {
+pub(super) fn office_only(actor: &Actor) -> Result<(), AppError> {
     if actor.role != Role::Office {
         return Err(StoreError::Forbidden.into());
     }
@@ -45,9 +44,11 @@ pub async fn new(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Resu
 
 struct Row {
     index: usize,
+    number: usize,
     kind: &'static str,
     title: String,
     lead: Option<i64>,
+    co_units: String,
     deadline: String,
     standard: String,
 }
@@ -68,7 +69,7 @@ struct PreviewPage {
     segments: Vec<(String, bool)>,
 }
 
-fn read(bytes: &[u8], year: Option<i32>, table: &LeadUnits) -> Result<Reading, AppError> {
+pub(super) fn read(bytes: &[u8], year: Option<i32>, table: &LeadUnits) -> Result<Reading, AppError> {
     let reading = duban_report::read(bytes, &Options { year, tasks: Some(table) })
         .map_err(|e| AppError::BadRequest(format!("无法识别报告 / cannot read the report: {e}")))?;
     if reading.plan_year.is_none() {
@@ -79,7 +80,7 @@ fn read(bytes: &[u8], year: Option<i32>, table: &LeadUnits) -> Result<Reading, A
     Ok(reading)
 }
 
-async fn units(state: &AppState) -> Result<(Vec<(i64, String)>, UnitsByName), AppError> {
+pub(super) async fn units(state: &AppState) -> Result<(Vec<(i64, String)>, UnitsByName), AppError> {
     let units = state.store.units().await?;
     let list = units.iter().map(|(id, name, _)| (id.0, name.clone())).collect();
     let by_name = units.into_iter().map(|(id, name, _)| (name, id)).collect();
@@ -141,11 +142,18 @@ pub async fn preview(
         .enumerate()
         .map(|(index, m)| Row {
             index,
+            number: index + 1,
             kind: m.kind.spec().label,
             title: m.title,
             lead: m.lead_unit.map(|u| u.0),
+            co_units: m
+                .co_units
+                .iter()
+                .filter_map(|u| unit_list.iter().find(|(id, _)| *id == u.0).map(|(_, n)| n.clone()))
+                .collect::<Vec<_>>()
+                .join("、"),
             deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
-            standard: m.standard.as_ref().map_or("—".into(), crate::export::standard_text),
+            standard: m.standard.as_ref().map_or(String::new(), crate::export::standard_text),
         })
         .collect();
     Ok(render(&PreviewPage {
@@ -183,34 +191,54 @@ pub async fn adopt(
         return Err(AppError::BadRequest("没有选中任何事项 / no matter selected".into()));
     }
     let by_field: HashMap<&str, &str> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let mut matters = Vec::new();
-    for (i, mut m) in candidates(&reading, &by_name, &table).into_iter().enumerate() {
-        if !included.contains(&i) {
-            continue;
+    let field = |name: &str, i: usize| by_field.get(format!("{name}_{i}").as_str()).copied().unwrap_or("");
+    let row_error = |i: usize, e: String| AppError::BadRequest(format!("第{}行 / row {}：{e}", i + 1, i + 1));
+    let today = state.today();
+    let all = candidates(&reading, &by_name, &table);
+    let mut edits = BTreeMap::new();
+    for (i, m) in all.iter().enumerate().filter(|(i, _)| included.contains(i)) {
+        let lead_unit = match field("lead", i) {
+            "" => None,
+            id => Some(UnitId(id.parse().map_err(|_| row_error(i, "牵头单位无效 / bad unit".into()))?)),
+        };
+        let mut co_units = Vec::new();
+        for name in field("co", i).split(['、', ',', '，', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
+            let id = by_name.get(name).ok_or_else(|| row_error(i, format!("没有单位“{name}” / no unit {name:?}")))?;
+            co_units.push(*id);
         }
-        m.lead_unit = match by_field.get(format!("lead_{i}").as_str()).copied().unwrap_or("") {
-            "" => None,
-            id => Some(crate::store::UnitId(id.parse().map_err(|_| {
-                AppError::BadRequest(format!("第{}行：牵头单位无效 / row {}: bad unit", i + 1, i + 1))
-            })?)),
+        // The standard as shown is kept exactly; a changed one is read from the text.
+        let shown = m.standard.as_ref().map_or(String::new(), crate::export::standard_text);
+        let standard = match field("standard", i).trim() {
+            s if s == shown => m.standard.clone(),
+            s => parse_standard(s).map_err(|e| row_error(i, e))?,
         };
-        m.co_units.retain(|u| Some(*u) != m.lead_unit);
-        m.deadline = match by_field.get(format!("deadline_{i}").as_str()).copied().unwrap_or("") {
+        let merge_into = match field("merge", i).trim() {
             "" => None,
-            d => Some(Date::parse(d, format).map_err(|_| {
-                AppError::BadRequest(format!(
-                    "第{}行：完成时限应为日期 / row {}: the deadline must be a date",
-                    i + 1,
-                    i + 1
-                ))
-            })?),
+            n => Some(
+                n.parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+                    .ok_or_else(|| row_error(i, format!("“并入”应为行号 / merge must be a row number: {n}")))?,
+            ),
         };
+        edits.insert(
+            i,
+            Edit {
+                title: by_field.get(format!("title_{i}").as_str()).map_or(m.title.clone(), |t| t.to_string()),
+                lead_unit,
+                co_units,
+                deadline: parse_deadline(field("deadline", i), today, &super::CALENDAR).map_err(|e| row_error(i, e))?,
+                standard,
+                merge_into,
+            },
+        );
+    }
+    let mut matters = apply_edits(all, &edits).map_err(AppError::BadRequest)?;
+    for m in &mut matters {
         if m.kind == MatterKind::Target && m.lead_unit.is_none() {
             m.co_units.clear();
         }
-        matters.push(m);
     }
-    state.store.adopt_report(&actor, &report(&reading, matters), state.today()).await?;
+    state.store.adopt_report(&actor, &report(&reading, matters), today).await?;
     Ok(Redirect::to("/matters").into_response())
 }

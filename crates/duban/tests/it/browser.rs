@@ -133,14 +133,20 @@ async fn the_closed_loop_in_a_browser() {
         .expect("click");
     c.wait().for_element(Locator::Id("candidates")).await.expect("the preview");
     shot(&c, "02-preview").await;
-    // The kindergarten task is due in four days: a yellow warning until it is done.
-    let row =
-        c.find(Locator::XPath("//tr[td[contains(., '新建、改扩建幼儿园6所')]]")).await.expect("the kindergarten row");
-    let deadline = row.find(Locator::Css("input[type=date]")).await.expect("deadline input");
-    c.execute("arguments[0].value = '2019-07-05';", vec![serde_json::to_value(&deadline).expect("element")])
+    // The kindergarten task is given four working days (Monday 2019-07-01 → Friday 07-05): a yellow
+    // warning until it is done.
+    let row = c
+        .find(Locator::XPath("//tr[td/textarea[contains(., '新建、改扩建幼儿园6所')]]"))
         .await
-        .expect("set date");
-    c.find(Locator::Id("adopt")).await.expect("adopt").click().await.expect("click");
+        .expect("the kindergarten row");
+    let deadline = row.find(Locator::Css("input[name^=deadline_]")).await.expect("deadline input");
+    deadline.clear().await.expect("clear");
+    deadline.send_keys("4个工作日").await.expect("type the working days");
+    let adopt = c.find(Locator::Id("adopt")).await.expect("adopt");
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&adopt).expect("element")])
+        .await
+        .expect("scroll");
+    adopt.click().await.expect("click");
     c.wait()
         .for_url(&url::Url::parse(&format!("{base}/matters")).expect("url"))
         .await
@@ -159,6 +165,14 @@ async fn the_closed_loop_in_a_browser() {
         .expect("open");
     let badge = c.find(Locator::Css("h1 .badge")).await.expect("badge").text().await.expect("text");
     assert_eq!(badge, "黄灯", "due in four days, nothing reported");
+    let deadline = c
+        .find(Locator::XPath("//dt[.='完成时限']/following-sibling::dd[1]"))
+        .await
+        .expect("deadline")
+        .text()
+        .await
+        .expect("text");
+    assert!(deadline.starts_with("2019-07-05"), "four working days from 2019-07-01: {deadline}");
     shot(&c, "04-unit-yellow").await;
     c.find(Locator::Id("value")).await.expect("value").send_keys("6").await.expect("type");
     c.find(Locator::Id("narrative"))

@@ -51,6 +51,7 @@ async fn story(store: &Store) {
         co_units: co,
         deadline: Some(date!(2019 - 12 - 31)),
         standard: Some(Standard { value, unit: unit.into(), goal: Goal::AtLeast }),
+        section: None,
     };
     let report = NewReport {
         title: "罗庄区人民政府2019年政府工作报告".into(),
@@ -188,6 +189,7 @@ async fn concurrent_edits(store: &Store) {
             co_units: vec![],
             deadline: None,
             standard: None,
+            section: None,
         }],
     };
     let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");

@@ -43,6 +43,7 @@ async fn fixture() -> Fixture {
         co_units: vec![],
         deadline: Some(date!(2019 - 12 - 31)),
         standard: Some(Standard { value: 6.0, unit: "所".into(), goal: Goal::AtLeast }),
+        section: None,
     };
     let report = NewReport {
         title: "报告".into(),
