@@ -2,6 +2,9 @@
 //! the web layer. The logic lives in the pure crates duban-report and duban-core; these modules do
 //! the I/O around them.
 
+// The OpenAPI document is one `json!` literal, deeper than the default limit.
+#![recursion_limit = "512"]
+
 pub mod accounts;
 pub mod cli;
 pub mod config;

@@ -677,7 +677,7 @@ async fn record_tx(
     on: Date,
     change: Change,
 ) -> Result<Matter, StoreError> {
-    let (mut m, lead, co) = load_visible(&mut **tx, actor, id).await?;
+    let (mut m, lead, co) = load_visible(tx, actor, id).await?;
     if !may(actor.role, &change, lead, &co) {
         return Err(StoreError::Forbidden);
     }

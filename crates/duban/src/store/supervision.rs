@@ -73,7 +73,7 @@ impl Store {
             )));
         }
         let mut tx = self.write_tx().await?;
-        let (parent, _, _) = load_visible(&mut *tx, actor, id).await?;
+        let (parent, _, _) = load_visible(&mut tx, actor, id).await?;
         if parent.version != expected_version {
             return Err(StoreError::Conflict { current_version: parent.version });
         }

@@ -398,7 +398,53 @@ pub async fn openapi() -> Json<serde_json::Value> {
                         "change": {"type": "object", "description": "{\"type\": \"progress_reported\", \"value\": 2310, \"narrative\": \"…\"} and the other changes of duban-core"}}}}}},
                 "responses": {"200": {"description": "the matter after the change"}, "403": {"description": "not the caller's to change"},
                     "404": {"description": "no such matter"}, "409": {"description": "stale version; body has current_version"},
-                    "422": {"description": "the lifecycle refuses it"}}}}
+                    "422": {"description": "the lifecycle refuses it"}}}},
+            "/api/v1/matters/{id}/split": {"post": {"summary": "Office: split a matter into sub-matters (1 → N), one per unit with its share of the standard",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["version", "shares"], "properties": {
+                    "version": {"type": "integer"}, "follow_worst": {"type": "boolean", "description": "the parent's colour follows its worst child"},
+                    "shares": {"type": "array", "items": {"type": "object", "required": ["unit", "weight"], "properties": {
+                        "unit": {"type": "string"}, "weight": {"type": "number", "description": "share of the standard, 0 < w ≤ 1; all together ≤ 1"},
+                        "deadline": {"type": "string", "format": "date"}}}}}}}}},
+                "responses": {"200": {"description": "the parent after the split"}, "403": {"description": "not the office"}, "409": {"description": "stale version"}, "422": {"description": "bad shares"}}}},
+            "/api/v1/matters/{id}/attachments": {"post": {"summary": "Attach an evidence file (JPG, PNG, PDF, Word, Excel; 10 MB at most)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "required": ["version", "file"], "properties": {
+                    "version": {"type": "integer"}, "file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {"200": {"description": "the matter with the file listed"}, "403": {"description": "not the caller's"}, "422": {"description": "wrong type or size"}}}},
+            "/api/v1/matters/{id}/attachments/{file}": {"get": {"summary": "Download an evidence file",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "file", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the file"}, "403": {"description": "not the caller's"}, "404": {"description": "no such file"}}}},
+            "/api/v1/dashboard": {"get": {"summary": "Counts by colour and by report section, the unit ranking, every matter's colour and the warning rules",
+                "responses": {"200": {"description": "figures"}}}},
+            "/api/v1/reports/preview": {"post": {"summary": "Office: read a report (body: .txt, .html or .docx bytes) and return its candidate matters",
+                "parameters": [{"name": "year", "in": "query", "schema": {"type": "integer"}, "description": "the plan year when the report does not say"}],
+                "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "the reading: title, year, text and candidate matters"}, "400": {"description": "not a readable report"}, "403": {"description": "not the office"}}}},
+            "/api/v1/reports": {"post": {"summary": "Office: adopt a report, creating its matters (all candidates, or the given list)",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
+                    "text": {"type": "string"}, "year": {"type": "integer"},
+                    "matters": {"type": "array", "items": {"type": "object", "required": ["kind", "title"], "properties": {
+                        "kind": {"type": "string", "enum": ["target", "task", "project"]}, "title": {"type": "string"}, "source": {"type": "string"}, "section": {"type": "string"},
+                        "lead_unit": {"type": "string"}, "co_units": {"type": "array", "items": {"type": "string"}}, "deadline": {"type": "string", "format": "date"},
+                        "standard": {"type": "object", "properties": {"value": {"type": "number"}, "unit": {"type": "string"}, "goal": {"type": "string", "enum": ["atleast", "atmost"]}}}}}}}}}}},
+                "responses": {"200": {"description": "the report id and the new matters' ids"}, "400": {"description": "bad input, nothing adopted"}, "403": {"description": "not the office"}}}},
+            "/api/v1/campaigns": {
+                "get": {"summary": "Special campaigns (专项督查) with the caller's visible matters", "responses": {"200": {"description": "list"}}},
+                "post": {"summary": "Office: start a special campaign over some matters with its own deadline",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["name", "deadline", "matters"], "properties": {
+                        "name": {"type": "string"}, "deadline": {"type": "string", "format": "date"}, "matters": {"type": "array", "items": {"type": "integer"}}}}}}},
+                    "responses": {"200": {"description": "the campaign's id"}, "403": {"description": "not the office"}}}},
+            "/api/v1/units": {"get": {"summary": "The units", "responses": {"200": {"description": "list"}}}},
+            "/api/v1/units/{id}/webhook": {"put": {"summary": "Office: set (or clear with null) a unit's DingTalk / WeCom group-robot webhook",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"url": {"type": ["string", "null"]}}}}}},
+                "responses": {"200": {"description": "saved"}, "403": {"description": "not the office"}, "404": {"description": "no such unit"}}}},
+            "/api/v1/exports/{name}": {"get": {"summary": "Documents: tasks.xlsx, tasks.docx (任务分解表), ledger.xlsx, ledger.csv (台账), bulletin.docx (督查通报)",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "enum": ["tasks.xlsx", "tasks.docx", "ledger.xlsx", "ledger.csv", "bulletin.docx"]}},
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's first day (default: the first of the month of `to`)"},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's last day; the figures are as of then (default: today)"}],
+                "responses": {"200": {"description": "the file"}, "400": {"description": "bad period"}, "404": {"description": "no such document"}}}}
         }
     }))
 }

@@ -4,6 +4,7 @@ mod browser;
 mod extract;
 mod ledger;
 mod store;
+mod supervision;
 mod web;
 
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ fn pg_admin_url() -> String {
 }
 
 /// A fresh PostgreSQL database for one test; dropped by `drop_pg`.
-async fn fresh_pg() -> (String, String) {
+pub async fn fresh_pg() -> (String, String) {
     let admin = pg_admin_url();
     let name = format!(
         "duban_it_{}_{}",
@@ -26,7 +26,7 @@ async fn fresh_pg() -> (String, String) {
     (format!("{base}/{name}"), name)
 }
 
-async fn drop_pg(name: &str) {
+pub async fn drop_pg(name: &str) {
     let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.expect("connect");
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut conn)

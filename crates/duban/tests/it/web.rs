@@ -495,3 +495,287 @@ async fn deadlines_count_working_days_on_the_holiday_calendar() {
     let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
     assert!(page.body.contains("完成选址（2019-07-08）"), "{}", page.body);
 }
+
+/// A multipart body of text fields and one file.
+fn multipart_with(fields: &[(&str, &str)], file_name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "dubanEvidenceBoundary0123456789";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn version_on(page: &str) -> String {
+    let at = page.find("name=\"version\" value=\"").expect("a version field") + "name=\"version\" value=\"".len();
+    page[at..].split('"').next().unwrap_or("").to_string()
+}
+
+#[tokio::test]
+async fn adoption_edits_merge_split_co_units_standards_and_working_days() {
+    let f = fixture().await;
+    let seed = std::fs::read(crate::seed_path()).expect("seed");
+    let reading = duban_report::read(
+        &seed,
+        &duban_report::Options { year: Some(2019), tasks: Some(&duban_report::LeadUnits::builtin()) },
+    )
+    .expect("reading");
+    let kg = reading.facts.iter().filter(|f| f.headline).count()
+        + reading.tasks.iter().position(|t| t.text.contains("幼儿园6所")).expect("task");
+    let next = kg + 1;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let text = urlencode(&reading.text);
+    // Row kg: its title split in two lines, a co-unit, a new standard, 10 working days from Monday
+    // 2019-07-01 (→ 07-15); row kg+1 merged into it (the page numbers rows from 1).
+    let form = format!(
+        "csrf={csrf}&year=2019&text={text}&include={kg}&title_{kg}={}&lead_{kg}=1&co_{kg}={}&standard_{kg}={}&deadline_{kg}={}\
+         &include={next}&title_{next}={}&merge_{next}={}",
+        urlencode("新建、改扩建幼儿园6所\n配齐幼儿教师"),
+        urlencode("人力资源和社会保障局"),
+        urlencode("不少于8所"),
+        urlencode("10个工作日"),
+        urlencode("合并进来的任务"),
+        kg + 1,
+    );
+    let r = office.send("POST", "/reports/adopt", Some(&form)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let t = token(&f.router, "office").await;
+    let (_, list) = api(&f.router, "GET", "/api/v1/matters", Some(&t), None).await;
+    let adopted: Vec<&Value> = list["matters"].as_array().expect("list").iter().skip(2).map(|m| &m["matter"]).collect();
+    assert_eq!(adopted.len(), 2, "one row split in two; the merged row is no matter of its own");
+    assert_eq!(adopted[0]["title"], "新建、改扩建幼儿园6所");
+    assert_eq!(adopted[1]["title"], "配齐幼儿教师；合并进来的任务");
+    for m in &adopted {
+        assert_eq!((m["deadline"].as_str(), m["lead_unit"].as_str()), (Some("2019-07-15"), Some("教育和体育局")));
+        assert_eq!(m["co_units"], json!(["人力资源和社会保障局"]));
+    }
+    assert_eq!(adopted[0]["standard"], json!({"value": 8.0, "unit": "所", "goal": "atleast"}));
+    assert!(adopted[1]["standard"].is_null(), "the standard stays with the first line");
+    // An unknown co-unit and a merge into a dropped row name their rows; nothing is adopted.
+    for bad in [format!("&include={kg}&co_{kg}=不存在局"), format!("&include={kg}&merge_{kg}=1")] {
+        let r = office.send("POST", "/reports/adopt", Some(&format!("csrf={csrf}&year=2019&text={text}{bad}"))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.body.contains(&format!("第{}行", kg + 1)), "{}", r.body);
+    }
+    let (_, list) = api(&f.router, "GET", "/api/v1/matters", Some(&t), None).await;
+    assert_eq!(list["matters"].as_array().map(Vec::len), Some(4));
+}
+
+#[tokio::test]
+async fn split_evidence_campaigns_and_webhooks_in_pages() {
+    let f = fixture().await;
+    let a = f.a_matter;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let page = office.send("GET", &format!("/matters/{a}"), None).await;
+    assert!(page.body.contains("id=\"split\""), "the office may split");
+    let version = version_on(&page.body);
+    let shares = urlencode("教育和体育局 50%\n人力资源和社会保障局 50% 2019-10-31");
+    let form = format!("csrf={csrf}&version={version}&shares={shares}&follow_worst=1");
+    let r = office.send("POST", &format!("/matters/{a}/split"), Some(&form)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = office.send("GET", &format!("/matters/{a}"), None).await;
+    assert!(page.body.contains("id=\"children\"") && page.body.contains("灯色随最差子事项"), "{}", page.body);
+    assert!(!page.body.contains("id=\"split\""), "split once");
+    // A share for an unknown unit is refused with its line.
+    let r = office
+        .send(
+            "POST",
+            &format!("/matters/{}/split", f.b_matter),
+            Some(&format!("csrf={csrf}&version=3&shares=%E6%97%A0")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("第1行"), "{}", r.body);
+
+    // 人社局 now sees its share, not the parent.
+    let mut b = Browser::new(&f.router);
+    b.login("unit_b").await;
+    let mine = b.send("GET", "/matters", None).await;
+    assert!(mine.body.contains("新建、改扩建幼儿园6所（人力资源和社会保障局）"), "{}", mine.body);
+    assert_eq!(b.send("GET", &format!("/matters/{a}"), None).await.status, StatusCode::FORBIDDEN);
+
+    // Evidence: the unit uploads a photo; a script dressed as a page is refused and says why.
+    let mut unit = Browser::new(&f.router);
+    let unit_csrf = unit.login("unit_a").await;
+    let page = unit.send("GET", &format!("/matters/{a}"), None).await;
+    let version = version_on(&page.body);
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR-photo";
+    let (ct, body) = multipart_with(&[("csrf", &unit_csrf), ("version", &version)], "现场照片.png", png);
+    let r = post_multipart(&unit, &format!("/matters/{a}/evidence"), &ct, body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = unit.send("GET", &format!("/matters/{a}"), None).await;
+    assert!(page.body.contains("现场照片.png"), "listed");
+    let at = page.body.find(&format!("/matters/{a}/evidence/")).expect("a link");
+    let link: String = page.body[at..].split('"').next().expect("href").to_string();
+    let (ct, body) = multipart_with(
+        &[("csrf", &unit_csrf), ("version", &version_on(&page.body))],
+        "x.html",
+        b"<script>alert(1)</script>",
+    );
+    let r = post_multipart(&unit, &format!("/matters/{a}/evidence"), &ct, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("x.html") && !r.body.contains("<script>alert"), "{}", r.body);
+    let (ct, body) = multipart_with(&[("csrf", "forged"), ("version", &version)], "a.png", png);
+    assert_eq!(
+        post_multipart(&unit, &format!("/matters/{a}/evidence"), &ct, body).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let got = office.send("GET", &link, None).await;
+    // (The store's test compares the bytes exactly; this reply is read as text.)
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.body.ends_with("PNG\r\n\u{1a}\n\0\0\0\rIHDR-photo"), "{:?}", got.body);
+    assert_eq!(b.send("GET", &link, None).await.status, StatusCode::FORBIDDEN);
+
+    // A campaign from the ledger's check boxes; its name is escaped wherever it shows.
+    let form = format!(
+        "csrf={csrf}&name={}&deadline=2019-06-30&matter={a}&matter={}",
+        urlencode("<script>百日攻坚</script>"),
+        f.b_matter
+    );
+    let r = office.send("POST", "/campaigns", Some(&form)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = office.send("GET", "/campaigns", None).await;
+    assert!(list.body.contains("&#60;script&#62;百日攻坚") && !list.body.contains("<script>百日"), "{}", list.body);
+    assert!(list.body.contains("已超期"), "due 2019-06-30, today 2019-07-01");
+    let only = office.send("GET", "/matters?campaign=1", None).await;
+    assert!(only.body.contains("保密") && only.body.contains("幼儿园"));
+    let units_list = unit.send("GET", "/campaigns", None).await;
+    assert!(units_list.body.contains("百日攻坚"), "a member unit sees its campaign");
+    assert_eq!(
+        unit.send("POST", "/campaigns", Some(&form.replace(&csrf, &unit_csrf))).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Webhooks are the office's to set.
+    assert_eq!(unit.send("GET", "/units", None).await.status, StatusCode::FORBIDDEN);
+    let url = urlencode("https://oapi.dingtalk.com/robot/send?access_token=abc");
+    let r = unit.send("POST", "/units/1/webhook", Some(&format!("csrf={unit_csrf}&url={url}"))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = office.send("POST", "/units/1/webhook", Some(&format!("csrf={csrf}&url={url}"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(office.send("GET", "/units", None).await.body.contains("access_token=abc"));
+}
+
+#[tokio::test]
+async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
+    let f = fixture().await;
+    let r = &f.router;
+    let office = token(r, "office").await;
+    let unit = token(r, "unit_a").await;
+    let seed = std::fs::read(crate::seed_path()).expect("seed");
+    let raw = |uri: &str, t: &str, body: Vec<u8>| {
+        Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let resp = r.clone().oneshot(raw("/api/v1/reports/preview", &unit, seed.clone())).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let resp = r.clone().oneshot(raw("/api/v1/reports/preview", &office, seed)).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let preview: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes()).expect("json");
+    assert_eq!(preview["plan_year"], 2019);
+    let candidates = preview["matters"].as_array().expect("candidates");
+    assert!(candidates.len() > 50, "{}", candidates.len());
+    assert!(candidates.iter().any(|m| m["lead_unit"] == "教育和体育局"));
+    // Adopt two of them, one edited.
+    let body = json!({"text": preview["text"], "year": 2019, "matters": [
+        {"kind": "task", "title": "新建、改扩建幼儿园6所", "lead_unit": "教育和体育局", "deadline": "2019-09-01",
+         "standard": {"value": 6.0, "unit": "所", "goal": "atleast"}, "section": "（三）民生"},
+        {"kind": "target", "title": "新增城镇就业4900人", "lead_unit": "人力资源和社会保障局"}]});
+    let (s, v) = api(r, "POST", "/api/v1/reports", Some(&office), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["matters"].as_array().map(Vec::len), Some(2));
+    let bad = json!({"text": preview["text"], "matters": [{"kind": "task", "title": "x", "lead_unit": "无此单位"}]});
+    let (s, v) = api(r, "POST", "/api/v1/reports", Some(&office), Some(bad)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("无此单位")), "{v}");
+    assert_eq!(api(r, "POST", "/api/v1/reports", Some(&unit), Some(body)).await.0, StatusCode::FORBIDDEN);
+
+    let (s, d) = api(r, "GET", "/api/v1/dashboard", Some(&office), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(d["matters"].as_array().map(Vec::len), Some(4));
+    assert!(d["sections"].as_array().expect("sections").iter().any(|s| s["section"] == "（三）民生"), "{d}");
+    assert_eq!(d["rules"]["red_lag"], 0.25);
+    let (_, d) = api(r, "GET", "/api/v1/dashboard", Some(&unit), None).await;
+    assert_eq!(d["matters"].as_array().map(Vec::len), Some(2), "a unit's dashboard counts its own");
+
+    // Split, then a campaign, through the API.
+    let a = f.a_matter;
+    let (_, m) = api(r, "GET", &format!("/api/v1/matters/{a}"), Some(&office), None).await;
+    let split = json!({"version": m["matter"]["version"], "follow_worst": false,
+        "shares": [{"unit": "教育和体育局", "weight": 0.5}, {"unit": "人力资源和社会保障局", "weight": 0.5}]});
+    assert_eq!(
+        api(r, "POST", &format!("/api/v1/matters/{a}/split"), Some(&unit), Some(split.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, v) = api(r, "POST", &format!("/api/v1/matters/{a}/split"), Some(&office), Some(split)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, m) = api(r, "GET", &format!("/api/v1/matters/{a}"), Some(&office), None).await;
+    assert_eq!(m["children"].as_array().map(Vec::len), Some(2));
+    let (s, v) = api(
+        r,
+        "POST",
+        "/api/v1/campaigns",
+        Some(&office),
+        Some(json!({"name": "学位攻坚", "deadline": "2019-08-31", "matters": [a]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, c) = api(r, "GET", "/api/v1/campaigns", Some(&unit), None).await;
+    assert_eq!(c["campaigns"][0]["name"], "学位攻坚");
+    let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&unit), Some(json!({"url": "https://x"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&office), Some(json!({"url": "https://x"}))).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // The bulletin for a chosen period, by bearer token.
+    let get = |uri: String| {
+        Request::builder()
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {office}"))
+            .body(Body::empty())
+            .expect("request")
+    };
+    let resp = r
+        .clone()
+        .oneshot(get("/api/v1/exports/bulletin.docx?from=2019-06-01&to=2019-06-30".into()))
+        .await
+        .expect("response");
+    assert_eq!(resp.status(), StatusCode::OK);
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    let text = duban_report::decode::decode(&bytes).expect("a real docx").text;
+    assert!(text.contains("2019-06-01至2019-06-30") && text.contains("分领域推进情况"), "{text}");
+    let resp = r
+        .clone()
+        .oneshot(get("/api/v1/exports/bulletin.docx?from=2019-07-01&to=2019-06-30".into()))
+        .await
+        .expect("response");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let resp = r.clone().oneshot(get("/api/v1/exports/bulletin.docx?to=June".into())).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+
+    let (_, doc) = api(r, "GET", "/api/v1/openapi.json", None, None).await;
+    for path in [
+        "/api/v1/reports",
+        "/api/v1/reports/preview",
+        "/api/v1/dashboard",
+        "/api/v1/exports/{name}",
+        "/api/v1/matters/{id}/split",
+        "/api/v1/matters/{id}/attachments",
+        "/api/v1/campaigns",
+        "/api/v1/units/{id}/webhook",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+}
