@@ -155,7 +155,24 @@ pub fn expected_progress(m: &Matter, today: Date) -> Option<f64> {
 /// Assesses one matter on its own reports (a split matter's sub-matters are not consulted: see
 /// [`assess_all`]).
 pub fn assess(m: &Matter, today: Date, rules: &WarningRules) -> Assessment {
-    assess_with(m, m.progress(), None, today, rules)
+    assess_with(m, Family::alone(m), today, rules)
+}
+
+/// What a matter's sub-matters bring to its assessment.
+struct Family {
+    /// Its progress: its own, or the roll-up of its children's.
+    actual: Option<f64>,
+    /// The worst child's level and how many children are at it, where the matter follows it.
+    worst_child: Option<(Level, usize)>,
+    /// The latest report on it or on any of its children (a split matter is reported on through
+    /// its children, so it is not quiet while they report).
+    last_report_on: Option<Date>,
+}
+
+impl Family {
+    fn alone(m: &Matter) -> Family {
+        Family { actual: m.progress(), worst_child: None, last_report_on: m.last_report_on }
+    }
 }
 
 /// Assesses matters together, in the order given. A split matter's progress is the weighted roll-up
@@ -208,7 +225,8 @@ fn visit(
     } else {
         None
     };
-    memo[i] = Some(assess_with(m, actual, worst, today, rules));
+    let last_report_on = kids.iter().filter_map(|&(_, k)| matters[k].last_report_on).chain(m.last_report_on).max();
+    memo[i] = Some(assess_with(m, Family { actual, worst_child: worst, last_report_on }, today, rules));
 }
 
 impl Assessment {
@@ -217,13 +235,8 @@ impl Assessment {
     }
 }
 
-fn assess_with(
-    m: &Matter,
-    actual: Option<f64>,
-    worst_child: Option<(Level, usize)>,
-    today: Date,
-    rules: &WarningRules,
-) -> Assessment {
+fn assess_with(m: &Matter, family: Family, today: Date, rules: &WarningRules) -> Assessment {
+    let Family { actual, worst_child, last_report_on } = family;
     let expected = expected_progress(m, today);
     // Closed matters need no warning; drafts are not yet anyone's to be late with (the office sees
     // them as 待分派).
@@ -260,7 +273,7 @@ fn assess_with(
                 None
             }
         };
-        match m.last_report_on {
+        match last_report_on {
             Some(since) => {
                 let days = (today - since).whole_days();
                 if let Some(level) = quiet(days) {
@@ -425,5 +438,11 @@ mod tests {
             assess_all(&[kids[1].clone(), following, kids[0].clone()], date!(2019 - 07 - 01), &WarningRules::default());
         assert_eq!(a[1].level, Level::Red);
         assert!(a[1].reasons.iter().any(|r| r.explain() == "1项子事项亮红灯"), "{:?}", a[1].reasons);
+        // It never reported itself, but its children did: it is not quiet.
+        assert!(
+            !a[1].reasons.iter().any(|r| matches!(r, Reason::Quiet { .. } | Reason::NeverReported { .. })),
+            "{:?}",
+            a[1].reasons
+        );
     }
 }

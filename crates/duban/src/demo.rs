@@ -8,14 +8,14 @@
 
 use std::collections::BTreeMap;
 
-use duban_core::matter::{Change, Goal};
+use duban_core::matter::{Change, Goal, MatterId, MatterKind};
 use duban_core::metrics::count_by_level;
 use duban_core::warning::{Level, WarningRules};
 use duban_report::{LeadUnits, Options};
 use time::{Date, Duration, Month};
 
 use crate::accounts::{generate_password, hash_password};
-use crate::store::{Actor, Role, Store, StoreError, UnitId};
+use crate::store::{Actor, NewShare, Role, Store, StoreError, UnitId};
 
 /// The report the demo (and the system) was designed from: an official public document, see
 /// crates/duban-report/tests/data/SOURCE.md.
@@ -182,6 +182,47 @@ pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError>
                 )
                 .await?;
         }
+    }
+
+    // 新增城镇就业 shared out among the streets and towns (1 → N), each reporting its own share; the
+    // target follows its worst street.
+    let places = places(BUNDLED_REPORT);
+    let jobs = matter_ids.iter().zip(&matters).find(|(_, m)| m.title.contains("城镇就业") && m.standard.is_some());
+    if let Some((&jobs, _)) = jobs
+        && !places.is_empty()
+    {
+        let shares: Vec<NewShare> = places
+            .iter()
+            .filter_map(|p| unit_of.get(p.as_str()))
+            .map(|&unit| NewShare { unit, weight: 1.0 / places.len() as f64, deadline: None })
+            .collect();
+        let version = store.timeline(&office, jobs).await?.0.version;
+        let parent = store.split(&office, jobs, version, &shares, true, start + Duration::days(14)).await?;
+        for share in &parent.children {
+            let (child, _) = store.timeline(&office, share.matter).await?;
+            let (Some(unit), Some(standard)) = (unit_of.get(share.unit.as_str()), &child.standard) else { continue };
+            let pace = 0.7 + 0.6 * dice.next();
+            let on = today - Duration::days(1 + (dice.next() * 20.0) as i64);
+            let expected = (on - start).whole_days() as f64 / (year_end - start).whole_days().max(1) as f64;
+            let value = (standard.value * expected * pace).round();
+            let narrative = format!("截至{on}，本辖区新增城镇就业{value}人");
+            let change = Change::ProgressReported { value: Some(value), percent: None, narrative };
+            store.record(&unit_actors[unit], share.matter, child.version, on, change).await?;
+        }
+    }
+
+    // A special campaign (专项督查) over the tasks that stalled, due before the year's deadline.
+    let stalled: Vec<MatterId> = store
+        .matters_for(&office)
+        .await?
+        .into_iter()
+        .filter(|r| r.matter.reminders > 0 && r.matter.kind == MatterKind::Task)
+        .map(|r| r.matter.id)
+        .take(12)
+        .collect();
+    if !stalled.is_empty() {
+        let deadline = today + Duration::days(60);
+        store.create_campaign(&office, "滞后事项专项督查", deadline, &stalled, today - Duration::days(2)).await?;
     }
 
     let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
