@@ -40,15 +40,41 @@ pub struct KindSpec {
     pub working_days: bool,
     /// Whether a unit may report a number against a quantified standard.
     pub quantified: bool,
+    /// Whether a dispatched matter waits for the unit to sign for it (签收) before it is being handled.
+    pub signed_for: bool,
+    /// Whether it ends with a reply to the person who raised it, who may rate it (答复, 回访/评价).
+    pub replied: bool,
+    /// Whether progress is expected along the way (the lag and silence rules apply); otherwise only
+    /// its time limit is watched.
+    pub progress_expected: bool,
 }
 
+const LEDGER: KindSpec = KindSpec {
+    kind: MatterKind::Task,
+    label: "任务",
+    working_days: false,
+    quantified: true,
+    signed_for: false,
+    replied: false,
+    progress_expected: true,
+};
+const CASEWORK: KindSpec = KindSpec {
+    kind: MatterKind::Request,
+    label: "诉求",
+    working_days: true,
+    quantified: false,
+    signed_for: true,
+    replied: true,
+    progress_expected: false,
+};
+
 pub const KINDS: &[KindSpec] = &[
-    KindSpec { kind: MatterKind::Target, label: "目标", working_days: false, quantified: true },
-    KindSpec { kind: MatterKind::Task, label: "任务", working_days: false, quantified: true },
-    KindSpec { kind: MatterKind::Project, label: "重点项目", working_days: false, quantified: true },
-    KindSpec { kind: MatterKind::Request, label: "诉求", working_days: true, quantified: false },
-    KindSpec { kind: MatterKind::Proposal, label: "建议提案", working_days: false, quantified: false },
-    KindSpec { kind: MatterKind::Complaint, label: "信访件", working_days: false, quantified: false },
+    KindSpec { kind: MatterKind::Target, label: "目标", ..LEDGER },
+    LEDGER,
+    KindSpec { kind: MatterKind::Project, label: "重点项目", ..LEDGER },
+    CASEWORK,
+    KindSpec { kind: MatterKind::Proposal, label: "建议提案", working_days: false, ..CASEWORK },
+    KindSpec { kind: MatterKind::Complaint, label: "信访件", working_days: false, replied: false, ..CASEWORK },
 ];
 
 impl MatterKind {
@@ -99,10 +125,14 @@ impl Standard {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    /// Created, not yet assigned.
+    /// Created, not yet assigned (a request: received, waiting for dispatch).
     Draft,
+    /// Dispatched to a unit that has yet to sign for it (签收).
+    Dispatched,
     /// Assigned and being worked on.
     Open,
+    /// Answered; waiting for the return visit or rating (回访/评价) and closing.
+    Replied,
     /// The unit asks for sign-off.
     Submitted,
     /// Signed off (销号).
@@ -115,7 +145,9 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Draft => "待分派",
+            Status::Dispatched => "待签收",
             Status::Open => "办理中",
+            Status::Replied => "已答复",
             Status::Submitted => "待销号",
             Status::Done => "已销号",
             Status::Cancelled => "已撤销",
@@ -150,6 +182,49 @@ pub struct CampaignRef {
     pub id: i64,
     pub name: String,
     pub deadline: Date,
+}
+
+/// How a reply settles the matter (proposals are classed A/B/C: solved / being solved / explained).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplyClass {
+    A,
+    B,
+    C,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub text: String,
+    pub class: Option<ReplyClass>,
+    pub on: Date,
+}
+
+/// The rating of a reply by whoever raised the matter (回访/评价).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    Satisfied,
+    Basic,
+    Unsatisfied,
+}
+
+impl Satisfaction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "满意",
+            Satisfaction::Basic => "基本满意",
+            Satisfaction::Unsatisfied => "不满意",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rating {
+    pub satisfaction: Satisfaction,
+    /// Whether the problem was solved, where asked (解决率).
+    pub solved: Option<bool>,
+    pub on: Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,6 +307,40 @@ pub enum Change {
     CampaignJoined {
         campaign: CampaignRef,
     },
+    /// The unit signs for a dispatched matter (签收).
+    Accepted,
+    /// The unit sends a wrongly dispatched matter back to the centre (退单 / 派单异议).
+    Returned {
+        reason: String,
+    },
+    /// The unit asks for more time (延期申请) …
+    ExtensionRequested {
+        until: Date,
+        reason: String,
+    },
+    /// … and the centre grants it (the deadline moves) or refuses it.
+    ExtensionDecided {
+        granted: bool,
+        note: String,
+    },
+    /// The unit's answer to whoever raised the matter (答复).
+    Replied {
+        text: String,
+        class: Option<ReplyClass>,
+    },
+    /// The rating of the reply (回访/评价); an unsatisfied one is handled again (`Reopened`).
+    Rated {
+        satisfaction: Satisfaction,
+        solved: Option<bool>,
+    },
+    /// A duplicate merged into another matter (并单); it closes here.
+    MergedInto {
+        into: MatterId,
+    },
+    /// A request's type, category, place and urgency, set at intake (受理) and on reclassification.
+    Classified {
+        case: crate::casework::CaseInfo,
+    },
 }
 
 /// Why an event cannot apply to a matter in its state.
@@ -271,6 +380,14 @@ fn event_label(name: &str) -> &'static str {
         "split" => "拆分",
         "evidence_attached" => "上传佐证材料",
         "campaign_joined" => "纳入专项督查",
+        "accepted" => "签收",
+        "returned" => "退单",
+        "extension_requested" => "申请延期",
+        "extension_decided" => "审批延期",
+        "replied" => "答复",
+        "rated" => "评价",
+        "merged_into" => "并单",
+        "classified" => "分类",
         _ => "变更",
     }
 }
@@ -295,6 +412,14 @@ impl Change {
             Change::SplitFrom { .. } => "split_from",
             Change::EvidenceAttached { .. } => "evidence_attached",
             Change::CampaignJoined { .. } => "campaign_joined",
+            Change::Accepted => "accepted",
+            Change::Returned { .. } => "returned",
+            Change::ExtensionRequested { .. } => "extension_requested",
+            Change::ExtensionDecided { .. } => "extension_decided",
+            Change::Replied { .. } => "replied",
+            Change::Rated { .. } => "rated",
+            Change::MergedInto { .. } => "merged_into",
+            Change::Classified { .. } => "classified",
         }
     }
 }
@@ -336,6 +461,26 @@ pub struct Matter {
     pub attachments: Vec<Attachment>,
     #[serde(default)]
     pub campaigns: Vec<CampaignRef>,
+    /// Casework (requests, proposals, complaints): when it was first dispatched, how often it was
+    /// sent back (退单) and reopened (重办), the extension asked for, the reply, its rating, and the
+    /// matter a duplicate was merged into.
+    #[serde(default)]
+    pub dispatched_on: Option<Date>,
+    #[serde(default)]
+    pub returns: u32,
+    #[serde(default)]
+    pub reopens: u32,
+    #[serde(default)]
+    pub extension_asked: Option<Date>,
+    #[serde(default)]
+    pub reply: Option<Reply>,
+    #[serde(default)]
+    pub rating: Option<Rating>,
+    #[serde(default)]
+    pub merged_into: Option<MatterId>,
+    /// A request's classification (type, category, place, urgency, confidentiality).
+    #[serde(default)]
+    pub case: Option<crate::casework::CaseInfo>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -373,6 +518,14 @@ impl Matter {
             follow_worst_child: false,
             attachments: Vec::new(),
             campaigns: Vec::new(),
+            dispatched_on: None,
+            returns: 0,
+            reopens: 0,
+            extension_asked: None,
+            reply: None,
+            rating: None,
+            merged_into: None,
+            case: None,
             version: 0,
         }
     }
@@ -389,7 +542,11 @@ impl Matter {
                 self.lead_unit = Some(lead_unit.clone());
                 self.co_units = co_units.clone();
                 if self.status == Status::Draft {
-                    self.status = Status::Open;
+                    let spec = self.kind.spec();
+                    self.status = if spec.signed_for { Status::Dispatched } else { Status::Open };
+                    if spec.signed_for {
+                        self.dispatched_on.get_or_insert(event.on);
+                    }
                 }
             }
             Change::DeadlineSet { deadline } => {
@@ -452,7 +609,7 @@ impl Matter {
                 self.status = Status::Submitted;
             }
             Change::SignedOff { .. } => {
-                if !matches!(self.status, Status::Open | Status::Submitted) {
+                if !matches!(self.status, Status::Open | Status::Submitted | Status::Replied) {
                     return refuse();
                 }
                 self.status = Status::Done;
@@ -465,11 +622,12 @@ impl Matter {
                 self.status = Status::Open;
             }
             Change::Reopened { .. } => {
-                if self.status != Status::Done {
+                if !matches!(self.status, Status::Done | Status::Replied) {
                     return refuse();
                 }
                 self.status = Status::Open;
                 self.done_on = None;
+                self.reopens += 1;
             }
             Change::Cancelled { .. } => {
                 if !live {
@@ -502,6 +660,63 @@ impl Matter {
                     return refuse();
                 }
                 self.campaigns.push(campaign.clone());
+            }
+            Change::Accepted => {
+                if self.status != Status::Dispatched {
+                    return refuse();
+                }
+                self.status = Status::Open;
+            }
+            Change::Returned { .. } => {
+                if !matches!(self.status, Status::Dispatched | Status::Open) || !self.kind.spec().signed_for {
+                    return refuse();
+                }
+                self.status = Status::Draft;
+                self.lead_unit = None;
+                self.co_units.clear();
+                self.returns += 1;
+            }
+            Change::ExtensionRequested { until, .. } => {
+                if self.status != Status::Open || self.deadline.is_some_and(|d| *until <= d) {
+                    return refuse();
+                }
+                self.extension_asked = Some(*until);
+            }
+            Change::ExtensionDecided { granted, .. } => {
+                let Some(until) = self.extension_asked.take() else { return refuse() };
+                if !live {
+                    return refuse();
+                }
+                if *granted {
+                    self.deadline = Some(until);
+                }
+            }
+            Change::Replied { text, class } => {
+                if self.status != Status::Open || !self.kind.spec().replied {
+                    return refuse();
+                }
+                self.status = Status::Replied;
+                self.reply = Some(Reply { text: text.clone(), class: *class, on: event.on });
+                self.rating = None;
+            }
+            Change::Rated { satisfaction, solved } => {
+                if !matches!(self.status, Status::Replied | Status::Done) || self.reply.is_none() {
+                    return refuse();
+                }
+                self.rating = Some(Rating { satisfaction: *satisfaction, solved: *solved, on: event.on });
+            }
+            Change::Classified { case } => {
+                if !live {
+                    return refuse();
+                }
+                self.case = Some(case.clone());
+            }
+            Change::MergedInto { into } => {
+                if !live || *into == self.id {
+                    return refuse();
+                }
+                self.status = Status::Cancelled;
+                self.merged_into = Some(*into);
             }
         }
         self.version += 1;

@@ -44,11 +44,20 @@ pub struct WarningRules {
     pub quiet_days_red: i64,
     /// Days before the deadline when an unfinished matter turns at least yellow.
     pub due_soon_days: i64,
+    /// The same for casework (requests, proposals, complaints), whose limits are short.
+    pub casework_due_soon_days: i64,
 }
 
 impl Default for WarningRules {
     fn default() -> Self {
-        WarningRules { yellow_lag: 0.10, red_lag: 0.25, quiet_days_yellow: 30, quiet_days_red: 60, due_soon_days: 7 }
+        WarningRules {
+            yellow_lag: 0.10,
+            red_lag: 0.25,
+            quiet_days_yellow: 30,
+            quiet_days_red: 60,
+            due_soon_days: 7,
+            casework_due_soon_days: 1,
+        }
     }
 }
 
@@ -240,11 +249,15 @@ fn assess_with(m: &Matter, family: Family, today: Date, rules: &WarningRules) ->
     let expected = expected_progress(m, today);
     // Closed matters need no warning; drafts are not yet anyone's to be late with (the office sees
     // them as 待分派).
-    if m.status.is_closed() || m.status == Status::Draft {
+    // A replied matter has met its time limit; it waits for the caller, not for the unit.
+    if m.status.is_closed() || m.status == Status::Draft || m.status == Status::Replied {
         return Assessment::green(expected, actual);
     }
+    let spec = m.kind.spec();
     let mut reasons = Vec::new();
-    if let (Some(e), Some(a)) = (expected, actual.or(Some(0.0))) {
+    if spec.progress_expected
+        && let (Some(e), Some(a)) = (expected, actual.or(Some(0.0)))
+    {
         let lag = e - a;
         if lag >= rules.red_lag {
             reasons.push(Reason::Lag { expected: e, actual: a, level: Level::Red });
@@ -259,11 +272,13 @@ fn assess_with(m: &Matter, family: Family, today: Date, rules: &WarningRules) ->
         let left = (deadline - today).whole_days();
         if left < 0 {
             reasons.push(Reason::Overdue { deadline, days: -left });
-        } else if left <= rules.due_soon_days && actual.unwrap_or(0.0) < 1.0 {
+        } else if left <= if spec.progress_expected { rules.due_soon_days } else { rules.casework_due_soon_days }
+            && actual.unwrap_or(0.0) < 1.0
+        {
             reasons.push(Reason::DueSoon { deadline, days: left });
         }
     }
-    if m.status == Status::Open {
+    if m.status == Status::Open && spec.progress_expected {
         let quiet = |days: i64| {
             if days >= rules.quiet_days_red {
                 Some(Level::Red)

@@ -61,7 +61,7 @@ impl Config {
         let w = &f.warning;
         let lags = 0.0 < w.yellow_lag && w.yellow_lag <= w.red_lag && w.red_lag <= 1.0;
         let quiet = 0 < w.quiet_days_yellow && w.quiet_days_yellow <= w.quiet_days_red;
-        if !lags || !quiet || w.due_soon_days < 0 {
+        if !lags || !quiet || w.due_soon_days < 0 || w.casework_due_soon_days < 0 {
             bail!(
                 "[warning] 阈值须满足 0 < yellow_lag ≤ red_lag ≤ 1、0 < quiet_days_yellow ≤ quiet_days_red、due_soon_days ≥ 0 / [warning] thresholds must satisfy 0 < yellow_lag ≤ red_lag ≤ 1, 0 < quiet_days_yellow ≤ quiet_days_red, due_soon_days ≥ 0"
             );

@@ -17,7 +17,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use time::Date;
 
+mod casework;
 mod supervision;
+
+pub use casework::{Category, Channel, NewRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -225,23 +228,39 @@ fn unjson<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Other(format!("stored state is unreadable: {e}")))
 }
 
+/// A stored ISO date.
+fn parse_day(on: &str) -> Result<Date, StoreError> {
+    Date::parse(on, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::Other(format!("stored date {on:?}: {e}")))
+}
+
 /// An event from three columns starting at `at`: its date, the actor's display name, the change.
 fn event_at(row: &sqlx::any::AnyRow, at: usize) -> Result<Event, StoreError> {
     let on: String = row.try_get(at)?;
-    Ok(Event {
-        on: Date::parse(&on, time::macros::format_description!("[year]-[month]-[day]"))
-            .map_err(|e| StoreError::Other(format!("stored date {on:?}: {e}")))?,
-        actor: row.try_get(at + 1)?,
-        change: unjson(&row.try_get::<String, _>(at + 2)?)?,
-    })
+    Ok(Event { on: parse_day(&on)?, actor: row.try_get(at + 1)?, change: unjson(&row.try_get::<String, _>(at + 2)?)? })
 }
 
 /// Which changes each role may make. Units report on their own matters; the office runs the loop;
 /// leaders read.
+/// The changes that are the handling unit's word: its progress, its request for sign-off, signing for
+/// a dispatched matter, sending it back, asking for more time, its reply.
+fn unit_says(change: &Change) -> bool {
+    matches!(
+        change,
+        Change::ProgressReported { .. }
+            | Change::CompletionRequested { .. }
+            | Change::Accepted
+            | Change::Returned { .. }
+            | Change::ExtensionRequested { .. }
+            | Change::Replied { .. }
+    )
+}
+
 fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool {
     match role {
         Role::Leader => false,
-        Role::Office => !matches!(change, Change::ProgressReported { .. } | Change::CompletionRequested { .. }),
+        // The office (or the 12345 centre) runs the loop; what only the handling unit says is not its.
+        Role::Office => !unit_says(change),
         Role::Unit(u) => {
             let own = lead == Some(u.0);
             let co = co_units.contains(&u.0);
@@ -249,7 +268,7 @@ fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool
                 Change::ProgressReported { .. } | Change::MilestoneDone { .. } | Change::EvidenceAttached { .. } => {
                     own || co
                 }
-                Change::CompletionRequested { .. } => own,
+                _ if unit_says(change) => own,
                 _ => false,
             }
         }
@@ -363,6 +382,9 @@ impl Store {
 
     /// The account with this login and its password hash, for signing in.
     pub async fn account(&self, login: &str) -> Result<(Actor, String), StoreError> {
+        if login == "public" {
+            return Err(StoreError::NotFound); // the system account of public intake never signs in
+        }
         let row = sqlx::query("SELECT id, display_name, password_hash, role, unit_id FROM users WHERE login = $1")
             .bind(login.to_string())
             .fetch_optional(&self.pool)
@@ -704,10 +726,44 @@ async fn record_tx(
         return Err(StoreError::Conflict { current_version: row.try_get(0)? });
     }
     append_event(tx, id, m.version, &ev, actor, &now_rfc3339()).await?;
+    let lead = match ev.change {
+        // Who handles it changed: the access columns follow the state.
+        Change::Assigned { .. } | Change::Returned { .. } => sync_units(tx, &m).await?,
+        _ => lead,
+    };
     if matches!(ev.change, Change::Reminded { .. } | Change::Escalated { .. }) {
         enqueue_webhooks(tx, &m, lead, &ev).await?;
     }
     Ok(m)
+}
+
+/// Writes a matter's lead unit and co-units (from its state, by name) to the columns access is
+/// checked on; returns the lead unit's id.
+async fn sync_units(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter) -> Result<Option<i64>, StoreError> {
+    let mut ids = Vec::new();
+    for name in m.lead_unit.iter().chain(&m.co_units) {
+        let row =
+            sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.clone()).fetch_optional(&mut **tx).await?;
+        let row = row.ok_or_else(|| StoreError::Invalid(format!("没有单位“{name}” / no unit {name:?}")))?;
+        ids.push(row.try_get::<i64, _>(0)?);
+    }
+    let lead = m.lead_unit.as_ref().map(|_| ids[0]);
+    sqlx::query("UPDATE matters SET lead_unit_id = $1 WHERE id = $2")
+        .bind(lead)
+        .bind(m.id.0)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM matter_units WHERE matter_id = $1").bind(m.id.0).execute(&mut **tx).await?;
+    for &u in ids.iter().skip(usize::from(lead.is_some())) {
+        if Some(u) != lead {
+            sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(m.id.0)
+                .bind(u)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(lead)
 }
 
 /// Puts a reminder for the matter's lead unit's group robot in the outbox, in the same transaction

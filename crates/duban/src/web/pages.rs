@@ -255,7 +255,13 @@ pub fn rules_in_words(r: &duban_core::WarningRules) -> Vec<(&'static str, String
         ("黄灯", format!("进度落后于按时间（或节点）应达进度{:.0}个百分点及以上", r.yellow_lag * 100.0)),
         ("红灯", format!("进度落后{:.0}个百分点及以上；或节点逾期、超过完成时限", r.red_lag * 100.0)),
         ("黄灯", format!("{}天未报送进展（{}天以上为红灯）", r.quiet_days_yellow, r.quiet_days_red)),
-        ("黄灯", format!("距完成时限不足{}天且未完成", r.due_soon_days)),
+        (
+            "黄灯",
+            format!(
+                "距完成时限不足{}天且未完成（诉求、建议提案、信访件：{}天）",
+                r.due_soon_days, r.casework_due_soon_days
+            ),
+        ),
     ]
 }
 
@@ -438,6 +444,32 @@ pub fn describe(change: &Change) -> String {
         Change::CampaignJoined { campaign } => {
             format!("纳入专项督查“{}”（{}前完成）", campaign.name, campaign.deadline)
         }
+        Change::Accepted => "签收".into(),
+        Change::Returned { reason } => format!("退单：{reason}"),
+        Change::ExtensionRequested { until, reason } => format!("申请延期至{until}：{reason}"),
+        Change::ExtensionDecided { granted: true, note } => format!("同意延期：{note}"),
+        Change::ExtensionDecided { granted: false, note } => format!("不同意延期：{note}"),
+        Change::Replied { text, class } => match class {
+            Some(c) => format!("答复（{c:?}类）：{text}"),
+            None => format!("答复：{text}"),
+        },
+        Change::Rated { satisfaction, solved } => format!(
+            "评价：{}{}",
+            satisfaction.label(),
+            match solved {
+                Some(true) => "，已解决",
+                Some(false) => "，未解决",
+                None => "",
+            }
+        ),
+        Change::MergedInto { into } => format!("并入事项{}", into.0),
+        Change::Classified { case } => format!(
+            "分类：{}，类别{}{}{}",
+            case.request_type.label(),
+            case.category,
+            case.place.as_deref().map(|p| format!("，{p}")).unwrap_or_default(),
+            if case.urgent { "，紧急" } else { "" }
+        ),
     }
 }
 

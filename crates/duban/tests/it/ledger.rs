@@ -100,7 +100,19 @@ async fn demo_ledger_shows_every_colour_and_keeps_units_apart() {
     let own = store.matters_for(&unit).await.expect("list");
     assert!(!own.is_empty());
     let name = store.units().await.expect("units").into_iter().find(|u| u.0 == unit_id).expect("unit").1;
-    assert!(own.iter().all(|r| r.lead_unit_name.as_deref() == Some(name.as_str())));
+    // Its own matters, and the shares of the matters it leads (split among the streets).
+    let led: Vec<_> =
+        own.iter().filter(|r| r.lead_unit_name.as_deref() == Some(name.as_str())).map(|r| r.matter.id).collect();
+    for r in &own {
+        let m = &r.matter;
+        let mine = r.lead_unit_name.as_deref() == Some(name.as_str()) || m.co_units.contains(&name);
+        assert!(
+            mine || m.parent.is_some_and(|p| led.contains(&p)),
+            "{name} sees {:?} ({:?})",
+            m.title,
+            r.lead_unit_name
+        );
+    }
     // The CLI prints the accounts it made.
     let out = duban(&["demo", "--no-serve", "--data-dir", &dir.path().join("cli").display().to_string()]);
     assert!(out.status.success(), "{}", stderr(&out));

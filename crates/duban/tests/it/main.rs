@@ -1,6 +1,7 @@
 //! Integration tests of the `duban` binary: one test binary, a module per command.
 
 mod browser;
+mod casework;
 mod extract;
 mod ledger;
 mod store;

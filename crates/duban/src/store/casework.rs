@@ -1,0 +1,557 @@
+//! The public's requests in the store: intake (受理) with a number the public can look up, the
+//! caller's particulars kept in their own table and shown in full only to the centre and the
+//! handling unit (masked for everyone else, absent from public views), dispatch by the catalogue,
+//! the public lookup and rating, Open311 clients' keys, and the counts the published rates come from.
+//!
+//! A request is a matter like any other: its lifecycle, timeline, warnings and access are the
+//! engine's. What is here is only what a request adds.
+
+use duban_core::casework::{CaseCounts, CaseInfo, RequestType, TimeLimits, last_four, mask_phone};
+use duban_core::matter::{Change, Event, Matter, MatterId, MatterKind, Satisfaction, Status};
+use sqlx::Row;
+use time::Date;
+
+use super::{
+    Actor, Role, Store, StoreError, UnitId, UserId, append_event, json, kind_name, load_visible, now_rfc3339,
+    record_tx, status_name, unjson,
+};
+
+/// Where a request came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// Taken by an operator on the phone.
+    Phone,
+    /// The public web form.
+    Web,
+    /// An Open311 client.
+    Open311,
+    /// Our JSON API.
+    Api,
+}
+
+impl Channel {
+    pub fn key(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Web => "web",
+            Channel::Open311 => "open311",
+            Channel::Api => "api",
+        }
+    }
+}
+
+/// A request as taken in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRequest {
+    pub caller_name: String,
+    pub phone: String,
+    pub address: String,
+    pub content: String,
+    pub request_type: RequestType,
+    pub category: String,
+    pub place: Option<String>,
+    pub urgent: bool,
+    pub confidential: bool,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// What intake hands back: the matter, the public number, the deadline and the unit the dispatch
+/// catalogue suggests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    pub matter: MatterId,
+    pub number: String,
+    pub deadline: Date,
+    pub suggested_unit: Option<(UnitId, String)>,
+}
+
+/// A request with its particulars, as the reader may see them: full for the centre and the handling
+/// unit, the phone masked and the name shortened for anyone else.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RequestDetail {
+    pub number: String,
+    pub channel: String,
+    pub caller_name: String,
+    pub phone: String,
+    pub address: String,
+    pub content: String,
+    pub confidential: bool,
+    pub received_on: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// A request as the public sees it (lookup, Open311): no caller, no phone; no content when
+/// confidential.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PublicRequest {
+    pub matter: i64,
+    pub number: String,
+    pub status: Status,
+    pub request_type: RequestType,
+    pub category: String,
+    pub category_name: Option<String>,
+    pub content: Option<String>,
+    pub address: Option<String>,
+    pub place: Option<String>,
+    pub unit: Option<String>,
+    pub received_on: String,
+    pub received_at: String,
+    pub deadline: Option<Date>,
+    pub reply: Option<String>,
+    pub rating: Option<Satisfaction>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub updated_on: Option<Date>,
+}
+
+/// A category of the catalogue.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Category {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub description: String,
+}
+
+/// Filters of a public list of requests (Open311 GET requests).
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    pub numbers: Vec<String>,
+    pub category: Option<String>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub open: Option<bool>,
+    pub limit: i64,
+}
+
+fn clean(field: &str, value: &str, max: usize) -> Result<String, StoreError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(StoreError::Invalid(format!(
+            "“{field}”过长（上限{max}字）/ {field} is longer than {max} characters"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+impl Store {
+    /// The system account public and Open311 intake is recorded under.
+    async fn public_actor(&self) -> Result<Actor, StoreError> {
+        let row =
+            sqlx::query("SELECT id, display_name FROM users WHERE login = 'public'").fetch_one(&self.pool).await?;
+        Ok(Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role: Role::Leader })
+    }
+
+    /// Takes a request in (受理): the matter with its classification and deadline, and the caller's
+    /// particulars, in one transaction. `by` is the operator (None for the public and Open311).
+    pub async fn receive(
+        &self,
+        by: Option<&Actor>,
+        channel: Channel,
+        r: &NewRequest,
+        limits: &TimeLimits,
+        calendar: &duban_core::Calendar,
+        today: Date,
+    ) -> Result<Received, StoreError> {
+        if let Some(a) = by
+            && a.role != Role::Office
+        {
+            return Err(StoreError::Forbidden);
+        }
+        let content = clean("诉求内容", &r.content, 4000)?;
+        if content.is_empty() {
+            return Err(StoreError::Invalid("请填写诉求内容 / the request needs a description".into()));
+        }
+        let phone = clean("联系电话", &r.phone, 40)?;
+        if phone.chars().filter(char::is_ascii_digit).count() < 7 {
+            return Err(StoreError::Invalid(format!(
+                "联系电话“{phone}”不完整 / the phone number {phone:?} is incomplete"
+            )));
+        }
+        let caller = clean("姓名", &r.caller_name, 60)?;
+        let address = clean("地址", &r.address, 200)?;
+        let category = clean("类别", &r.category, 20)?;
+        let actor = match by {
+            Some(a) => a.clone(),
+            None => self.public_actor().await?,
+        };
+        let mut tx = self.write_tx().await?;
+        let known = sqlx::query("SELECT code FROM categories WHERE code = $1")
+            .bind(category.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::Invalid(format!("没有类别“{category}” / no category {category:?}")));
+        }
+        let title: String = content.chars().take(40).collect();
+        let row = sqlx::query(
+            "INSERT INTO matters (kind, title, source, status, version, state) VALUES ($1, $2, $3, 'draft', 0, '{}') RETURNING id",
+        )
+        .bind(kind_name(MatterKind::Request))
+        .bind(title.clone())
+        .bind(channel.key())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = MatterId(row.try_get(0)?);
+        let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
+        let deadline = limits.deadline(calendar, today, r.request_type, r.urgent);
+        let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理 {number}", channel.key()), today);
+        let case = CaseInfo {
+            request_type: r.request_type,
+            category: category.clone(),
+            place: r.place.clone().filter(|p| !p.trim().is_empty()),
+            urgent: r.urgent,
+            confidential: r.confidential,
+        };
+        let now = now_rfc3339();
+        for change in [Change::Classified { case }, Change::DeadlineSet { deadline }] {
+            let ev = Event { on: today, actor: actor.name.clone(), change };
+            m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            append_event(&mut tx, id, m.version, &ev, &actor, &now).await?;
+        }
+        sqlx::query("UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5")
+            .bind(status_name(m.status))
+            .bind(deadline.to_string())
+            .bind(m.version)
+            .bind(json(&m)?)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+            .bind(id.0)
+            .bind(number.clone())
+            .bind(channel.key())
+            .bind(caller)
+            .bind(phone.clone())
+            .bind(last_four(&phone))
+            .bind(address)
+            .bind(content)
+            .bind(r.request_type.key())
+            .bind(category.clone())
+            .bind(m.case.as_ref().and_then(|c| c.place.clone()))
+            .bind(i64::from(r.confidential))
+            .bind(r.lat)
+            .bind(r.lon)
+            .bind(today.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let suggested = suggest(&mut tx, &category, m.case.as_ref().and_then(|c| c.place.as_deref())).await?;
+        tx.commit().await?;
+        Ok(Received { matter: id, number, deadline, suggested_unit: suggested })
+    }
+
+    /// Dispatches a request (派单) to a unit: the catalogue's suggestion or the operator's choice.
+    pub async fn dispatch(
+        &self,
+        actor: &Actor,
+        id: MatterId,
+        version: i64,
+        unit: UnitId,
+        on: Date,
+    ) -> Result<Matter, StoreError> {
+        let mut tx = self.write_tx().await?;
+        let name = self.unit_names(&mut tx, std::iter::once(unit)).await?.remove(0);
+        let m =
+            record_tx(&mut tx, actor, id, Some(version), on, Change::Assigned { lead_unit: name, co_units: vec![] })
+                .await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+
+    /// A request's particulars: in full for the centre and the handling unit; the phone masked and
+    /// the name cut to its first character for a leader; another unit gets Forbidden.
+    pub async fn request_detail(&self, actor: &Actor, id: MatterId) -> Result<RequestDetail, StoreError> {
+        let (_, lead, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
+        let row = sqlx::query("SELECT number, channel, caller_name, phone, address, content, confidential, received_on, lat, lon FROM requests WHERE matter_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let full = match actor.role {
+            Role::Office => true,
+            Role::Unit(u) => lead == Some(u.0),
+            Role::Leader => false,
+        };
+        let (name, phone): (String, String) = (row.try_get(2)?, row.try_get(3)?);
+        Ok(RequestDetail {
+            number: row.try_get(0)?,
+            channel: row.try_get(1)?,
+            caller_name: if full { name } else { name.chars().take(1).chain("*".chars()).collect() },
+            phone: if full { phone } else { mask_phone(&phone) },
+            address: row.try_get(4)?,
+            content: row.try_get(5)?,
+            confidential: row.try_get::<i64, _>(6)? != 0,
+            received_on: row.try_get(7)?,
+            lat: row.try_get(8)?,
+            lon: row.try_get(9)?,
+        })
+    }
+
+    /// The public view of requests, for the lookup page and Open311 (newest first).
+    pub async fn public_requests(&self, f: &PublicFilter) -> Result<Vec<PublicRequest>, StoreError> {
+        let mut sql = String::from(
+            "SELECT r.matter_id, r.number, m.state, r.request_type, r.category, c.name, r.content, r.address, r.place, r.confidential, r.received_on, r.received_at, r.lat, r.lon \
+             FROM requests r JOIN matters m ON m.id = r.matter_id LEFT JOIN categories c ON c.code = r.category WHERE 1 = 1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        // Each value becomes the next placeholder.
+        let mut bind = |v: String| {
+            binds.push(v);
+            format!("${}", binds.len())
+        };
+        if !f.numbers.is_empty() {
+            let list: Vec<String> = f.numbers.iter().map(|n| bind(n.clone())).collect();
+            sql.push_str(&format!(" AND r.number IN ({})", list.join(", ")));
+        }
+        if let Some(c) = &f.category {
+            sql.push_str(&format!(" AND r.category = {}", bind(c.clone())));
+        }
+        if let Some(d) = f.from {
+            sql.push_str(&format!(" AND r.received_on >= {}", bind(d.to_string())));
+        }
+        if let Some(d) = f.to {
+            sql.push_str(&format!(" AND r.received_on <= {}", bind(d.to_string())));
+        }
+        match f.open {
+            Some(true) => sql.push_str(" AND m.status NOT IN ('done', 'cancelled')"),
+            Some(false) => sql.push_str(" AND m.status IN ('done', 'cancelled')"),
+            None => {}
+        }
+        sql.push_str(&format!(" ORDER BY r.matter_id DESC LIMIT {}", f.limit.clamp(1, 1000)));
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(public_row).collect()
+    }
+
+    /// One request for the public, found by its number and the last four digits of the phone used.
+    pub async fn lookup(&self, number: &str, phone_last4: &str) -> Result<PublicRequest, StoreError> {
+        let row = sqlx::query("SELECT phone_last4 FROM requests WHERE number = $1")
+            .bind(number.trim().to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) if r.try_get::<String, _>(0)? == phone_last4.trim() => {}
+            _ => return Err(StoreError::NotFound), // the same answer for a wrong number and a wrong phone
+        }
+        let filter = PublicFilter { numbers: vec![number.trim().to_string()], limit: 1, ..PublicFilter::default() };
+        self.public_requests(&filter).await?.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// The caller rates the reply (回访/评价) through the public lookup.
+    pub async fn rate_publicly(
+        &self,
+        number: &str,
+        phone_last4: &str,
+        satisfaction: Satisfaction,
+        solved: Option<bool>,
+        today: Date,
+    ) -> Result<Matter, StoreError> {
+        let found = self.lookup(number, phone_last4).await?;
+        let actor = self.public_actor().await?;
+        let mut tx = self.write_tx().await?;
+        // The system account may only rate: recorded directly, past the role check of `record`.
+        let row = sqlx::query("SELECT state, version FROM matters WHERE id = $1")
+            .bind(found.matter)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut m: Matter = unjson(&row.try_get::<String, _>(0)?)?;
+        let version: i64 = row.try_get(1)?;
+        let ev = Event { on: today, actor: actor.name.clone(), change: Change::Rated { satisfaction, solved } };
+        m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let updated = sqlx::query("UPDATE matters SET version = $1, state = $2 WHERE id = $3 AND version = $4")
+            .bind(m.version)
+            .bind(json(&m)?)
+            .bind(m.id.0)
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict { current_version: version });
+        }
+        append_event(&mut tx, m.id, m.version, &ev, &actor, &now_rfc3339()).await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+
+    /// The category catalogue, by code.
+    pub async fn categories(&self) -> Result<Vec<Category>, StoreError> {
+        let rows = sqlx::query("SELECT code, name, parent, description FROM categories ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Category {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    parent: r.try_get(2)?,
+                    description: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces nothing and adds the categories and their dispatch rules (category, place → unit
+    /// name), all or none. The office only.
+    pub async fn import_catalogue(
+        &self,
+        actor: &Actor,
+        categories: &[Category],
+        rules: &[(String, String, String)],
+    ) -> Result<(), StoreError> {
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.write_tx().await?;
+        for c in categories {
+            sqlx::query("INSERT INTO categories (code, name, parent, description) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, description = excluded.description")
+                .bind(c.code.clone())
+                .bind(c.name.clone())
+                .bind(c.parent.clone())
+                .bind(c.description.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (category, place, unit) in rules {
+            let id =
+                sqlx::query("SELECT id FROM units WHERE name = $1").bind(unit.clone()).fetch_optional(&mut *tx).await?;
+            let id: i64 = id
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("派单目录：没有单位“{unit}” / dispatch catalogue: no unit {unit:?}"))
+                })?
+                .try_get(0)?;
+            sqlx::query("INSERT INTO dispatch_rules (category, place, unit_id) VALUES ($1, $2, $3) ON CONFLICT (category, place) DO UPDATE SET unit_id = excluded.unit_id")
+                .bind(category.clone())
+                .bind(place.clone())
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::Invalid(format!("派单目录：类别“{category}”无效 / dispatch catalogue: category {category:?}: {e}")))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds an Open311 client's key (the office only); returns the key.
+    pub async fn add_api_key(&self, actor: &Actor, name: &str) -> Result<String, StoreError> {
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let key = crate::accounts::random_token();
+        sqlx::query("INSERT INTO api_keys (key, name, created_at) VALUES ($1, $2, $3)")
+            .bind(key.clone())
+            .bind(name.to_string())
+            .bind(now_rfc3339())
+            .execute(&self.pool)
+            .await?;
+        Ok(key)
+    }
+
+    /// The client an Open311 key belongs to, if it is one.
+    pub async fn api_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT name FROM api_keys WHERE key = $1")
+            .bind(key.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
+    }
+
+    /// Recent requests of a caller or a place, for duplicate detection: (id, received, phone,
+    /// place, content).
+    pub async fn recent_requests(
+        &self,
+        actor: &Actor,
+        since: Date,
+        phone: &str,
+        place: Option<&str>,
+    ) -> Result<Vec<(i64, Date, String, Option<String>, String)>, StoreError> {
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let rows = sqlx::query("SELECT matter_id, received_on, phone, place, content FROM requests WHERE received_on >= $1 AND (phone = $2 OR place = $3) ORDER BY matter_id DESC LIMIT 200")
+            .bind(since.to_string())
+            .bind(phone.to_string())
+            .bind(place.map(str::to_string))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let on: String = r.try_get(1)?;
+                Ok((r.try_get(0)?, super::parse_day(&on)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))
+            })
+            .collect()
+    }
+
+    /// The additive counts of the casework the actor may see, received between `from` and `to`,
+    /// grouped by `key` (unit, category, type …).
+    pub async fn case_counts(
+        &self,
+        actor: &Actor,
+        from: Date,
+        to: Date,
+        key: impl Fn(&Matter) -> String,
+    ) -> Result<Vec<(String, CaseCounts)>, StoreError> {
+        let mut groups: std::collections::BTreeMap<String, CaseCounts> = std::collections::BTreeMap::new();
+        for r in self.matters_for(actor).await? {
+            let m = &r.matter;
+            if m.case.is_none() || m.created_on < from || m.created_on > to {
+                continue;
+            }
+            groups.entry(key(m)).or_default().add(&CaseCounts::of(m));
+        }
+        Ok(groups.into_iter().collect())
+    }
+}
+
+async fn suggest(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    category: &str,
+    place: Option<&str>,
+) -> Result<Option<(UnitId, String)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name FROM dispatch_rules d JOIN units u ON u.id = d.unit_id WHERE d.category = $1 AND (d.place = $2 OR d.place = '') ORDER BY d.place DESC LIMIT 1",
+    )
+    .bind(category.to_string())
+    .bind(place.unwrap_or("").to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        Some(r) => Some((UnitId(r.try_get(0)?), r.try_get(1)?)),
+        None => None,
+    })
+}
+
+fn public_row(r: &sqlx::any::AnyRow) -> Result<PublicRequest, StoreError> {
+    let m: Matter = unjson(&r.try_get::<String, _>(2)?)?;
+    let confidential = r.try_get::<i64, _>(9)? != 0;
+    let request_type: String = r.try_get(3)?;
+    Ok(PublicRequest {
+        matter: r.try_get(0)?,
+        number: r.try_get(1)?,
+        status: m.status,
+        request_type: RequestType::parse(&request_type).unwrap_or(RequestType::Help),
+        category: r.try_get(4)?,
+        category_name: r.try_get(5)?,
+        content: if confidential { None } else { Some(r.try_get(6)?) },
+        address: if confidential { None } else { Some(r.try_get(7)?) },
+        place: r.try_get(8)?,
+        unit: m.lead_unit.clone(),
+        received_on: r.try_get(10)?,
+        received_at: r.try_get(11)?,
+        deadline: m.deadline,
+        reply: if confidential { None } else { m.reply.as_ref().map(|x| x.text.clone()) },
+        rating: m.rating.as_ref().map(|x| x.satisfaction),
+        lat: if confidential { None } else { r.try_get(12)? },
+        lon: if confidential { None } else { r.try_get(13)? },
+        updated_on: m.done_on.or(m.reply.as_ref().map(|x| x.on)).or(m.dispatched_on),
+    })
+}
