@@ -137,6 +137,29 @@ impl TimeLimits {
     }
 }
 
+/// The casework settings of a jurisdiction ([casework] in the configuration file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseworkRules {
+    pub time_limits: TimeLimits,
+    /// Whether 基本满意 counts as satisfied in 满意率.
+    pub basic_is_satisfied: bool,
+    /// How far back duplicate detection looks, in days.
+    pub duplicate_window_days: i64,
+}
+
+impl Default for CaseworkRules {
+    fn default() -> Self {
+        CaseworkRules { time_limits: TimeLimits::default(), basic_is_satisfied: true, duplicate_window_days: 30 }
+    }
+}
+
+impl CaseworkRules {
+    pub fn counting(&self) -> CountingRules {
+        CountingRules { basic_is_satisfied: self.basic_is_satisfied }
+    }
+}
+
 /// A phone number as everyone but the centre and the handling unit sees it: 138****1234. Short or
 /// odd numbers keep at most their last four digits.
 pub fn mask_phone(phone: &str) -> String {
@@ -236,7 +259,9 @@ pub const SOLVED_RATE: Definition =
         key: "solved_rate", name: "解决率", formula: "评价为已解决的件数 ÷ 对是否解决作出评价的件数"
     };
 pub const REPLY_RATE: Definition =
-    Definition { key: "reply_rate", name: "答复率", formula: "已答复件数 ÷ 已派单件数" };
+    Definition {
+        key: "reply_rate", name: "答复率", formula: "已派单件中已答复的件数 ÷ 已派单件数"
+    };
 pub const RETURN_RATE: Definition =
     Definition {
         key: "return_rate", name: "退单率", formula: "被承办单位退回过的件数 ÷ 已派单件数"
@@ -294,7 +319,8 @@ impl CaseCounts {
             received: 1,
             dispatched: u64::from(m.dispatched_on.is_some()),
             returned: u64::from(m.returns > 0),
-            replied: u64::from(m.reply.is_some()),
+            // Of the dispatched: an answer given by the centre on the line is not a unit's reply.
+            replied: u64::from(m.reply.is_some() && m.dispatched_on.is_some()),
             closed: u64::from(closed),
             closed_on_time: u64::from(on_time),
             rated: u64::from(rating.is_some()),

@@ -692,7 +692,8 @@ impl Matter {
                 }
             }
             Change::Replied { text, class } => {
-                if self.status != Status::Open || !self.kind.spec().replied {
+                // Handled by the unit, or answered by the centre at once (咨询 closed on the line).
+                if !matches!(self.status, Status::Open | Status::Draft) || !self.kind.spec().replied {
                     return refuse();
                 }
                 self.status = Status::Replied;

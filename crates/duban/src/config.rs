@@ -15,6 +15,8 @@ pub struct Config {
     pub listen: Option<std::net::SocketAddr>,
     /// The warning rules' thresholds ([warning] in the file).
     pub warning: WarningRules,
+    /// Requests' time limits and counting rules ([casework]).
+    pub casework: duban_core::casework::CaseworkRules,
 }
 
 /// The configuration file as written (every key optional; unknown keys are errors, so a typo is
@@ -27,6 +29,8 @@ struct File {
     listen: Option<std::net::SocketAddr>,
     #[serde(default)]
     warning: WarningRules,
+    #[serde(default)]
+    casework: duban_core::casework::CaseworkRules,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -82,7 +86,7 @@ impl Config {
                 format!("sqlite://{path}")
             }
         };
-        Ok(Config { data_dir, database_url, listen: f.listen, warning: f.warning })
+        Ok(Config { data_dir, database_url, listen: f.listen, warning: f.warning, casework: f.casework })
     }
 }
 
@@ -107,6 +111,7 @@ mod tests {
         std::fs::write(&example, EXAMPLE).expect("write");
         let c = Config::load(Some(&example), None, None).expect("the example loads");
         assert_eq!(c.warning, WarningRules::default());
+        assert_eq!(c.casework, duban_core::casework::CaseworkRules::default(), "the example is the defaults");
         let strict = dir.path().join("strict.toml");
         std::fs::write(&strict, "[warning]\nyellow_lag = 0.05\nred_lag = 0.15\n").expect("write");
         let c = Config::load(Some(&strict), Some(Path::new("/srv/d")), None).expect("loads");

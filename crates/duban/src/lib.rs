@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod accounts;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod decompose;

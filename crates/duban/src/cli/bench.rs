@@ -106,8 +106,7 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
             }
         }
 
-        let state =
-            Arc::new(AppState { store: store.clone(), rules: Default::default(), today: Some(date!(2019 - 07 - 01)) });
+        let state = Arc::new(AppState::new(store.clone(), Some(date!(2019 - 07 - 01))));
         let app = router(state);
         let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
         println!("采纳报告 / adopting the bundled report ({seed_matters} matters): {adopt_ms:.1} ms");

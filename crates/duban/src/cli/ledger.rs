@@ -102,13 +102,13 @@ fn parse_day(s: &str) -> Result<Date> {
         .with_context(|| format!("日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {s}"))
 }
 
-async fn run_server(
-    store: Store,
-    rules: duban_core::WarningRules,
-    listen: std::net::SocketAddr,
-    today: Option<Date>,
-) -> Result<()> {
-    let state = std::sync::Arc::new(crate::web::AppState { store, rules, today });
+async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr, today: Option<Date>) -> Result<()> {
+    let state = std::sync::Arc::new(crate::web::AppState {
+        store,
+        rules: config.warning.clone(),
+        casework: config.casework.clone(),
+        today,
+    });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await
 }
@@ -119,7 +119,7 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let listen = args.listen.or(config.listen).unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
     runtime()?.block_on(async {
         let store = open(&args.at, true).await?;
-        run_server(store, config.warning, listen, today).await?;
+        run_server(store, &config, listen, today).await?;
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -138,6 +138,9 @@ pub struct DemoArgs {
     /// 演示的“今天” / the demo's today
     #[arg(long, value_name = "YYYY-MM-DD", default_value = "2019-07-01")]
     today: String,
+    /// 演示的群众诉求件数（此前一年）/ the public's requests of the year before, in the demo
+    #[arg(long, value_name = "N", default_value_t = 3000)]
+    requests: usize,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -265,11 +268,11 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     let rt = runtime()?;
     let (store, summary) = rt.block_on(async {
         let store = open(&at, true).await?;
-        let summary = crate::demo::seed(&store, today).await?;
+        let summary = crate::demo::seed(&store, today, args.requests).await?;
         anyhow::Ok((store, summary))
     })?;
     println!("演示账本已建立 / demo ledger ready: {}", dir.join("duban.db").display());
-    println!("事项 matters: {}（{}）", summary.matters, summary.today);
+    println!("事项 matters: {}（{}）；群众诉求 requests: {}", summary.matters, summary.today, summary.requests);
     for (level, n) in &summary.by_level {
         println!("  {} {level:?}: {n}", level.label());
     }
@@ -282,7 +285,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("用上面的账号登录 http://{}/ （演示的“今天”为 {today}）", args.listen);
-    rt.block_on(run_server(store, Default::default(), args.listen, Some(today)))?;
+    rt.block_on(run_server(store, &config(&at)?, args.listen, Some(today)))?;
     Ok(ExitCode::SUCCESS)
 }
 

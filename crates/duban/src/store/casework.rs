@@ -56,11 +56,16 @@ pub struct NewRequest {
     pub lon: Option<f64>,
 }
 
+/// A request of the past: what was taken in, on which day, and what happened to it (day, who, change).
+pub type PastRequest = (NewRequest, Date, Vec<(Date, Actor, Change)>);
+
 /// What intake hands back: the matter, the public number, the deadline and the unit the dispatch
 /// catalogue suggests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Received {
     pub matter: MatterId,
+    /// The matter's version after intake (for the dispatch that follows).
+    pub version: i64,
     pub number: String,
     pub deadline: Date,
     pub suggested_unit: Option<(UnitId, String)>,
@@ -160,88 +165,52 @@ impl Store {
         {
             return Err(StoreError::Forbidden);
         }
-        let content = clean("诉求内容", &r.content, 4000)?;
-        if content.is_empty() {
-            return Err(StoreError::Invalid("请填写诉求内容 / the request needs a description".into()));
-        }
-        let phone = clean("联系电话", &r.phone, 40)?;
-        if phone.chars().filter(char::is_ascii_digit).count() < 7 {
-            return Err(StoreError::Invalid(format!(
-                "联系电话“{phone}”不完整 / the phone number {phone:?} is incomplete"
-            )));
-        }
-        let caller = clean("姓名", &r.caller_name, 60)?;
-        let address = clean("地址", &r.address, 200)?;
-        let category = clean("类别", &r.category, 20)?;
         let actor = match by {
             Some(a) => a.clone(),
             None => self.public_actor().await?,
         };
-        let mut tx = self.write_tx().await?;
-        let known = sqlx::query("SELECT code FROM categories WHERE code = $1")
-            .bind(category.clone())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if known.is_none() {
-            return Err(StoreError::Invalid(format!("没有类别“{category}” / no category {category:?}")));
-        }
-        let title: String = content.chars().take(40).collect();
-        let row = sqlx::query(
-            "INSERT INTO matters (kind, title, source, status, version, state) VALUES ($1, $2, $3, 'draft', 0, '{}') RETURNING id",
-        )
-        .bind(kind_name(MatterKind::Request))
-        .bind(title.clone())
-        .bind(channel.key())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id = MatterId(row.try_get(0)?);
-        let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
         let deadline = limits.deadline(calendar, today, r.request_type, r.urgent);
-        let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理 {number}", channel.key()), today);
-        let case = CaseInfo {
-            request_type: r.request_type,
-            category: category.clone(),
-            place: r.place.clone().filter(|p| !p.trim().is_empty()),
-            urgent: r.urgent,
-            confidential: r.confidential,
-        };
-        let now = now_rfc3339();
-        for change in [Change::Classified { case }, Change::DeadlineSet { deadline }] {
-            let ev = Event { on: today, actor: actor.name.clone(), change };
-            m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            append_event(&mut tx, id, m.version, &ev, &actor, &now).await?;
-        }
-        sqlx::query("UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5")
-            .bind(status_name(m.status))
-            .bind(deadline.to_string())
-            .bind(m.version)
-            .bind(json(&m)?)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
-            .bind(id.0)
-            .bind(number.clone())
-            .bind(channel.key())
-            .bind(caller)
-            .bind(phone.clone())
-            .bind(last_four(&phone))
-            .bind(address)
-            .bind(content)
-            .bind(r.request_type.key())
-            .bind(category.clone())
-            .bind(m.case.as_ref().and_then(|c| c.place.clone()))
-            .bind(i64::from(r.confidential))
-            .bind(r.lat)
-            .bind(r.lon)
-            .bind(today.to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        let suggested = suggest(&mut tx, &category, m.case.as_ref().and_then(|c| c.place.as_deref())).await?;
+        let mut tx = self.write_tx().await?;
+        let (m, number) = insert_request(&mut tx, &actor, channel, r, (today, now_rfc3339()), deadline, &[]).await?;
+        let suggested = suggest(
+            &mut tx,
+            &m.case.as_ref().map(|c| c.category.clone()).unwrap_or_default(),
+            m.case.as_ref().and_then(|c| c.place.as_deref()),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(Received { matter: id, number, deadline, suggested_unit: suggested })
+        Ok(Received { matter: m.id, version: m.version, number, deadline, suggested_unit: suggested })
+    }
+
+    /// Imports requests with their history (a year from an earlier hotline system, or the demo's):
+    /// each is taken in on its day and then moved on by its events, under the accounts that made
+    /// them. All of a call or none; an event the lifecycle refuses names its request.
+    pub async fn import_requests(
+        &self,
+        by: &Actor,
+        items: &[PastRequest],
+        limits: &TimeLimits,
+        calendar: &duban_core::Calendar,
+    ) -> Result<Vec<(MatterId, String)>, StoreError> {
+        if by.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let mut tx = self.write_tx().await?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, (r, received, events)) in items.iter().enumerate() {
+            let deadline = limits.deadline(calendar, *received, r.request_type, r.urgent);
+            // History keeps its day; the hour is not known.
+            let at = format!("{received}T09:00:00+08:00");
+            let (m, number) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), deadline, events)
+                .await
+                .map_err(|e| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
+                e => e,
+            })?;
+            out.push((m.id, number));
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Dispatches a request (派单) to a unit: the catalogue's suggestion or the operator's choice.
@@ -438,11 +407,8 @@ impl Store {
         Ok(())
     }
 
-    /// Adds an Open311 client's key (the office only); returns the key.
-    pub async fn add_api_key(&self, actor: &Actor, name: &str) -> Result<String, StoreError> {
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden);
-        }
+    /// Adds an Open311 client's key (the office, or whoever runs the command line); returns the key.
+    pub async fn add_api_key(&self, name: &str) -> Result<String, StoreError> {
         let key = crate::accounts::random_token();
         sqlx::query("INSERT INTO api_keys (key, name, created_at) VALUES ($1, $2, $3)")
             .bind(key.clone())
@@ -510,6 +476,101 @@ impl Store {
         }
         Ok(groups.into_iter().collect())
     }
+}
+
+/// One request into the ledger inside `tx`: the matter (classified, with its deadline, then moved on
+/// by `events`), its particulars, and the access columns.
+async fn insert_request(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    channel: Channel,
+    r: &NewRequest,
+    (today, received_at): (Date, String),
+    deadline: Date,
+    events: &[(Date, Actor, Change)],
+) -> Result<(Matter, String), StoreError> {
+    let content = clean("诉求内容", &r.content, 4000)?;
+    if content.is_empty() {
+        return Err(StoreError::Invalid("请填写诉求内容 / the request needs a description".into()));
+    }
+    let phone = clean("联系电话", &r.phone, 40)?;
+    // A caller on the phone or the web form gives a number (it is how they look the request up);
+    // a machine client may not have one.
+    let needs_phone = matches!(channel, Channel::Phone | Channel::Web) || !phone.is_empty();
+    if needs_phone && phone.chars().filter(char::is_ascii_digit).count() < 7 {
+        return Err(StoreError::Invalid(format!("联系电话“{phone}”不完整 / the phone number {phone:?} is incomplete")));
+    }
+    let caller = clean("姓名", &r.caller_name, 60)?;
+    let address = clean("地址", &r.address, 200)?;
+    let category = clean("类别", &r.category, 20)?;
+    let known = sqlx::query("SELECT code FROM categories WHERE code = $1")
+        .bind(category.clone())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if known.is_none() {
+        return Err(StoreError::Invalid(format!("没有类别“{category}” / no category {category:?}")));
+    }
+    let title: String = content.chars().take(40).collect();
+    let row = sqlx::query(
+        "INSERT INTO matters (kind, title, source, status, version, state) VALUES ($1, $2, $3, 'draft', 0, '{}') RETURNING id",
+    )
+    .bind(kind_name(MatterKind::Request))
+    .bind(title.clone())
+    .bind(channel.key())
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = MatterId(row.try_get(0)?);
+    let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
+    let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理 {number}", channel.key()), today);
+    let case = CaseInfo {
+        request_type: r.request_type,
+        category: category.clone(),
+        place: r.place.clone().filter(|p| !p.trim().is_empty()),
+        urgent: r.urgent,
+        confidential: r.confidential,
+    };
+    let now = now_rfc3339();
+    let first =
+        [(today, actor.clone(), Change::Classified { case }), (today, actor.clone(), Change::DeadlineSet { deadline })];
+    let mut assigned = false;
+    for (on, who, change) in first.iter().chain(events) {
+        assigned |= matches!(change, Change::Assigned { .. } | Change::Returned { .. });
+        let ev = Event { on: *on, actor: who.name.clone(), change: change.clone() };
+        m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        append_event(tx, id, m.version, &ev, who, &now).await?;
+    }
+    sqlx::query("UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5")
+        .bind(status_name(m.status))
+        .bind(m.deadline.map(|d| d.to_string()))
+        .bind(m.version)
+        .bind(json(&m)?)
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    if assigned {
+        super::sync_units(tx, &m).await?;
+    }
+    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+        .bind(id.0)
+        .bind(number.clone())
+        .bind(channel.key())
+        .bind(caller)
+        .bind(phone.clone())
+        .bind(last_four(&phone))
+        .bind(address)
+        .bind(content)
+        .bind(r.request_type.key())
+        .bind(category)
+        .bind(m.case.as_ref().and_then(|c| c.place.clone()))
+        .bind(i64::from(r.confidential))
+        .bind(r.lat)
+        .bind(r.lon)
+        .bind(today.to_string())
+        .bind(received_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok((m, number))
 }
 
 async fn suggest(

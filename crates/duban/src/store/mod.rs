@@ -20,7 +20,7 @@ use time::Date;
 mod casework;
 mod supervision;
 
-pub use casework::{Category, Channel, NewRequest, PublicFilter, PublicRequest, Received, RequestDetail};
+pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -243,7 +243,8 @@ fn event_at(row: &sqlx::any::AnyRow, at: usize) -> Result<Event, StoreError> {
 /// Which changes each role may make. Units report on their own matters; the office runs the loop;
 /// leaders read.
 /// The changes that are the handling unit's word: its progress, its request for sign-off, signing for
-/// a dispatched matter, sending it back, asking for more time, its reply.
+/// a dispatched matter, sending it back, asking for more time. (A reply is the unit's, or the
+/// centre's when it answers at once.)
 fn unit_says(change: &Change) -> bool {
     matches!(
         change,
@@ -252,7 +253,6 @@ fn unit_says(change: &Change) -> bool {
             | Change::Accepted
             | Change::Returned { .. }
             | Change::ExtensionRequested { .. }
-            | Change::Replied { .. }
     )
 }
 
@@ -269,6 +269,7 @@ fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool
                     own || co
                 }
                 _ if unit_says(change) => own,
+                Change::Replied { .. } => own,
                 _ => false,
             }
         }

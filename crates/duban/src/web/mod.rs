@@ -7,7 +7,9 @@
 //! Request bodies are bounded.
 
 mod api;
+mod casework;
 mod exports;
+mod open311;
 mod pages;
 mod reports;
 mod supervision;
@@ -24,14 +26,21 @@ use time::{Date, OffsetDateTime};
 
 use crate::store::{Actor, Store, StoreError};
 
-/// What every handler gets: the store, the warning rules, and the clock (fixed in the demo).
+/// What every handler gets: the store, the warning rules, the casework rules, and the clock (fixed
+/// in the demo).
 pub struct AppState {
     pub store: Store,
     pub rules: WarningRules,
+    pub casework: duban_core::casework::CaseworkRules,
     pub today: Option<Date>,
 }
 
 impl AppState {
+    /// A state with the documented default rules.
+    pub fn new(store: Store, today: Option<Date>) -> AppState {
+        AppState { store, rules: WarningRules::default(), casework: Default::default(), today }
+    }
+
     pub fn today(&self) -> Date {
         self.today.unwrap_or_else(|| OffsetDateTime::now_utc().date())
     }
@@ -86,6 +95,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/units", get(api::units))
         .route("/api/v1/units/{id}/webhook", axum::routing::put(api::set_webhook))
         .route("/api/v1/exports/{name}", get(exports::download))
+        .route("/api/v1/requests", post(casework::intake))
+        .route("/api/v1/requests/{id}", get(casework::detail))
+        .route("/api/v1/requests/{id}/dispatch", post(casework::dispatch))
+        .route("/api/v1/categories", get(casework::categories).post(casework::import_catalogue))
+        .route("/api/v1/open311/keys", post(casework::open311_key))
+        .route("/api/v1/casework/metrics", get(casework::metrics))
+        .route("/open311/v2/{name}", get(open311::top).post(open311::file))
+        .route("/open311/v2/services/{name}", get(open311::service_definition))
+        .route("/open311/v2/requests/{name}", get(open311::one_request))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }

@@ -93,7 +93,7 @@ async fn the_closed_loop_in_a_browser() {
     let edu = ids[units.iter().position(|u| u.0 == "教育和体育局").expect("教育和体育局")];
     store.add_user("duchashi", "区政府督查室", &hash, Role::Office).await.expect("user");
     store.add_user("jiaoti", "教育和体育局", &hash, Role::Unit(edu)).await.expect("user");
-    let state = Arc::new(AppState { store, rules: Default::default(), today: Some(date!(2019 - 07 - 01)) });
+    let state = Arc::new(AppState::new(store, Some(date!(2019 - 07 - 01))));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, router(state)).await });

@@ -89,7 +89,7 @@ async fn units_from_excel_and_accounts_with_hashed_passwords() {
 async fn demo_ledger_shows_every_colour_and_keeps_units_apart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&format!("sqlite://{}", dir.path().join("demo.db").display()), true).await.expect("open");
-    let summary = duban::demo::seed(&store, date!(2019 - 07 - 01)).await.expect("seed");
+    let summary = duban::demo::seed(&store, date!(2019 - 07 - 01), 500).await.expect("seed");
     for level in [Level::Green, Level::Yellow, Level::Red] {
         assert!(summary.by_level.get(&level).copied().unwrap_or(0) > 0, "{level:?}: {:?}", summary.by_level);
     }

@@ -4,6 +4,7 @@ mod browser;
 mod casework;
 mod extract;
 mod ledger;
+mod open311;
 mod store;
 mod supervision;
 mod web;

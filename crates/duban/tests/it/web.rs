@@ -17,14 +17,14 @@ use tower::ServiceExt;
 
 const PASSWORD: &str = "test-password-1";
 
-struct Fixture {
-    router: Router,
-    a_matter: i64,
-    b_matter: i64,
+pub(crate) struct Fixture {
+    pub(crate) router: Router,
+    pub(crate) a_matter: i64,
+    pub(crate) b_matter: i64,
     _dir: tempfile::TempDir,
 }
 
-async fn fixture() -> Fixture {
+pub(crate) async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&format!("sqlite://{}", dir.path().join("w.db").display()), true).await.expect("open");
     let a = store.add_unit("教育和体育局", "区直部门").await.expect("unit");
@@ -53,7 +53,7 @@ async fn fixture() -> Fixture {
         matters: vec![m("新建、改扩建幼儿园6所", a), m("新增城镇就业4900人（保密）", b)],
     };
     let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
-    let state = Arc::new(AppState { store, rules: Default::default(), today: Some(date!(2019 - 07 - 01)) });
+    let state = Arc::new(AppState::new(store, Some(date!(2019 - 07 - 01))));
     Fixture { router: router(state), a_matter: ids[0].0, b_matter: ids[1].0, _dir: dir }
 }
 
@@ -190,7 +190,7 @@ async fn reporting_progress_escapes_user_text_and_needs_the_form_token() {
     assert!(r.body.contains("已被他人修改"), "{}", r.body);
 }
 
-async fn api(
+pub(crate) async fn api(
     router: &Router,
     method: &str,
     uri: &str,
@@ -214,7 +214,7 @@ async fn api(
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-async fn token(router: &Router, login: &str) -> String {
+pub(crate) async fn token(router: &Router, login: &str) -> String {
     let (s, v) = api(router, "POST", "/api/v1/login", None, Some(json!({"login": login, "password": PASSWORD}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v["token"].as_str().expect("token").to_string()

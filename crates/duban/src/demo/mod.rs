@@ -6,6 +6,8 @@
 //! The progress is made up by a seeded generator (no clock, no randomness from outside): the same
 //! demo every time.
 
+mod requests;
+
 use std::collections::BTreeMap;
 
 use duban_core::matter::{Change, Goal, MatterId, MatterKind};
@@ -19,7 +21,7 @@ use crate::store::{Actor, NewShare, Role, Store, StoreError, UnitId};
 
 /// The report the demo (and the system) was designed from: an official public document, see
 /// crates/duban-report/tests/data/SOURCE.md.
-pub const BUNDLED_REPORT: &str = include_str!("../../duban-report/tests/data/luozhuang-2019.txt");
+pub const BUNDLED_REPORT: &str = include_str!("../../../duban-report/tests/data/luozhuang-2019.txt");
 
 #[derive(Debug, Clone)]
 pub struct DemoAccount {
@@ -32,6 +34,7 @@ pub struct DemoAccount {
 pub struct DemoSummary {
     pub accounts: Vec<DemoAccount>,
     pub matters: usize,
+    pub requests: usize,
     pub today: Date,
     pub by_level: BTreeMap<Level, u64>,
 }
@@ -64,17 +67,18 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// A deterministic generator (64-bit LCG), enough to vary a demo.
-struct Dice(u64);
+pub(crate) struct Dice(u64);
 
 impl Dice {
-    fn next(&mut self) -> f64 {
+    pub(crate) fn next(&mut self) -> f64 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
-/// Fills an empty store with the demo ledger as of `today`.
-pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError> {
+/// Fills an empty store with the demo ledger as of `today`, with `requests` of the public over the
+/// year before it.
+pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSummary, StoreError> {
     let table = LeadUnits::builtin();
     let reading = duban_report::read_text(BUNDLED_REPORT, &Options { year: Some(2019), tasks: Some(&table) });
     let plan_year = reading.plan_year.unwrap_or(2019);
@@ -225,9 +229,18 @@ pub async fn seed(store: &Store, today: Date) -> Result<DemoSummary, StoreError>
         store.create_campaign(&office, "滞后事项专项督查", deadline, &stalled, today - Duration::days(2)).await?;
     }
 
-    let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
+    // The public's requests: the built-in catalogue (local categories to the street itself), a 12345
+    // centre account, and a year of requests.
+    let catalogue = crate::catalogue::builtin(&places);
+    store.import_catalogue(&office, &catalogue.categories, &catalogue.rules).await?;
+    let centre = add("rexian".into(), "12345热线".into(), Role::Office).await?;
+    let by_unit_name: BTreeMap<String, Actor> = unit_actors.values().map(|a| (a.name.clone(), a.clone())).collect();
+    let requests = requests::seed(store, &centre, &by_unit_name, &catalogue, &places, today, requests).await?;
+
+    let all: Vec<_> =
+        store.matters_for(&office).await?.into_iter().map(|r| r.matter).filter(|m| m.case.is_none()).collect();
     let by_level = count_by_level(&all, today, &WarningRules::default());
-    Ok(DemoSummary { accounts, matters: all.len(), today, by_level })
+    Ok(DemoSummary { accounts, matters: all.len(), requests, today, by_level })
 }
 
 #[cfg(test)]

@@ -1,0 +1,305 @@
+//! The JSON API of casework: intake (受理), a request's particulars (by role), dispatch (派单), the
+//! category and dispatch catalogues, Open311 keys, and the published rates with their formulas. The
+//! rest of a request's life (签收, 退单, 延期, 答复, 评价, 重办, 办结, 并单, 督办) are changes posted to
+//! /api/v1/matters/{id}/events like any matter's.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use duban_core::casework::{Candidate, CaseCounts, RequestType, duplicates};
+use duban_core::matter::{Matter, MatterId};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::Date;
+
+use super::{AppError, AppState, authenticate, parse_date};
+use crate::store::{Category, Channel, NewRequest, Role, StoreError};
+
+async fn api<F>(status: StatusCode, f: F) -> Response
+where
+    F: std::future::Future<Output = Result<Value, AppError>>,
+{
+    match f.await {
+        Ok(v) => (status, Json(v)).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct IntakeBody {
+    caller_name: String,
+    phone: String,
+    #[serde(default)]
+    address: String,
+    content: String,
+    /// 咨询/求助/投诉/举报/建议/表扬 or consultation/help/complaint/report/suggestion/praise
+    request_type: String,
+    category: String,
+    place: Option<String>,
+    #[serde(default)]
+    urgent: bool,
+    #[serde(default)]
+    confidential: bool,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    /// Dispatch at once to this unit (or, with "suggested", to the catalogue's suggestion).
+    dispatch: Option<String>,
+}
+
+impl IntakeBody {
+    pub fn into_request(self) -> Result<(NewRequest, Option<String>), AppError> {
+        let request_type = RequestType::parse(&self.request_type).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "诉求类型“{}”应为咨询、求助、投诉、举报、建议或表扬 / unknown request_type {:?}",
+                self.request_type, self.request_type
+            ))
+        })?;
+        Ok((
+            NewRequest {
+                caller_name: self.caller_name,
+                phone: self.phone,
+                address: self.address,
+                content: self.content,
+                request_type,
+                category: self.category,
+                place: self.place,
+                urgent: self.urgent,
+                confidential: self.confidential,
+                lat: self.lat,
+                lon: self.lon,
+            },
+            self.dispatch,
+        ))
+    }
+}
+
+/// POST /api/v1/requests: an operator takes a request in; 201 with its number, deadline, the unit
+/// the catalogue suggests and earlier requests that look like the same one.
+pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<IntakeBody>) -> Response {
+    api(StatusCode::CREATED, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let (r, dispatch) = body.into_request()?;
+        let today = state.today();
+        let received = state
+            .store
+            .receive(Some(&actor), Channel::Api, &r, &state.casework.time_limits, &super::CALENDAR, today)
+            .await?;
+        let window = state.casework.duplicate_window_days;
+        let recent = state
+            .store
+            .recent_requests(&actor, today - time::Duration::days(window), &r.phone, r.place.as_deref())
+            .await?;
+        let earlier: Vec<Candidate> = recent
+            .iter()
+            .map(|(id, on, phone, place, text)| Candidate {
+                id: *id,
+                received: *on,
+                phone,
+                place: place.as_deref(),
+                text,
+            })
+            .collect();
+        let new = Candidate {
+            id: received.matter.0,
+            received: today,
+            phone: &r.phone,
+            place: r.place.as_deref(),
+            text: &r.content,
+        };
+        let alike: Vec<Value> =
+            duplicates(&new, &earlier, window).into_iter().map(|(id, why)| json!({"matter": id, "why": why})).collect();
+        let mut dispatched = None;
+        if let Some(target) = dispatch {
+            let unit = match target.as_str() {
+                "suggested" => received.suggested_unit.as_ref().map(|u| u.0).ok_or_else(|| {
+                    AppError::BadRequest("派单目录中没有该类别的承办单位 / the catalogue suggests no unit".into())
+                })?,
+                name => state
+                    .store
+                    .unit_id(name)
+                    .await
+                    .map_err(|_| AppError::BadRequest(format!("没有单位“{name}” / no unit {name:?}")))?,
+            };
+            dispatched = Some(state.store.dispatch(&actor, received.matter, received.version, unit, today).await?);
+        }
+        Ok(json!({"matter": received.matter, "number": received.number, "deadline": received.deadline.to_string(),
+            "suggested_unit": received.suggested_unit.map(|u| u.1), "duplicates": alike,
+            "dispatched_to": dispatched.and_then(|m| m.lead_unit)}))
+    })
+    .await
+}
+
+/// GET /api/v1/requests/{id}: the particulars (full or masked by role), the matter and its timeline.
+pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let detail = state.store.request_detail(&actor, MatterId(id)).await?;
+        let v = super::matter_view(&state, &actor, id).await?;
+        Ok(json!({"request": detail, "matter": v.matter, "warning": v.assessment, "timeline": v.timeline}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DispatchBody {
+    version: i64,
+    unit: String,
+}
+
+pub async fn dispatch(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Json(body): Json<DispatchBody>,
+) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let unit = state
+            .store
+            .unit_id(&body.unit)
+            .await
+            .map_err(|_| AppError::BadRequest(format!("没有单位“{}” / no unit {:?}", body.unit, body.unit)))?;
+        let m = state.store.dispatch(&actor, MatterId(id), body.version, unit, state.today()).await?;
+        Ok(json!({"matter": m}))
+    })
+    .await
+}
+
+pub async fn categories(State(state): State<Arc<AppState>>) -> Response {
+    api(StatusCode::OK, async { Ok(json!({"categories": state.store.categories().await?})) }).await
+}
+
+#[derive(Deserialize)]
+pub struct CatalogueBody {
+    categories: Vec<CategoryBody>,
+    #[serde(default)]
+    dispatch: Vec<RuleBody>,
+}
+
+#[derive(Deserialize)]
+pub struct CategoryBody {
+    code: String,
+    name: String,
+    parent: Option<String>,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+pub struct RuleBody {
+    category: String,
+    #[serde(default)]
+    place: String,
+    unit: String,
+}
+
+pub async fn import_catalogue(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<CatalogueBody>,
+) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let categories: Vec<Category> = body
+            .categories
+            .into_iter()
+            .map(|c| Category { code: c.code, name: c.name, parent: c.parent, description: c.description })
+            .collect();
+        let rules: Vec<(String, String, String)> =
+            body.dispatch.into_iter().map(|r| (r.category, r.place, r.unit)).collect();
+        state.store.import_catalogue(&actor, &categories, &rules).await?;
+        Ok(json!({"categories": categories.len(), "dispatch": rules.len()}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct KeyBody {
+    name: String,
+}
+
+pub async fn open311_key(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<KeyBody>,
+) -> Response {
+    api(StatusCode::CREATED, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden.into());
+        }
+        Ok(json!({"api_key": state.store.add_api_key(&body.name).await?, "name": body.name}))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct MetricsQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    /// unit | category | type | place | month (default: unit)
+    #[serde(default)]
+    by: String,
+}
+
+/// The grouping key of a request for the metrics.
+pub fn group_key(by: &str, m: &Matter) -> String {
+    let case = m.case.as_ref();
+    match by {
+        "category" => case.map(|c| c.category.clone()).unwrap_or_default(),
+        "type" => case.map(|c| c.request_type.label().to_string()).unwrap_or_default(),
+        "place" => case.and_then(|c| c.place.clone()).unwrap_or_else(|| "（未填）".into()),
+        "month" => format!("{}-{:02}", m.created_on.year(), m.created_on.month() as u8),
+        _ => m.lead_unit.clone().unwrap_or_else(|| "（未派单）".into()),
+    }
+}
+
+/// The period of the metrics: `from`/`to`, defaulting to this year up to today.
+pub fn period(state: &AppState, from: &str, to: &str) -> Result<(Date, Date), AppError> {
+    let to = parse_date(to, "to")?.unwrap_or_else(|| state.today());
+    let from = parse_date(from, "from")?
+        .unwrap_or_else(|| Date::from_calendar_date(to.year(), time::Month::January, 1).unwrap_or(to));
+    Ok((from, to))
+}
+
+pub fn rates_json(c: &CaseCounts, state: &AppState) -> Value {
+    let rates: Vec<Value> = c
+        .rates(state.casework.counting())
+        .iter()
+        .map(|r| json!({"key": r.definition.key, "name": r.definition.name, "numerator": r.numerator, "denominator": r.denominator, "value": r.value()}))
+        .collect();
+    json!({"counts": c, "rates": rates})
+}
+
+/// GET /api/v1/casework/metrics: 受理量 and the rates, in total and by unit, category, type, place
+/// or month, with their definitions.
+pub async fn metrics(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<MetricsQuery>,
+) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let (from, to) = period(&state, &q.from, &q.to)?;
+        let groups = state.store.case_counts(&actor, from, to, |m| group_key(&q.by, m)).await?;
+        let mut total = CaseCounts::default();
+        for (_, c) in &groups {
+            total.add(c);
+        }
+        let definitions: Vec<&duban_core::metrics::Definition> =
+            total.rates(state.casework.counting()).iter().map(|r| r.definition).collect();
+        Ok(json!({
+            "from": from.to_string(), "to": to.to_string(), "by": if q.by.is_empty() { "unit" } else { q.by.as_str() },
+            "basic_is_satisfied": state.casework.basic_is_satisfied,
+            "definitions": std::iter::once(&duban_core::casework::RECEIVED).chain(definitions).collect::<Vec<_>>(),
+            "total": rates_json(&total, &state),
+            "groups": groups.iter().map(|(k, c)| { let mut v = rates_json(c, &state); v["key"] = json!(k); v }).collect::<Vec<_>>(),
+        }))
+    })
+    .await
+}

@@ -1,0 +1,387 @@
+//! Open311 GeoReport v2 under /open311/v2: service discovery, the services (our category catalogue,
+//! with the request type as an attribute), filing a request (api_key required) and reading requests
+//! back, in JSON and XML, with the specification's error format. Statuses map honestly onto open /
+//! closed; our richer status travels in the extension field `duban_status`. No caller's name or
+//! phone ever leaves through here, and a confidential request shows no content.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use duban_core::casework::{REQUEST_TYPES, RequestType};
+use duban_core::matter::Status;
+use serde_json::{Value, json};
+use time::Date;
+
+use super::AppState;
+use crate::store::{Channel, NewRequest, PublicFilter, PublicRequest, StoreError};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Xml,
+}
+
+/// Splits "services.json" into ("services", Json); an unknown extension is an error.
+fn format_of(name: &str) -> Result<(&str, Format), Open311Error> {
+    if let Some(stem) = name.strip_suffix(".json") {
+        Ok((stem, Format::Json))
+    } else if let Some(stem) = name.strip_suffix(".xml") {
+        Ok((stem, Format::Xml))
+    } else {
+        Err(Open311Error(StatusCode::NOT_FOUND, "format must be .json or .xml".into(), Format::Json))
+    }
+}
+
+/// An error in the specification's shape: [{"code", "description"}] or <errors><error>….
+struct Open311Error(StatusCode, String, Format);
+
+impl IntoResponse for Open311Error {
+    fn into_response(self) -> Response {
+        let Open311Error(status, description, format) = self;
+        let body = json!([{"code": status.as_u16(), "description": description}]);
+        render(status, format, "errors", "error", &body)
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JSON value as the XML the specification shows: objects are elements of their keys, arrays
+/// repeat `item` elements, nulls are empty elements.
+fn xml_value(name: &str, v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            out.push_str(&format!("<{name}>"));
+            for (k, v) in map {
+                xml_value(k, v, out);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Array(items) => {
+            out.push_str(&format!("<{name}>"));
+            let item = match name {
+                "attributes" => "attribute",
+                "values" => "value",
+                "endpoints" => "endpoint",
+                "formats" => "format",
+                _ => "item",
+            };
+            for v in items {
+                xml_value(item, v, out);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Null => out.push_str(&format!("<{name}/>")),
+        Value::String(s) => out.push_str(&format!("<{name}>{}</{name}>", escape(s))),
+        other => out.push_str(&format!("<{name}>{other}</{name}>")),
+    }
+}
+
+/// Renders a body: JSON as it is; XML under `root`, each element of an array body as `item`.
+fn render(status: StatusCode, format: Format, root: &str, item: &str, body: &Value) -> Response {
+    match format {
+        Format::Json => (status, axum::Json(body.clone())).into_response(),
+        Format::Xml => {
+            let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+            match body {
+                Value::Array(items) => {
+                    out.push_str(&format!("<{root}>"));
+                    for v in items {
+                        xml_value(item, v, &mut out);
+                    }
+                    out.push_str(&format!("</{root}>"));
+                }
+                v => xml_value(root, v, &mut out),
+            }
+            (status, [(header::CONTENT_TYPE, "text/xml; charset=utf-8")], out).into_response()
+        }
+    }
+}
+
+fn internal(format: Format) -> impl Fn(StoreError) -> Open311Error {
+    move |e| match e {
+        StoreError::NotFound => Open311Error(StatusCode::NOT_FOUND, "not found".into(), format),
+        StoreError::Forbidden => Open311Error(StatusCode::FORBIDDEN, "forbidden".into(), format),
+        StoreError::Invalid(m) => Open311Error(StatusCode::BAD_REQUEST, m, format),
+        other => {
+            eprintln!("duban: open311: {other}");
+            Open311Error(StatusCode::INTERNAL_SERVER_ERROR, "internal error".into(), format)
+        }
+    }
+}
+
+/// GET /open311/v2/{discovery,services,requests}.{json,xml}
+pub async fn top(
+    state: State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+    Path(name): Path<String>,
+    query: Query<ListQuery>,
+) -> Response {
+    match format_of(&name) {
+        Ok(("discovery", format)) => discovery(&headers, format),
+        Ok(("services", _)) => services(state, name).await,
+        Ok(("requests", _)) => requests(state, name, query).await,
+        Ok((_, format)) => Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// GET /open311/v2/services/{code}.{json,xml}
+pub async fn service_definition(state: State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    services(state, format!("services/{name}")).await
+}
+
+/// GET /open311/v2/requests/{id}.{json,xml}
+pub async fn one_request(state: State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    requests(state, format!("requests/{name}"), Query(ListQuery::default())).await
+}
+
+fn discovery(headers: &axum::http::HeaderMap, format: Format) -> Response {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let body = json!({
+        "changeset": "2019-01-01T00:00:00Z",
+        "contact": "12345 政务服务便民热线",
+        "key_service": "API keys are issued by the 12345 centre (duban open311 key).",
+        "endpoints": [{
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": format!("http://{host}/open311/v2"),
+            "changeset": "2019-01-01T00:00:00Z",
+            "type": "production",
+            "formats": ["application/json", "text/xml"]
+        }]
+    });
+    render(StatusCode::OK, format, "discovery", "item", &body)
+}
+
+async fn services(State(state): State<Arc<AppState>>, name: String) -> Response {
+    let result = async {
+        let (stem, format) = format_of(&name)?;
+        let categories = state.store.categories().await.map_err(internal(format))?;
+        if stem == "services" {
+            let list: Vec<Value> = categories
+                .iter()
+                .filter(|c| c.parent.is_some() || !categories.iter().any(|k| k.parent.as_deref() == Some(c.code.as_str())))
+                .map(|c| {
+                    let group = c.parent.as_ref().and_then(|p| categories.iter().find(|k| &k.code == p)).map(|k| k.name.clone());
+                    json!({"service_code": c.code, "service_name": c.name, "description": c.description, "metadata": true,
+                        "type": "realtime", "keywords": "", "group": group.unwrap_or_default()})
+                })
+                .collect();
+            return Ok(render(StatusCode::OK, format, "services", "service", &Value::Array(list)));
+        }
+        let Some(code) = stem.strip_prefix("services/") else {
+            return Err(Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format));
+        };
+        let Some(c) = categories.iter().find(|c| c.code == code) else {
+            return Err(Open311Error(StatusCode::NOT_FOUND, format!("no service {code}"), format));
+        };
+        let values: Vec<Value> = REQUEST_TYPES.iter().map(|t| json!({"key": t.key(), "name": t.label()})).collect();
+        let body = json!({"service_code": c.code, "attributes": [
+            {"variable": true, "code": "request_type", "datatype": "singlevaluelist", "required": false,
+             "datatype_description": "诉求类型（缺省为求助）", "order": 1, "description": "诉求类型 / type of request", "values": values},
+            {"variable": true, "code": "place", "datatype": "string", "required": false, "datatype_description": "街道或镇",
+             "order": 2, "description": "所在街道或镇 / the street or town"},
+            {"variable": true, "code": "urgent", "datatype": "singlevaluelist", "required": false, "datatype_description": "",
+             "order": 3, "description": "是否紧急 / urgent", "values": [{"key": "false", "name": "否"}, {"key": "true", "name": "是"}]}
+        ]});
+        Ok(render(StatusCode::OK, format, "service_definition", "item", &body))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn status_of(s: Status) -> &'static str {
+    if s.is_closed() { "closed" } else { "open" }
+}
+
+fn request_json(r: &PublicRequest) -> Value {
+    let key = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    json!({
+        "service_request_id": r.number,
+        "status": status_of(r.status),
+        "duban_status": key,
+        "status_notes": r.reply,
+        "service_name": r.category_name,
+        "service_code": r.category,
+        "description": r.content,
+        "agency_responsible": r.unit,
+        "service_notice": format!("{}，办理时限{}", r.request_type.label(), r.deadline.map(|d| d.to_string()).unwrap_or_default()),
+        "requested_datetime": r.received_at,
+        "updated_datetime": r.updated_on.map(|d| format!("{d}T00:00:00+08:00")),
+        "expected_datetime": r.deadline.map(|d| format!("{d}T23:59:59+08:00")),
+        "address": r.address,
+        "address_id": null,
+        "zipcode": null,
+        "lat": r.lat,
+        "long": r.lon,
+        "media_url": null
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    service_request_id: Option<String>,
+    service_code: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+    status: Option<String>,
+}
+
+fn date_param(v: &Option<String>, name: &str, format: Format) -> Result<Option<Date>, Open311Error> {
+    let Some(s) = v.as_deref().filter(|s| !s.is_empty()) else { return Ok(None) };
+    let day = s.get(..10).unwrap_or(s);
+    Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
+        .map(Some)
+        .map_err(|_| Open311Error(StatusCode::BAD_REQUEST, format!("{name} must be a W3C datetime"), format))
+}
+
+async fn requests(State(state): State<Arc<AppState>>, name: String, Query(q): Query<ListQuery>) -> Response {
+    let result = async {
+        let (stem, format) = format_of(&name)?;
+        let mut filter = PublicFilter { limit: 1000, ..PublicFilter::default() };
+        if stem == "requests" {
+            filter.numbers = q
+                .service_request_id
+                .as_deref()
+                .map(|s| s.split(',').map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
+                .unwrap_or_default();
+            filter.category = q.service_code.clone().filter(|s| !s.is_empty());
+            filter.from = date_param(&q.start_date, "start_date", format)?;
+            filter.to = date_param(&q.end_date, "end_date", format)?;
+            // Without ids or dates: the last 90 days, as the specification asks.
+            if filter.numbers.is_empty() && filter.from.is_none() && filter.to.is_none() {
+                filter.from = Some(state.today() - time::Duration::days(90));
+            }
+            filter.open = match q.status.as_deref() {
+                None | Some("") | Some("open,closed") | Some("closed,open") => None,
+                Some("open") => Some(true),
+                Some("closed") => Some(false),
+                Some(other) => {
+                    return Err(Open311Error(StatusCode::BAD_REQUEST, format!("unknown status {other:?}"), format));
+                }
+            };
+        } else if let Some(id) = stem.strip_prefix("requests/") {
+            filter.numbers = vec![id.to_string()];
+        } else {
+            return Err(Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format));
+        }
+        let list = state.store.public_requests(&filter).await.map_err(internal(format))?;
+        if stem != "requests" && list.is_empty() {
+            return Err(Open311Error(StatusCode::NOT_FOUND, format!("no request {}", filter.numbers[0]), format));
+        }
+        let body = Value::Array(list.iter().map(request_json).collect());
+        Ok(render(StatusCode::OK, format, "service_requests", "request", &body))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn file(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let (stem, format) = format_of(&name)?;
+        if stem != "requests" {
+            return Err(Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format));
+        }
+        let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
+        let key =
+            get("api_key").ok_or_else(|| Open311Error(StatusCode::FORBIDDEN, "api_key is required".into(), format))?;
+        if state.store.api_key(key).await.map_err(internal(format))?.is_none() {
+            return Err(Open311Error(StatusCode::FORBIDDEN, "invalid api_key".into(), format));
+        }
+        let code = get("service_code")
+            .ok_or_else(|| Open311Error(StatusCode::BAD_REQUEST, "service_code is required".into(), format))?;
+        let categories = state.store.categories().await.map_err(internal(format))?;
+        if !categories.iter().any(|c| c.code == code) {
+            return Err(Open311Error(StatusCode::BAD_REQUEST, format!("service_code {code} not found"), format));
+        }
+        let number = |k: &str| get(k).map(|v| v.parse::<f64>()).transpose();
+        let (lat, lon) = match (number("lat"), number("long")) {
+            (Ok(lat), Ok(lon)) => (lat, lon),
+            _ => return Err(Open311Error(StatusCode::BAD_REQUEST, "lat and long must be numbers".into(), format)),
+        };
+        let address = get("address_string").or(get("address_id"));
+        if (lat.is_none() || lon.is_none()) && address.is_none() {
+            return Err(Open311Error(
+                StatusCode::BAD_REQUEST,
+                "a location is required: lat and long, address_string or address_id".into(),
+                format,
+            ));
+        }
+        let attribute = |k: &str| get(&format!("attribute[{k}]"));
+        let request_type = match attribute("request_type") {
+            None => RequestType::Help,
+            Some(t) => RequestType::parse(t).ok_or_else(|| {
+                Open311Error(
+                    StatusCode::BAD_REQUEST,
+                    format!("attribute[request_type] {t:?} is not one of the values"),
+                    format,
+                )
+            })?,
+        };
+        let name = [get("last_name"), get("first_name")].into_iter().flatten().collect::<Vec<_>>().join("");
+        let r = NewRequest {
+            caller_name: name,
+            phone: get("phone").unwrap_or("").to_string(),
+            address: address.unwrap_or("").to_string(),
+            content: get("description").unwrap_or("").to_string(),
+            request_type,
+            category: code.to_string(),
+            place: attribute("place").map(str::to_string),
+            urgent: attribute("urgent") == Some("true"),
+            confidential: false,
+            lat,
+            lon,
+        };
+        let received = state
+            .store
+            .receive(None, Channel::Open311, &r, &state.casework.time_limits, &super::CALENDAR, state.today())
+            .await
+            .map_err(internal(format))?;
+        let body = json!([{"service_request_id": received.number,
+            "service_notice": format!("已受理，办理时限{}", received.deadline), "account_id": null}]);
+        Ok(render(StatusCode::CREATED, format, "service_requests", "request", &body))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_is_escaped_and_shaped_as_the_specification_shows() {
+        let mut out = String::new();
+        xml_value(
+            "request",
+            &json!({"description": "<b>&'\"\u{1}", "lat": 34.9, "media_url": null, "values": [{"key": "a"}]}),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            "<request><description>&lt;b&gt;&amp;&apos;&quot;</description><lat>34.9</lat><media_url/><values><value><key>a</key></value></values></request>"
+        );
+        assert!(
+            format_of("services.json").is_ok()
+                && format_of("services.xml").is_ok()
+                && format_of("services.html").is_err()
+        );
+    }
+}
