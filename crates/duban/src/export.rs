@@ -132,16 +132,79 @@ pub fn ledger_xlsx(lines: &[Line]) -> Result<Vec<u8>, String> {
 
 /// The ledger as CSV (UTF-8 with BOM, so that Excel opens the Chinese right).
 pub fn ledger_csv(lines: &[Line]) -> Result<Vec<u8>, String> {
+    csv_of(&LEDGER_HEADER, lines.iter().enumerate().map(|(i, l)| ledger_row(i, l)))
+}
+
+fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(LEDGER_HEADER).map_err(|e| e.to_string())?;
-        for (i, l) in lines.iter().enumerate() {
-            w.write_record(ledger_row(i, l)).map_err(|e| e.to_string())?;
+        w.write_record(header).map_err(|e| e.to_string())?;
+        for row in rows {
+            w.write_record(row).map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
     Ok(out)
+}
+
+/// The ledger of requests: one row per request with what every published rate counts, so that a
+/// spreadsheet recomputes them (e.g. 办结率 = COUNTIFS(办结,"是",并单至,"") ÷ COUNTIF(并单至,"")).
+/// No caller's name or phone: the file travels.
+pub const REQUEST_HEADER: [&str; 17] = [
+    "事项",
+    "受理日期",
+    "类型",
+    "类别",
+    "街道镇",
+    "承办单位",
+    "状态",
+    "办理时限",
+    "已派单",
+    "退单",
+    "已答复",
+    "答复日期",
+    "办结",
+    "按时办结",
+    "评价",
+    "已解决",
+    "重办",
+];
+
+fn request_row(m: &Matter) -> Vec<String> {
+    let case = m.case.as_ref();
+    let yes = |b: bool| if b { "是" } else { "否" }.to_string();
+    let c = duban_core::casework::CaseCounts::of(m);
+    vec![
+        m.id.0.to_string(),
+        m.created_on.to_string(),
+        case.map_or("", |c| c.request_type.label()).to_string(),
+        case.map(|c| c.category.clone()).unwrap_or_default(),
+        case.and_then(|c| c.place.clone()).unwrap_or_default(),
+        m.lead_unit.clone().unwrap_or_default(),
+        match m.merged_into {
+            Some(into) => format!("并单至{}", into.0),
+            None => m.status.label().to_string(),
+        },
+        day(m.deadline),
+        yes(c.dispatched > 0),
+        yes(c.returned > 0),
+        yes(c.replied > 0),
+        m.reply.as_ref().map(|r| r.on.to_string()).unwrap_or_default(),
+        yes(c.closed > 0),
+        yes(c.closed_on_time > 0),
+        m.rating.as_ref().map(|r| r.satisfaction.label().to_string()).unwrap_or_default(),
+        m.rating.as_ref().and_then(|r| r.solved).map(yes).unwrap_or_default(),
+        yes(c.reopened > 0),
+    ]
+}
+
+pub fn requests_csv(matters: &[Matter]) -> Result<Vec<u8>, String> {
+    csv_of(&REQUEST_HEADER, matters.iter().map(request_row))
+}
+
+pub fn requests_xlsx(matters: &[Matter]) -> Result<Vec<u8>, String> {
+    xlsx("诉求台账", &REQUEST_HEADER, matters.iter().map(request_row), &[(3, 10.0), (5, 22.0)])
 }
 
 fn fonts(east_asia: &str) -> RunFonts {

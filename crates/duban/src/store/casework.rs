@@ -213,6 +213,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The unit the dispatch catalogue suggests for a category and place.
+    pub async fn suggested_unit(
+        &self,
+        category: &str,
+        place: Option<&str>,
+    ) -> Result<Option<(UnitId, String)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let found = suggest(&mut tx, category, place).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
     /// Dispatches a request (派单) to a unit: the catalogue's suggestion or the operator's choice.
     pub async fn dispatch(
         &self,
@@ -467,12 +479,8 @@ impl Store {
         key: impl Fn(&Matter) -> String,
     ) -> Result<Vec<(String, CaseCounts)>, StoreError> {
         let mut groups: std::collections::BTreeMap<String, CaseCounts> = std::collections::BTreeMap::new();
-        for r in self.matters_for(actor).await? {
-            let m = &r.matter;
-            if m.case.is_none() || m.created_on < from || m.created_on > to {
-                continue;
-            }
-            groups.entry(key(m)).or_default().add(&CaseCounts::of(m));
+        for r in self.requests_for(actor, from, to, None, i64::MAX).await? {
+            groups.entry(key(&r.matter)).or_default().add(&CaseCounts::of(&r.matter));
         }
         Ok(groups.into_iter().collect())
     }

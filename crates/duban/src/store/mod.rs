@@ -574,22 +574,62 @@ impl Store {
     /// The matters an actor may see: all for the office and leaders; for a unit, its own (lead or
     /// co-unit) and the sub-matters of those it leads.
     pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
-        const BASE: &str = "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id";
-        let rows = match actor.role {
-            Role::Office | Role::Leader => sqlx::query(&format!("{BASE} ORDER BY m.id")).fetch_all(&self.pool).await?,
-            Role::Unit(unit) => {
-                sqlx::query(&format!(
-                    "{BASE} WHERE m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
-                     OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1) ORDER BY m.id"
-                ))
-                .bind(unit.0)
-                .fetch_all(&self.pool)
-                .await?
+        self.visible(actor, "m.kind IN ('target', 'task', 'project')", "ORDER BY m.id", &[]).await
+    }
+
+    /// The matters of a listing the actor may see: `filter` and `order` are SQL over `m` (matters)
+    /// with placeholders from $2 on, bound to `binds`; $1 is the unit of a unit account. The one
+    /// place the visibility rule is written for lists.
+    async fn visible(
+        &self,
+        actor: &Actor,
+        filter: &str,
+        order: &str,
+        binds: &[String],
+    ) -> Result<Vec<MatterRow>, StoreError> {
+        let access = match actor.role {
+            Role::Office | Role::Leader => "$1 = $1",
+            Role::Unit(_) => {
+                "(m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
+                 OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1))"
             }
         };
+        let sql = format!(
+            "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id WHERE {access} AND ({filter}) {order}"
+        );
+        let unit = match actor.role {
+            Role::Unit(u) => u.0,
+            _ => 0,
+        };
+        let mut q = sqlx::query(&sql).bind(unit);
+        for b in binds {
+            q = q.bind(b.clone());
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok(MatterRow { matter: unjson(&r.try_get::<String, _>(0)?)?, lead_unit_name: r.try_get(1)? }))
             .collect()
+    }
+
+    /// The public's requests (and other casework) the actor may see, received between `from` and
+    /// `to`, newest first, at most `limit`; `status` narrows to one status.
+    pub async fn requests_for(
+        &self,
+        actor: &Actor,
+        from: Date,
+        to: Date,
+        status: Option<duban_core::Status>,
+        limit: i64,
+    ) -> Result<Vec<MatterRow>, StoreError> {
+        let mut filter = String::from(
+            "m.id IN (SELECT r.matter_id FROM requests r WHERE r.received_on >= $2 AND r.received_on <= $3)",
+        );
+        let mut binds = vec![from.to_string(), to.to_string()];
+        if let Some(s) = status {
+            binds.push(status_name(s));
+            filter.push_str(" AND m.status = $4");
+        }
+        self.visible(actor, &filter, &format!("ORDER BY m.id DESC LIMIT {}", limit.max(1)), &binds).await
     }
 
     /// The matters an actor may see as they stood at the end of `day`: each one's timeline folded up

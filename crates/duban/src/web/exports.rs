@@ -61,6 +61,23 @@ pub async fn download(
         "tasks.docx" => (export::tasks_docx("政府工作报告", &matters), DOCX, "任务分解表.docx".to_string()),
         "ledger.xlsx" => (export::ledger_xlsx(&lines), XLSX, "督办台账.xlsx".to_string()),
         "ledger.csv" => (export::ledger_csv(&lines), "text/csv; charset=utf-8", "督办台账.csv".to_string()),
+        "requests.csv" | "requests.xlsx" => {
+            let from = day(&period.from, "from")?.unwrap_or_else(|| {
+                time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
+            });
+            let requests: Vec<_> = state
+                .store
+                .requests_for(&actor, from, today, None, i64::MAX)
+                .await?
+                .into_iter()
+                .map(|r| r.matter)
+                .collect();
+            if name.ends_with("csv") {
+                (export::requests_csv(&requests), "text/csv; charset=utf-8", format!("诉求台账（{from}至{today}）.csv"))
+            } else {
+                (export::requests_xlsx(&requests), XLSX, format!("诉求台账（{from}至{today}）.xlsx"))
+            }
+        }
         "bulletin.docx" => {
             let issue = format!("{}年第{}期", today.year(), today.month() as u8);
             let bulletin = Bulletin {

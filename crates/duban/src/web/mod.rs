@@ -9,6 +9,7 @@
 mod api;
 mod casework;
 mod exports;
+mod hotline;
 mod open311;
 mod pages;
 mod reports;
@@ -72,6 +73,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/campaigns", get(supervision::campaigns).post(supervision::create_campaign))
         .route("/units", get(supervision::units))
         .route("/units/{id}/webhook", post(supervision::set_webhook))
+        .route("/requests", get(hotline::queue).post(hotline::intake))
+        .route("/requests/new", get(hotline::intake_form))
+        .route("/casework", get(hotline::metrics))
+        .route("/public", get(hotline::public))
+        .route("/public/requests", post(hotline::public_file))
+        .route("/public/lookup", get(hotline::public_lookup))
+        .route("/public/rate", post(hotline::public_rate))
         .route("/reports/new", get(reports::new))
         .route("/reports/preview", post(reports::preview))
         .route("/reports/adopt", post(reports::adopt))

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use duban_core::matter::{Change, Event, Matter, MatterId, Status};
+use duban_core::matter::{Change, Event, Matter, MatterId, MatterKind, Status};
 use duban_core::metrics::{COMPLETION_RATE, ON_TIME_RATE, dashboard as dashboard_figures};
 use duban_core::warning::Level;
 use serde::Deserialize;
@@ -395,6 +395,30 @@ struct MatterPage {
     /// (id, name, deadline)
     campaigns: Vec<(i64, String, String)>,
     can_split: bool,
+    /// A request's particulars and what the reader may do with it.
+    request: Option<RequestBlock>,
+}
+
+struct RequestBlock {
+    detail: crate::store::RequestDetail,
+    case: String,
+    /// What the reader may do now: dispatch or answer at once (the centre, on a new request), sign
+    /// for or send back (the unit, on a dispatched one), reply or ask for time (the unit, while
+    /// handling), decide on the time asked, rate and close, reopen, merge (the centre).
+    dispatch: bool,
+    accept: bool,
+    reply: bool,
+    extend: bool,
+    decide: bool,
+    rate: bool,
+    close: bool,
+    reopen: bool,
+    merge: bool,
+    extension_asked: Option<String>,
+    answer: Option<String>,
+    rating: Option<String>,
+    suggested: Option<i64>,
+    units: Vec<(i64, String)>,
 }
 
 struct ChildRow {
@@ -516,7 +540,62 @@ async fn matter_page(
         parent: m.parent.map(|p| p.0),
         attachments: m.attachments.iter().map(|x| (x.id.clone(), x.name.clone(), x.size.div_ceil(1024))).collect(),
         campaigns: m.campaigns.iter().map(|c| (c.id, c.name.clone(), c.deadline.to_string())).collect(),
-        can_split: actor.role == Role::Office && !m.status.is_closed() && m.children.is_empty(),
+        can_split: actor.role == Role::Office
+            && !m.status.is_closed()
+            && m.children.is_empty()
+            && !matches!(m.kind, MatterKind::Request | MatterKind::Proposal | MatterKind::Complaint),
+        request: match &m.case {
+            None => None,
+            Some(case) => {
+                let office = actor.role == Role::Office;
+                let detail = state.store.request_detail(&actor, m.id).await?;
+                let units = if actor.role == Role::Office {
+                    state.store.units().await?.into_iter().map(|(id, name, _)| (id.0, name)).collect()
+                } else {
+                    Vec::new()
+                };
+                let suggested = if actor.role == Role::Office && m.status == Status::Draft {
+                    state.store.suggested_unit(&case.category, case.place.as_deref()).await?.map(|u| u.0.0)
+                } else {
+                    None
+                };
+                Some(RequestBlock {
+                    detail,
+                    case: format!(
+                        "{} · {}{}{}{}",
+                        case.request_type.label(),
+                        case.category,
+                        case.place.as_deref().map(|p| format!(" · {p}")).unwrap_or_default(),
+                        if case.urgent { " · 紧急" } else { "" },
+                        if case.confidential { " · 保密" } else { "" }
+                    ),
+                    dispatch: office && m.status == Status::Draft,
+                    accept: view.responsible && m.status == Status::Dispatched,
+                    reply: view.responsible && m.status == Status::Open || office && m.status == Status::Draft,
+                    extend: view.responsible && m.status == Status::Open && m.extension_asked.is_none(),
+                    decide: office && m.extension_asked.is_some(),
+                    rate: office && m.reply.is_some() && matches!(m.status, Status::Replied | Status::Done),
+                    close: office && m.status == Status::Replied,
+                    reopen: office && matches!(m.status, Status::Replied | Status::Done),
+                    merge: office && !m.status.is_closed(),
+                    extension_asked: m.extension_asked.map(|d| d.to_string()),
+                    answer: m.reply.as_ref().map(|r| format!("{}（{}）", r.text, r.on)),
+                    rating: m.rating.as_ref().map(|r| {
+                        format!(
+                            "{}{}",
+                            r.satisfaction.label(),
+                            match r.solved {
+                                Some(true) => "，已解决",
+                                Some(false) => "，未解决",
+                                None => "",
+                            }
+                        )
+                    }),
+                    suggested,
+                    units,
+                })
+            }
+        },
         reasons: a.reasons.iter().map(|r| r.explain()).collect(),
         version: m.version,
         can_report: own && matches!(m.status, Status::Open | Status::Submitted),
@@ -640,6 +719,16 @@ pub struct SuperviseForm {
     /// Or: due in this many working days from today.
     #[serde(default)]
     workdays: String,
+    /// Casework: the unit to dispatch to, the rating and whether it was solved, the matter to merge
+    /// into.
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    satisfaction: String,
+    #[serde(default)]
+    solved: String,
+    #[serde(default)]
+    into: String,
 }
 
 pub async fn supervise(
@@ -687,6 +776,54 @@ pub async fn supervise(
         "sign_off" => Change::SignedOff { note },
         "send_back" => Change::SentBack { reason: note },
         "request_completion" => Change::CompletionRequested { note },
+        "dispatch" => {
+            let unit: i64 =
+                form.unit.parse().map_err(|_| AppError::BadRequest("请选择承办单位 / choose a unit".into()))?;
+            return match state
+                .store
+                .dispatch(&actor, MatterId(id), form.version, crate::store::UnitId(unit), state.today())
+                .await
+            {
+                Ok(_) => Ok(Redirect::to(&format!("/matters/{id}")).into_response()),
+                Err(e) => record_failed(&state, actor, csrf, id, e).await,
+            };
+        }
+        "accept" => Change::Accepted,
+        "return" if note.is_empty() => return Err(AppError::BadRequest("请说明退单理由 / give the reason".into())),
+        "return" => Change::Returned { reason: note },
+        "reply" if note.is_empty() => return Err(AppError::BadRequest("请填写答复内容 / write the reply".into())),
+        "reply" => Change::Replied { text: note, class: None },
+        "extend" => {
+            let until = super::parse_date(&form.due, "延期至")?
+                .ok_or_else(|| AppError::BadRequest("请填写延期至哪天 / give the new date".into()))?;
+            Change::ExtensionRequested { until, reason: note }
+        }
+        "grant" => Change::ExtensionDecided { granted: true, note },
+        "refuse" => Change::ExtensionDecided { granted: false, note },
+        "rate" => {
+            let satisfaction = match form.satisfaction.as_str() {
+                "satisfied" => duban_core::matter::Satisfaction::Satisfied,
+                "basic" => duban_core::matter::Satisfaction::Basic,
+                "unsatisfied" => duban_core::matter::Satisfaction::Unsatisfied,
+                _ => return Err(AppError::BadRequest("请选择评价 / choose a rating".into())),
+            };
+            let solved = match form.solved.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            Change::Rated { satisfaction, solved }
+        }
+        "reopen" => Change::Reopened { reason: note },
+        "merge" => {
+            let into: i64 = form
+                .into
+                .trim()
+                .parse()
+                .map_err(|_| AppError::BadRequest("请填写并入的事项编号 / give the matter to merge into".into()))?;
+            state.store.timeline(&actor, MatterId(into)).await?; // it exists, and the office sees it
+            Change::MergedInto { into: MatterId(into) }
+        }
         other => return Err(AppError::BadRequest(format!("未知操作 / unknown action {other:?}"))),
     };
     record_from_form(&state, actor, csrf, id, form.version, change).await

@@ -232,3 +232,151 @@ async fn a_standard_open311_client_lists_files_and_reads_back() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(body.contains("<code>404</code>"), "{body}");
 }
+
+/// The pages of the line: the public files and looks up (with the phone's last four digits) and
+/// rates; the centre takes a call and dispatches it; the phone shows in full only to those who may
+/// see it; the metrics page and the exported ledger agree on the rates.
+#[tokio::test]
+async fn the_hotline_in_pages_and_its_ledger() {
+    use crate::web::{Browser, form_token, urlencode};
+    let f = fixture().await;
+    let r = &f.router;
+    let office_token = token(r, "office").await;
+    api(r, "POST", "/api/v1/categories", Some(&office_token), Some(catalogue())).await;
+
+    // The public files a request (no account); the form needs its token.
+    let mut citizen = Browser::new(r);
+    let page = citizen.send("GET", "/public", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = form_token(&page.body);
+    let form = |csrf: &str| {
+        format!(
+            "csrf={csrf}&caller_name={}&phone=13912345678&request_type=complaint&category=0501&place=&address=&content={}",
+            urlencode("赵女士"),
+            urlencode("学校门口<script>alert(1)</script>乱停车")
+        )
+    };
+    assert_eq!(citizen.send("POST", "/public/requests", Some(&form("forged"))).await.status, StatusCode::BAD_REQUEST);
+    let filed = citizen.send("POST", "/public/requests", Some(&form(&csrf))).await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    let at = filed.body.find("id=\"number\">").expect("a number") + "id=\"number\">".len();
+    let number: String = filed.body[at..].chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(number.len(), 15, "{number}");
+    let wrong = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=0000"), None).await;
+    assert!(wrong.body.contains("未找到") && !wrong.body.contains("学校门口"), "a wrong phone finds nothing");
+    let found = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    assert!(found.body.contains("待分派") && found.body.contains("&#60;script&#62;"), "{}", found.body);
+    assert!(!found.body.contains("13912345678") && !found.body.contains("<script>alert"), "no phone, escaped text");
+
+    // The centre takes a call and dispatches it by the catalogue; a unit may not take calls.
+    let mut unit = Browser::new(r);
+    unit.login("unit_a").await;
+    assert_eq!(unit.send("GET", "/requests/new", None).await.status, StatusCode::FORBIDDEN);
+    let mut office = Browser::new(r);
+    let ocsrf = office.login("office").await;
+    assert!(office.send("GET", "/requests/new", None).await.body.contains("0501"));
+    let call = format!(
+        "csrf={ocsrf}&caller_name={}&phone=13800001234&request_type=help&category=0501&place=&address=&content={}&dispatch=suggested",
+        urlencode("钱先生"),
+        urlencode("孩子转学手续怎么办")
+    );
+    let r2 = office.send("POST", "/requests", Some(&call)).await;
+    assert_eq!(r2.status, StatusCode::SEE_OTHER, "{}", r2.body);
+    let matter = r2.location.expect("the matter");
+    let page = office.send("GET", &matter, None).await;
+    assert!(page.body.contains("13800001234") && page.body.contains("待签收"), "the centre sees the phone");
+    let page = unit.send("GET", &matter, None).await;
+    assert!(page.body.contains("13800001234") && page.body.contains("value=\"accept\""), "so does the handling unit");
+    let mut leader = Browser::new(r);
+    leader.login("leader").await;
+    let page = leader.send("GET", &matter, None).await;
+    assert!(page.body.contains("138****1234") && !page.body.contains("13800001234"), "a leader sees it masked");
+    let mut other = Browser::new(r);
+    other.login("unit_b").await;
+    let page = other.send("GET", &matter, None).await;
+    assert!(page.status == StatusCode::FORBIDDEN && !page.body.contains("1234"));
+
+    // The unit signs for it and replies through the page; the citizen of the first request rates.
+    let act = |csrf: &str, version: &str, action: &str, extra: &str| {
+        format!("csrf={csrf}&version={version}&action={action}{extra}")
+    };
+    let version = |html: &str| {
+        let at = html.find("name=\"version\" value=\"").expect("version") + "name=\"version\" value=\"".len();
+        html[at..].split('"').next().unwrap_or("").to_string()
+    };
+    let ucsrf = form_token(&unit.send("GET", "/", None).await.body);
+    let page = unit.send("GET", &matter, None).await;
+    let r3 = unit.send("POST", &format!("{matter}/act"), Some(&act(&ucsrf, &version(&page.body), "accept", ""))).await;
+    assert_eq!(r3.status, StatusCode::SEE_OTHER, "{}", r3.body);
+    let page = unit.send("GET", &matter, None).await;
+    let reply = format!("&note={}", urlencode("请携带户口本到教体局办理"));
+    assert_eq!(
+        unit.send("POST", &format!("{matter}/act"), Some(&act(&ucsrf, &version(&page.body), "reply", &reply)))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let queue = office.send("GET", "/requests", None).await;
+    assert!(queue.body.contains("待回访 1") && queue.body.contains("待派单 1"), "{}", queue.body);
+
+    let first = office.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    assert!(first.body.contains("待分派"));
+    let id: i64 = number[8..].parse().expect("the matter id in the number");
+    let page = office.send("GET", &format!("/matters/{id}"), None).await;
+    let r4 = office
+        .send(
+            "POST",
+            &format!("/matters/{id}/act"),
+            Some(&act(&ocsrf, &version(&page.body), "reply", &format!("&note={}", urlencode("已通知交警劝离")))),
+        )
+        .await;
+    assert_eq!(r4.status, StatusCode::SEE_OTHER, "the centre answers at once: {}", r4.body);
+    let page = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    assert!(page.body.contains("已通知交警劝离") && page.body.contains("id=\"rate\""), "{}", page.body);
+    let rate = format!("csrf={}&number={number}&phone4=5678&satisfaction=satisfied&solved=yes", form_token(&page.body));
+    let r5 = citizen.send("POST", "/public/rate", Some(&rate)).await;
+    assert_eq!(r5.status, StatusCode::SEE_OTHER, "{}", r5.body);
+    let page = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    assert!(page.body.contains("id=\"rating\">满意"), "{}", page.body);
+
+    // The metrics page shows the rates with their formulas; the exported ledger recomputes them.
+    let m = office.send("GET", "/casework?from=2019-01-01&to=2019-07-01", None).await;
+    assert!(
+        m.body.contains("id=\"received\">2<") && m.body.contains("已派单件中已答复的件数 ÷ 已派单件数"),
+        "{}",
+        m.body
+    );
+    let (s, csv, _) = crate::web::download(&mut office, "requests.csv").await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = String::from_utf8(csv).expect("utf-8");
+    assert!(
+        !csv.contains("13912345678") && !csv.contains("13800001234") && !csv.contains("赵女士"),
+        "no callers in the file"
+    );
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_string).collect();
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.expect("row").iter().map(str::to_string).collect()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let count = |name: &str| rows.iter().filter(|r| r[col(name)] == "是").count() as u64;
+    let (_, metrics) =
+        api(r, "GET", "/api/v1/casework/metrics?from=2019-01-01&to=2019-07-01", Some(&office_token), None).await;
+    let rate = |key: &str| {
+        let x =
+            metrics["total"]["rates"].as_array().expect("rates").iter().find(|x| x["key"] == key).cloned().expect(key);
+        (x["numerator"].as_u64().expect("n"), x["denominator"].as_u64().expect("d"))
+    };
+    assert_eq!(rows.len() as u64, metrics["total"]["counts"]["received"].as_u64().expect("received"));
+    assert_eq!(
+        rate("reply_rate"),
+        (rows.iter().filter(|r| r[col("已派单")] == "是" && r[col("已答复")] == "是").count() as u64, count("已派单"))
+    );
+    assert_eq!(rate("close_rate").1, rows.len() as u64);
+    assert_eq!(
+        rate("satisfaction_rate"),
+        (
+            rows.iter().filter(|r| r[col("评价")] == "满意" || r[col("评价")] == "基本满意").count() as u64,
+            rows.iter().filter(|r| !r[col("评价")].is_empty()).count() as u64
+        )
+    );
+}

@@ -58,23 +58,23 @@ pub(crate) async fn fixture() -> Fixture {
 }
 
 /// A browser: keeps cookies between requests.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     router: &'a Router,
     cookies: Vec<(String, String)>,
 }
 
-struct Reply {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 impl<'a> Browser<'a> {
-    fn new(router: &'a Router) -> Self {
+    pub(crate) fn new(router: &'a Router) -> Self {
         Browser { router, cookies: Vec::new() }
     }
 
-    async fn send(&mut self, method: &str, uri: &str, form: Option<&str>) -> Reply {
+    pub(crate) async fn send(&mut self, method: &str, uri: &str, form: Option<&str>) -> Reply {
         let mut req = Request::builder().method(method).uri(uri);
         if !self.cookies.is_empty() {
             let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -103,7 +103,7 @@ impl<'a> Browser<'a> {
         Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
-    async fn login(&mut self, login: &str) -> String {
+    pub(crate) async fn login(&mut self, login: &str) -> String {
         let page = self.send("GET", "/login", None).await;
         let csrf = form_token(&page.body);
         let r = self.send("POST", "/login", Some(&format!("csrf={csrf}&login={login}&password={PASSWORD}"))).await;
@@ -112,12 +112,12 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap_or("").to_string()
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -361,7 +361,7 @@ async fn import_preview_and_adopt_a_report() {
     assert!(r.body.contains("第1行"), "{}", r.body);
 }
 
-async fn download(b: &mut Browser<'_>, name: &str) -> (StatusCode, Vec<u8>, String) {
+pub(crate) async fn download(b: &mut Browser<'_>, name: &str) -> (StatusCode, Vec<u8>, String) {
     let c: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let req = Request::builder()
         .uri(format!("/exports/{name}"))

@@ -1,0 +1,493 @@
+//! The pages of the 12345 line: the centre's queue and overdue board (a unit sees its own requests
+//! there: its inbox), the operator's phone-intake form, the metrics page with its formulas and
+//! hotspots, and the public's pages — file a request, look one up with the last four digits of the
+//! phone used, rate the reply. Public forms carry a double-submit token, as the sign-in form does.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use duban_core::casework::{CaseCounts, REQUEST_TYPES, RequestType};
+use duban_core::matter::{Matter, Satisfaction, Status};
+use duban_core::warning::{Level, assess_all};
+use serde::Deserialize;
+use time::Duration;
+
+use super::casework::{group_key, period};
+use super::pages::{check_csrf, render};
+use super::{AppError, AppState, authenticate, cookie};
+use crate::accounts::random_token;
+use crate::store::{Channel, NewRequest, Role, StoreError};
+
+const PUBLIC_CSRF_COOKIE: &str = "duban_public_csrf";
+
+struct QueueRow {
+    id: i64,
+    received: String,
+    kind: &'static str,
+    category: String,
+    place: String,
+    unit: String,
+    status: &'static str,
+    deadline: String,
+    level: &'static str,
+    level_key: &'static str,
+    title: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests.html")]
+struct QueuePage {
+    who: Option<String>,
+    csrf: String,
+    office: bool,
+    rows: Vec<QueueRow>,
+    status: String,
+    counts: Vec<(&'static str, &'static str, usize)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    status: String,
+}
+
+fn status_from(key: &str) -> Option<Status> {
+    serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
+}
+
+/// The queue: the last 30 days' requests by status, or the overdue ones.
+pub async fn queue(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let today = state.today();
+    let recent = state.store.requests_for(&actor, today - Duration::days(30), today, None, 5000).await?;
+    let matters: Vec<Matter> = recent.iter().map(|r| r.matter.clone()).collect();
+    let assessments = assess_all(&matters, today, &state.rules);
+    let level_key = |l: Level| match l {
+        Level::Red => "red",
+        Level::Yellow => "yellow",
+        Level::Green => "green",
+    };
+    let mut counts = Vec::new();
+    for (key, label) in
+        [("draft", "待派单"), ("dispatched", "待签收"), ("open", "办理中"), ("replied", "待回访"), ("done", "已办结")]
+    {
+        let s = status_from(key);
+        counts.push((key, label, matters.iter().filter(|m| Some(m.status) == s).count()));
+    }
+    let overdue =
+        |m: &Matter| !m.status.is_closed() && m.status != Status::Replied && m.deadline.is_some_and(|d| d < today);
+    counts.push(("overdue", "已超期", matters.iter().filter(|m| overdue(m)).count()));
+    let rows = matters
+        .iter()
+        .zip(&assessments)
+        .filter(|(m, _)| match q.status.as_str() {
+            "" => true,
+            "overdue" => overdue(m),
+            key => status_from(key) == Some(m.status),
+        })
+        .take(300)
+        .map(|(m, a)| {
+            let case = m.case.as_ref();
+            QueueRow {
+                id: m.id.0,
+                received: m.created_on.to_string(),
+                kind: case.map_or("", |c| c.request_type.label()),
+                category: case.map(|c| c.category.clone()).unwrap_or_default(),
+                place: case.and_then(|c| c.place.clone()).unwrap_or_default(),
+                unit: m.lead_unit.clone().unwrap_or_else(|| "—".into()),
+                status: m.status.label(),
+                deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                level: a.level.label(),
+                level_key: level_key(a.level),
+                title: if case.is_some_and(|c| c.confidential) && actor.role == Role::Leader {
+                    "（保密）".into()
+                } else {
+                    m.title.clone()
+                },
+            }
+        })
+        .collect();
+    Ok(render(&QueuePage {
+        who: Some(actor.name.clone()),
+        csrf,
+        office: actor.role == Role::Office,
+        rows,
+        status: q.status,
+        counts,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "request_new.html")]
+struct IntakePage {
+    who: Option<String>,
+    csrf: String,
+    types: Vec<(&'static str, &'static str)>,
+    categories: Vec<(String, String)>,
+    places: Vec<String>,
+    units: Vec<(i64, String)>,
+    public: bool,
+}
+
+async fn intake_options(
+    state: &AppState,
+) -> Result<(Vec<(String, String)>, Vec<String>, Vec<(i64, String)>), AppError> {
+    let categories = state.store.categories().await?;
+    let leaves = categories
+        .iter()
+        .filter(|c| c.parent.is_some())
+        .map(|c| {
+            let group = categories.iter().find(|p| Some(&p.code) == c.parent.as_ref()).map_or("", |p| p.name.as_str());
+            (c.code.clone(), format!("{group} / {}", c.name))
+        })
+        .collect();
+    let units = state.store.units().await?;
+    let places = units.iter().filter(|u| u.2 == "街道" || u.2 == "镇").map(|u| u.1.clone()).collect();
+    Ok((leaves, places, units.into_iter().map(|(id, name, _)| (id.0, name)).collect()))
+}
+
+fn types() -> Vec<(&'static str, &'static str)> {
+    REQUEST_TYPES.iter().map(|t| (t.key(), t.label())).collect()
+}
+
+pub async fn intake_form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden.into());
+    }
+    let (categories, places, units) = intake_options(&state).await?;
+    Ok(render(&IntakePage { who: Some(actor.name), csrf, types: types(), categories, places, units, public: false }))
+}
+
+#[derive(Deserialize)]
+pub struct IntakeForm {
+    csrf: String,
+    #[serde(default)]
+    caller_name: String,
+    phone: String,
+    #[serde(default)]
+    address: String,
+    content: String,
+    request_type: String,
+    category: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    urgent: Option<String>,
+    #[serde(default)]
+    confidential: Option<String>,
+    /// "suggested", "" (do not dispatch yet) or a unit id.
+    #[serde(default)]
+    dispatch: String,
+}
+
+impl IntakeForm {
+    fn request(&self) -> Result<NewRequest, AppError> {
+        Ok(NewRequest {
+            caller_name: self.caller_name.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            content: self.content.clone(),
+            request_type: RequestType::parse(&self.request_type)
+                .ok_or_else(|| AppError::BadRequest("请选择诉求类型 / choose the type".into()))?,
+            category: self.category.clone(),
+            place: Some(self.place.clone()).filter(|p| !p.is_empty()),
+            urgent: self.urgent.is_some(),
+            confidential: self.confidential.is_some(),
+            lat: None,
+            lon: None,
+        })
+    }
+}
+
+pub async fn intake(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<IntakeForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    let r = form.request()?;
+    let today = state.today();
+    let received = state
+        .store
+        .receive(Some(&actor), Channel::Phone, &r, &state.casework.time_limits, &super::CALENDAR, today)
+        .await?;
+    let unit = match form.dispatch.as_str() {
+        "" => None,
+        "suggested" => received.suggested_unit.as_ref().map(|u| u.0),
+        id => id.parse().ok().map(crate::store::UnitId),
+    };
+    if let Some(unit) = unit {
+        state.store.dispatch(&actor, received.matter, received.version, unit, today).await?;
+    }
+    Ok(Redirect::to(&format!("/matters/{}", received.matter.0)).into_response())
+}
+
+struct RateRow {
+    key: String,
+    received: u64,
+    rates: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "casework.html")]
+struct MetricsPage {
+    who: Option<String>,
+    csrf: String,
+    from: String,
+    to: String,
+    by: String,
+    total: RateRow,
+    names: Vec<(&'static str, &'static str)>,
+    rows: Vec<RateRow>,
+    hot_categories: Vec<(String, u64)>,
+    hot_places: Vec<(String, u64)>,
+    rising: Vec<(String, u64, u64)>,
+    months: Vec<(String, u64)>,
+    basic_is_satisfied: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct MetricsQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    by: String,
+}
+
+fn rate_row(key: String, c: &CaseCounts, state: &AppState) -> RateRow {
+    RateRow {
+        key,
+        received: c.received,
+        rates: c
+            .rates(state.casework.counting())
+            .iter()
+            .map(|r| r.value().map_or("—".into(), |v| format!("{:.1}%", v * 100.0)))
+            .collect(),
+    }
+}
+
+/// The metrics page: 受理量 and the published rates, in total and by unit (or category, type,
+/// place, month), each with its formula; hotspots and what is rising week on week.
+pub async fn metrics(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<MetricsQuery>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let (from, to) = period(&state, &q.from, &q.to)?;
+    let by = if q.by.is_empty() { "unit".to_string() } else { q.by.clone() };
+    let requests = state.store.requests_for(&actor, from, to, None, i64::MAX).await?;
+    let names = {
+        let c = CaseCounts::default();
+        c.rates(state.casework.counting()).iter().map(|r| (r.definition.name, r.definition.formula)).collect()
+    };
+    let mut groups: BTreeMap<String, CaseCounts> = BTreeMap::new();
+    let (mut total, mut categories, mut places, mut months) =
+        (CaseCounts::default(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (mut this_week, mut last_week): (BTreeMap<String, u64>, BTreeMap<String, u64>) = Default::default();
+    let category_names: BTreeMap<String, String> =
+        state.store.categories().await?.into_iter().map(|c| (c.code, c.name)).collect();
+    for r in &requests {
+        let m = &r.matter;
+        let c = CaseCounts::of(m);
+        total.add(&c);
+        groups.entry(group_key(&by, m)).or_default().add(&c);
+        let Some(case) = &m.case else { continue };
+        if c.received == 0 {
+            continue;
+        }
+        let name = category_names.get(&case.category).cloned().unwrap_or_else(|| case.category.clone());
+        *categories.entry(name.clone()).or_insert(0u64) += 1;
+        *places.entry(case.place.clone().unwrap_or_else(|| "（未填）".into())).or_insert(0u64) += 1;
+        *months.entry(group_key("month", m)).or_insert(0u64) += 1;
+        let age = (to - m.created_on).whole_days();
+        if (0..7).contains(&age) {
+            *this_week.entry(name).or_insert(0) += 1;
+        } else if (7..14).contains(&age) {
+            *last_week.entry(name).or_insert(0) += 1;
+        }
+    }
+    let top = |m: BTreeMap<String, u64>| {
+        let mut v: Vec<(String, u64)> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(10);
+        v
+    };
+    let mut rising: Vec<(String, u64, u64)> = this_week
+        .iter()
+        .map(|(k, &n)| (k.clone(), n, last_week.get(k).copied().unwrap_or(0)))
+        .filter(|(_, now, before)| now > before)
+        .collect();
+    rising.sort_by(|a, b| (b.1 - b.2).cmp(&(a.1 - a.2)).then(a.0.cmp(&b.0)));
+    rising.truncate(10);
+    let mut rows: Vec<RateRow> = groups.iter().map(|(k, c)| rate_row(k.clone(), c, &state)).collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.received));
+    Ok(render(&MetricsPage {
+        who: Some(actor.name),
+        csrf,
+        from: from.to_string(),
+        to: to.to_string(),
+        by,
+        total: rate_row("合计".into(), &total, &state),
+        names,
+        rows,
+        hot_categories: top(categories),
+        hot_places: top(places),
+        rising,
+        months: months.into_iter().collect(),
+        basic_is_satisfied: state.casework.basic_is_satisfied,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "public.html")]
+struct PublicPage {
+    who: Option<String>,
+    csrf: String,
+    types: Vec<(&'static str, &'static str)>,
+    categories: Vec<(String, String)>,
+    places: Vec<String>,
+    filed: Option<(String, String)>,
+    found: Option<crate::store::PublicRequest>,
+    number: String,
+    phone4: String,
+    error: Option<String>,
+}
+
+async fn public_page(
+    state: &AppState,
+    filed: Option<(String, String)>,
+    found: Option<crate::store::PublicRequest>,
+    (number, phone4): (String, String),
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (categories, places, _) = intake_options(state).await?;
+    let csrf = random_token();
+    let page = render(&PublicPage {
+        who: None,
+        csrf: csrf.clone(),
+        types: types(),
+        categories,
+        places,
+        filed,
+        found,
+        number,
+        phone4,
+        error,
+    });
+    Ok(([(header::SET_COOKIE, format!("{PUBLIC_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/public"))], page)
+        .into_response())
+}
+
+fn public_csrf(headers: &HeaderMap, given: &str) -> Result<(), AppError> {
+    check_csrf(cookie(headers, PUBLIC_CSRF_COOKIE).unwrap_or(""), given)
+}
+
+/// The public's page: file a request, look one up.
+pub async fn public(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    public_page(&state, None, None, (String::new(), String::new()), None).await
+}
+
+pub async fn public_file(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<IntakeForm>,
+) -> Result<Response, AppError> {
+    public_csrf(&headers, &form.csrf)?;
+    let r = form.request()?;
+    match state
+        .store
+        .receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.today())
+        .await
+    {
+        Ok(received) => {
+            let last4 = duban_core::casework::last_four(&r.phone);
+            public_page(&state, Some((received.number, last4)), None, (String::new(), String::new()), None).await
+        }
+        Err(StoreError::Invalid(m)) => public_page(&state, None, None, (String::new(), String::new()), Some(m)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct LookupQuery {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    phone4: String,
+}
+
+pub async fn public_lookup(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<LookupQuery>,
+) -> Result<Response, AppError> {
+    let key = (q.number.trim().to_string(), q.phone4.trim().to_string());
+    match state.store.lookup(&key.0, &key.1).await {
+        Ok(found) => public_page(&state, None, Some(found), key, None).await,
+        Err(StoreError::NotFound) => {
+            public_page(
+                &state,
+                None,
+                None,
+                key,
+                Some(
+                    "未找到：请核对编号和联系电话后四位 / not found: check the number and the phone's last four digits"
+                        .into(),
+                ),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RateForm {
+    csrf: String,
+    number: String,
+    phone4: String,
+    satisfaction: String,
+    #[serde(default)]
+    solved: String,
+}
+
+pub async fn public_rate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<RateForm>,
+) -> Result<Response, AppError> {
+    public_csrf(&headers, &form.csrf)?;
+    let satisfaction = match form.satisfaction.as_str() {
+        "satisfied" => Satisfaction::Satisfied,
+        "basic" => Satisfaction::Basic,
+        "unsatisfied" => Satisfaction::Unsatisfied,
+        _ => return Err(AppError::BadRequest("请选择评价 / choose a rating".into())),
+    };
+    let solved = match form.solved.as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let key = (form.number.trim().to_string(), form.phone4.trim().to_string());
+    match state.store.rate_publicly(&key.0, &key.1, satisfaction, solved, state.today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/public/lookup?number={}&phone4={}", key.0, key.1)).into_response()),
+        Err(StoreError::Invalid(m)) => {
+            let found = state.store.lookup(&key.0, &key.1).await.ok();
+            public_page(&state, None, found, key, Some(m)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
