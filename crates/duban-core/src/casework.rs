@@ -190,11 +190,17 @@ fn bigrams(s: &str) -> BTreeSet<(char, char)> {
 
 /// How alike two texts are: the Jaccard index of their character bigrams, 0.0 … 1.0.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b) = (bigrams(a), bigrams(b));
+    jaccard(&bigrams(a), b)
+}
+
+/// The similarity of a text to one whose bigrams are known (computed once per new request).
+fn jaccard(a: &BTreeSet<(char, char)>, b: &str) -> f64 {
+    let b = bigrams(b);
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    a.intersection(&b).count() as f64 / a.union(&b).count() as f64
+    let shared = b.iter().filter(|x| a.contains(x)).count();
+    shared as f64 / (a.len() + b.len() - shared) as f64
 }
 
 /// A request as duplicate detection sees it.
@@ -220,12 +226,13 @@ pub enum Alike {
 /// operator merges (并单).
 pub fn duplicates<'a>(new: &Candidate<'_>, earlier: &'a [Candidate<'a>], window_days: i64) -> Vec<(i64, Alike)> {
     let mut out = Vec::new();
+    let mine = bigrams(new.text);
     for e in earlier.iter().filter(|e| e.id != new.id) {
         let days = (new.received - e.received).whole_days();
         if !(0..=window_days).contains(&days) {
             continue;
         }
-        let sim = similarity(new.text, e.text);
+        let sim = jaccard(&mine, e.text);
         let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
         let same_caller = !digits(new.phone).is_empty() && digits(new.phone) == digits(e.phone);
         if same_caller && sim >= 0.2 {

@@ -21,7 +21,7 @@ CREATE TABLE requests (
     received_at TEXT NOT NULL
 );
 CREATE INDEX requests_received ON requests(received_on);
-CREATE INDEX requests_phone ON requests(phone);
+CREATE INDEX requests_phone ON requests(phone, received_on);
 CREATE TABLE categories (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -40,3 +40,4 @@ CREATE TABLE api_keys (
     created_at TEXT NOT NULL
 );
 INSERT INTO users (login, display_name, password_hash, role) VALUES ('public', '公众', '!', 'leader');
+CREATE INDEX requests_place ON requests(place, received_on);

@@ -141,3 +141,119 @@ fn tempfile_dir() -> Result<std::path::PathBuf> {
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
+
+#[derive(clap::Args, Debug)]
+pub struct IntakeArgs {
+    /// 受理件数 / requests to take in
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// 并发客户端数 / concurrent clients
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// 数据库地址（缺省为临时 SQLite 文件）/ database URL (default: a temporary SQLite file)
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+/// `duban bench intake`: requests taken in through HTTP — a real server on a local port, clients
+/// posting to /api/v1/requests over keep-alive connections — with throughput and client-side
+/// latency (p50/p99; each includes the HTTP round trip).
+pub fn intake(args: IntakeArgs) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let dir = tempfile_dir()?;
+        let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/intake.db", dir.display()));
+        let store = Store::open(&url, true).await.with_context(|| url.clone())?;
+        let places: Vec<String> =
+            ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道"].iter().map(|s| s.to_string()).collect();
+        let mut units: Vec<(String, String)> = places.iter().map(|p| (p.clone(), "街道".to_string())).collect();
+        units.extend(
+            duban_report::LeadUnits::builtin().units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())),
+        );
+        store.import_units(&units).await?;
+        let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
+        let office = store.add_user("bench_centre", "12345热线", &hash, Role::Office).await?;
+        let c = crate::catalogue::builtin(&places);
+        store.import_catalogue(&office, &c.categories, &c.rules).await?;
+        let codes: Vec<String> = c.categories.iter().filter(|c| c.parent.is_some()).map(|c| c.code.clone()).collect();
+        let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
+
+        let state = Arc::new(AppState::new(store.clone(), None));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let server = tokio::spawn(async move { axum::serve(listener, router(state)).await });
+        let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_max_idle_per_host(args.concurrency)
+            .build::<_, http_body_util::Full<bytes::Bytes>>(hyper_util::client::legacy::connect::HttpConnector::new());
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        eprintln!(
+            "受理 {} 件，{} 个并发客户端 / taking in {} requests from {} clients …",
+            args.requests, args.concurrency, args.requests, args.concurrency
+        );
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..args.concurrency {
+            let (client, next, token, codes, places) =
+                (client.clone(), next.clone(), token.clone(), codes.clone(), places.clone());
+            let total = args.requests;
+            tasks.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                let mut failed = 0usize;
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if k >= total {
+                        break;
+                    }
+                    let body = serde_json::json!({
+                        "caller_name": "测试", "phone": format!("139{:08}", k), "address": "罗庄区",
+                        "content": format!("第{k}件：小区路灯不亮，请尽快修复"), "request_type": "complaint",
+                        "category": codes[k % codes.len()], "place": places[k % places.len()]
+                    })
+                    .to_string();
+                    let req = Request::post(format!("http://{addr}/api/v1/requests"))
+                        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(http_body_util::Full::new(bytes::Bytes::from(body)));
+                    let t = Instant::now();
+                    let ok = match req {
+                        Ok(req) => match client.request(req).await {
+                            Ok(resp) => {
+                                let created = resp.status() == axum::http::StatusCode::CREATED;
+                                let _ = http_body_util::BodyExt::collect(resp.into_body()).await;
+                                created
+                            }
+                            Err(_) => false,
+                        },
+                        Err(_) => false,
+                    };
+                    times.push(t.elapsed().as_secs_f64() * 1000.0);
+                    failed += usize::from(!ok);
+                }
+                (times, failed)
+            }));
+        }
+        let mut times = Vec::new();
+        let mut failed = 0;
+        for t in tasks {
+            let (mut t, f) = t.await?;
+            times.append(&mut t);
+            failed += f;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "受理 / intake: {} requests in {:.2} s = {:.0} requests/s; p50 {:.1} ms, p99 {:.1} ms; {} failed ({})",
+            times.len(),
+            seconds,
+            times.len() as f64 / seconds,
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            failed,
+            if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" }
+        );
+        server.abort();
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    })
+}

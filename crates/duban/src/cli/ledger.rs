@@ -75,6 +75,78 @@ pub fn token(cmd: TokenCommand) -> Result<ExitCode> {
 }
 
 #[derive(clap::Subcommand, Debug)]
+pub enum CatalogueCommand {
+    /// 导入类别与派单目录（Excel：工作表“类别”“派单目录”；不给文件则导入内置目录）/ import categories and dispatch
+    /// rules (.xlsx with sheets 类别 and 派单目录; without a file, the built-in catalogue)
+    Import {
+        #[command(flatten)]
+        at: Where,
+        #[arg(value_name = "FILE.xlsx")]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Open311Command {
+    /// 为 Open311 客户端签发 api_key / issue an api_key for an Open311 client
+    Key {
+        #[command(flatten)]
+        at: Where,
+        /// 客户端名称 / the client's name
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Whoever runs the command line has the database: an office actor for the store's checks.
+fn command_line() -> crate::store::Actor {
+    crate::store::Actor { user: crate::store::UserId(0), name: "命令行".into(), role: Role::Office }
+}
+
+pub fn catalogue(cmd: CatalogueCommand) -> Result<ExitCode> {
+    let CatalogueCommand::Import { at, file } = cmd;
+    runtime()?.block_on(async {
+        let store = open(&at, true).await?;
+        let units: Vec<(String, String)> = store.units().await?.into_iter().map(|(_, n, k)| (n, k)).collect();
+        let mut c = match &file {
+            Some(path) => crate::catalogue::read_xlsx(path)?,
+            None => {
+                let places: Vec<String> =
+                    units.iter().filter(|(_, k)| k == "街道" || k == "镇").map(|(n, _)| n.clone()).collect();
+                crate::catalogue::builtin(&places)
+            }
+        };
+        if file.is_none() {
+            // The built-in rules name the usual departments; keep those this ledger has.
+            let before = c.rules.len();
+            c.rules.retain(|r| units.iter().any(|(n, _)| *n == r.2));
+            if c.rules.len() < before {
+                eprintln!(
+                    "内置派单目录中 {} 条规则的单位不在本账本中，已略过 / {} built-in rules name units not in this ledger and were left out",
+                    before - c.rules.len(),
+                    before - c.rules.len()
+                );
+            }
+        }
+        store.import_catalogue(&command_line(), &c.categories, &c.rules).await.with_context(|| {
+            format!("导入失败，未导入任何类别 / import failed, nothing imported{}", file.as_ref().map(|f| format!(": {}", f.display())).unwrap_or_default())
+        })?;
+        println!("已导入 {} 个类别、{} 条派单规则 / imported {} categories, {} dispatch rules", c.categories.len(), c.rules.len(), c.categories.len(), c.rules.len());
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn open311(cmd: Open311Command) -> Result<ExitCode> {
+    let Open311Command::Key { at, name } = cmd;
+    runtime()?.block_on(async {
+        let store = open(&at, false).await?;
+        println!("{}", store.add_api_key(&name).await?);
+        eprintln!("用法 / use: POST /open311/v2/requests.json 时带 api_key=<上面的值>");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(clap::Subcommand, Debug)]
 pub enum UnitCommand {
     /// 从 Excel 导入单位（列：单位名称、单位类型）/ import units from .xlsx (columns 单位名称, 单位类型)
     Import {

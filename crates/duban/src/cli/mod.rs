@@ -33,6 +33,12 @@ enum Command {
     /// API 令牌 / API tokens
     #[command(subcommand)]
     Token(ledger::TokenCommand),
+    /// 诉求类别与派单目录 / the request categories and the dispatch catalogue
+    #[command(subcommand)]
+    Catalogue(ledger::CatalogueCommand),
+    /// Open311 接入 / Open311 clients
+    #[command(subcommand)]
+    Open311(ledger::Open311Command),
     /// 建立演示账本并启动网页服务 / build the demo ledger and serve it
     Demo(ledger::DemoArgs),
     /// 启动网页服务 / serve the pages and the API
@@ -49,6 +55,8 @@ enum Command {
 enum BenchCommand {
     /// 台账页面与报告采纳的服务端耗时 / server time of the ledger pages and of adopting a report
     Ledger(bench::BenchArgs),
+    /// 通过 HTTP 受理诉求的吞吐与延迟 / intake of requests through HTTP: throughput and latency
+    Intake(bench::IntakeArgs),
 }
 
 #[derive(Subcommand)]
@@ -64,10 +72,13 @@ pub fn run() -> ExitCode {
         Command::User(cmd) => ledger::user(cmd),
         Command::Unit(cmd) => ledger::unit(cmd),
         Command::Token(cmd) => ledger::token(cmd),
+        Command::Catalogue(cmd) => ledger::catalogue(cmd),
+        Command::Open311(cmd) => ledger::open311(cmd),
         Command::Demo(args) => ledger::demo(args),
         Command::Serve(args) => ledger::serve(args),
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
         Command::Bench(BenchCommand::Ledger(args)) => bench::ledger(args),
+        Command::Bench(BenchCommand::Intake(args)) => bench::intake(args),
     };
     match result {
         Ok(code) => code,

@@ -170,7 +170,7 @@ impl Store {
             None => self.public_actor().await?,
         };
         let deadline = limits.deadline(calendar, today, r.request_type, r.urgent);
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let (m, number) = insert_request(&mut tx, &actor, channel, r, (today, now_rfc3339()), deadline, &[]).await?;
         let suggested = suggest(
             &mut tx,
@@ -195,7 +195,7 @@ impl Store {
         if by.role != Role::Office {
             return Err(StoreError::Forbidden);
         }
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let mut out = Vec::with_capacity(items.len());
         for (i, (r, received, events)) in items.iter().enumerate() {
             let deadline = limits.deadline(calendar, *received, r.request_type, r.urgent);
@@ -234,7 +234,7 @@ impl Store {
         unit: UnitId,
         on: Date,
     ) -> Result<Matter, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let name = self.unit_names(&mut tx, std::iter::once(unit)).await?.remove(0);
         let m =
             record_tx(&mut tx, actor, id, Some(version), on, Change::Assigned { lead_unit: name, co_units: vec![] })
@@ -336,7 +336,7 @@ impl Store {
     ) -> Result<Matter, StoreError> {
         let found = self.lookup(number, phone_last4).await?;
         let actor = self.public_actor().await?;
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         // The system account may only rate: recorded directly, past the role check of `record`.
         let row = sqlx::query("SELECT state, version FROM matters WHERE id = $1")
             .bind(found.matter)
@@ -389,7 +389,7 @@ impl Store {
         if actor.role != Role::Office {
             return Err(StoreError::Forbidden);
         }
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         for c in categories {
             sqlx::query("INSERT INTO categories (code, name, parent, description) VALUES ($1, $2, $3, $4) ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, description = excluded.description")
                 .bind(c.code.clone())
@@ -455,7 +455,11 @@ impl Store {
         if actor.role != Role::Office {
             return Err(StoreError::Forbidden);
         }
-        let rows = sqlx::query("SELECT matter_id, received_on, phone, place, content FROM requests WHERE received_on >= $1 AND (phone = $2 OR place = $3) ORDER BY matter_id DESC LIMIT 200")
+        // Two index range scans, newest first: the caller's own requests, and the place's latest.
+        let rows = sqlx::query(
+            "SELECT * FROM (SELECT matter_id, received_on, phone, place, content FROM requests WHERE phone = $2 AND received_on >= $1 ORDER BY received_on DESC LIMIT 20) AS by_phone \
+             UNION ALL SELECT * FROM (SELECT matter_id, received_on, phone, place, content FROM requests WHERE place = $3 AND received_on >= $1 ORDER BY received_on DESC LIMIT 50) AS by_place",
+        )
             .bind(since.to_string())
             .bind(phone.to_string())
             .bind(place.map(str::to_string))

@@ -188,7 +188,13 @@ pub struct MatterRow {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time; writers of this process queue here rather than in SQLite's
+    /// busy handler, which sleeps in steps of milliseconds.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A writing transaction with, on SQLite, this process's turn to write; both end together.
+type WriteTx = (Option<tokio::sync::OwnedMutexGuard<()>>, sqlx::Transaction<'static, sqlx::Any>);
 
 fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
@@ -308,16 +314,21 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, writer: Default::default() })
     }
 
     /// A transaction that will write. SQLite takes the write lock at BEGIN (IMMEDIATE), so a second
     /// writer waits for the first and then reads what it wrote, instead of failing on a stale snapshot;
     /// PostgreSQL's row locks give the same order on the UPDATE.
-    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    async fn write_tx(&self) -> Result<WriteTx, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                // A connection first, then the turn: the turn is held only while writing.
+                let conn = self.pool.acquire().await?;
+                let turn = self.writer.clone().lock_owned().await;
+                (Some(turn), sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
         })
     }
 
@@ -341,7 +352,7 @@ impl Store {
     /// Adds many units in one transaction: all of them, or none (a name already present is an error
     /// naming it).
     pub async fn import_units(&self, units: &[(String, String)]) -> Result<Vec<UnitId>, StoreError> {
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let mut ids = Vec::with_capacity(units.len());
         for (name, kind) in units {
             let exists =
@@ -471,7 +482,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let now = now_rfc3339();
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let row = sqlx::query("INSERT INTO reports (title, jurisdiction, plan_year, body, adopted_by, adopted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(report.title.clone())
             .bind(report.jurisdiction.clone())
@@ -700,7 +711,7 @@ impl Store {
                 change.name()
             )));
         }
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let m = record_tx(&mut tx, actor, id, Some(expected_version), on, change).await?;
         tx.commit().await?;
         Ok(m)

@@ -72,7 +72,7 @@ impl Store {
                 total * 100.0
             )));
         }
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let (parent, _, _) = load_visible(&mut tx, actor, id).await?;
         if parent.version != expected_version {
             return Err(StoreError::Conflict { current_version: parent.version });
@@ -161,7 +161,7 @@ impl Store {
             mime: mime.to_string(),
             size: bytes.len() as u64,
         };
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let m = record_tx(
             &mut tx,
             actor,
@@ -220,7 +220,7 @@ impl Store {
                 "专项督查须有名称并至少包含一项事项 / a campaign needs a name and at least one matter".into(),
             ));
         }
-        let mut tx = self.write_tx().await?;
+        let (_turn, mut tx) = self.write_tx().await?;
         let row = sqlx::query(
             "INSERT INTO campaigns (name, deadline, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )

@@ -76,8 +76,8 @@ impl IntakeBody {
     }
 }
 
-/// POST /api/v1/requests: an operator takes a request in; 201 with its number, deadline, the unit
-/// the catalogue suggests and earlier requests that look like the same one.
+/// POST /api/v1/requests: an operator takes a request in; 201 with its number, deadline and the
+/// unit the catalogue suggests. (Earlier requests that look like the same one are on its detail.)
 pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<IntakeBody>) -> Response {
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
@@ -87,30 +87,6 @@ pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json
             .store
             .receive(Some(&actor), Channel::Api, &r, &state.casework.time_limits, &super::CALENDAR, today)
             .await?;
-        let window = state.casework.duplicate_window_days;
-        let recent = state
-            .store
-            .recent_requests(&actor, today - time::Duration::days(window), &r.phone, r.place.as_deref())
-            .await?;
-        let earlier: Vec<Candidate> = recent
-            .iter()
-            .map(|(id, on, phone, place, text)| Candidate {
-                id: *id,
-                received: *on,
-                phone,
-                place: place.as_deref(),
-                text,
-            })
-            .collect();
-        let new = Candidate {
-            id: received.matter.0,
-            received: today,
-            phone: &r.phone,
-            place: r.place.as_deref(),
-            text: &r.content,
-        };
-        let alike: Vec<Value> =
-            duplicates(&new, &earlier, window).into_iter().map(|(id, why)| json!({"matter": id, "why": why})).collect();
         let mut dispatched = None;
         if let Some(target) = dispatch {
             let unit = match target.as_str() {
@@ -126,7 +102,7 @@ pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json
             dispatched = Some(state.store.dispatch(&actor, received.matter, received.version, unit, today).await?);
         }
         Ok(json!({"matter": received.matter, "number": received.number, "deadline": received.deadline.to_string(),
-            "suggested_unit": received.suggested_unit.map(|u| u.1), "duplicates": alike,
+            "suggested_unit": received.suggested_unit.map(|u| u.1),
             "dispatched_to": dispatched.and_then(|m| m.lead_unit)}))
     })
     .await
@@ -138,9 +114,35 @@ pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path
         let (actor, _) = authenticate(&state, &headers).await?;
         let detail = state.store.request_detail(&actor, MatterId(id)).await?;
         let v = super::matter_view(&state, &actor, id).await?;
-        Ok(json!({"request": detail, "matter": v.matter, "warning": v.assessment, "timeline": v.timeline}))
+        let alike = if actor.role == Role::Office {
+            suspected_duplicates(&state, &actor, &v.matter, &detail).await?
+        } else {
+            Vec::new()
+        };
+        Ok(json!({"request": detail, "matter": v.matter, "warning": v.assessment, "timeline": v.timeline,
+            "duplicates": alike.iter().map(|(id, why)| json!({"matter": id, "why": why})).collect::<Vec<_>>()}))
     })
     .await
+}
+
+/// Earlier requests within the window that look like this one (the centre's; suggestions to merge).
+pub async fn suspected_duplicates(
+    state: &AppState,
+    actor: &crate::store::Actor,
+    m: &Matter,
+    detail: &crate::store::RequestDetail,
+) -> Result<Vec<(i64, duban_core::casework::Alike)>, AppError> {
+    let window = state.casework.duplicate_window_days;
+    let place = m.case.as_ref().and_then(|c| c.place.as_deref());
+    let recent =
+        state.store.recent_requests(actor, m.created_on - time::Duration::days(window), &detail.phone, place).await?;
+    let earlier: Vec<Candidate> = recent
+        .iter()
+        .filter(|(id, ..)| *id < m.id.0)
+        .map(|(id, on, phone, place, text)| Candidate { id: *id, received: *on, phone, place: place.as_deref(), text })
+        .collect();
+    let new = Candidate { id: m.id.0, received: m.created_on, phone: &detail.phone, place, text: &detail.content };
+    Ok(duplicates(&new, &earlier, window))
 }
 
 #[derive(Deserialize)]

@@ -419,6 +419,8 @@ struct RequestBlock {
     rating: Option<String>,
     suggested: Option<i64>,
     units: Vec<(i64, String)>,
+    /// Earlier requests that look like this one (the centre's suggestions to merge): (id, why).
+    duplicates: Vec<(i64, &'static str)>,
 }
 
 struct ChildRow {
@@ -549,6 +551,22 @@ async fn matter_page(
             Some(case) => {
                 let office = actor.role == Role::Office;
                 let detail = state.store.request_detail(&actor, m.id).await?;
+                let duplicates = if office && !m.status.is_closed() {
+                    super::casework::suspected_duplicates(state, &actor, m, &detail)
+                        .await?
+                        .into_iter()
+                        .map(|(id, why)| {
+                            let why = match why {
+                                duban_core::casework::Alike::SameCaller => "同一来电人",
+                                duban_core::casework::Alike::SamePlace { .. } => "同一地点、内容相近",
+                                duban_core::casework::Alike::SameText { .. } => "内容几乎相同",
+                            };
+                            (id, why)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 let units = if actor.role == Role::Office {
                     state.store.units().await?.into_iter().map(|(id, name, _)| (id.0, name)).collect()
                 } else {
@@ -593,6 +611,7 @@ async fn matter_page(
                     }),
                     suggested,
                     units,
+                    duplicates,
                 })
             }
         },

@@ -2,6 +2,7 @@
 
 mod browser;
 mod casework;
+mod durability;
 mod extract;
 mod ledger;
 mod open311;

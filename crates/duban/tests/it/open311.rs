@@ -69,13 +69,31 @@ async fn intake_dispatch_privacy_and_rates_through_the_api() {
         (a["suggested_unit"].as_str(), a["dispatched_to"].as_str()),
         (Some("教育和体育局"), Some("教育和体育局"))
     );
-    assert_eq!(a["duplicates"], json!([]));
     // The same caller again about the same thing: a suggested merge.
     let (_, b) =
         api(r, "POST", "/api/v1/requests", Some(&office), Some(intake("13812345678", "幸福小区学校还在乱收费资料费")))
             .await;
-    assert_eq!(b["duplicates"][0]["matter"], a["matter"], "{b}");
+    let (_, detail) = api(r, "GET", &format!("/api/v1/requests/{}", b["matter"]), Some(&office), None).await;
+    assert_eq!(detail["duplicates"][0]["matter"], a["matter"], "{detail}");
+    assert_eq!(detail["duplicates"][0]["why"], "SameCaller");
+    let (_, detail) = api(r, "GET", &format!("/api/v1/requests/{}", a["matter"]), Some(&office), None).await;
+    assert_eq!(detail["duplicates"], json!([]), "only earlier requests are suggested");
     let id = a["matter"].as_i64().expect("id");
+    // Two operators dispatch the second one at once: one wins, the other gets 409 and the version.
+    let second = b["matter"].as_i64().expect("id");
+    let (_, m) = api(r, "GET", &format!("/api/v1/matters/{second}"), Some(&office), None).await;
+    let body = |unit: &str| Some(json!({"version": m["matter"]["version"], "unit": unit}));
+    let uri = format!("/api/v1/requests/{second}/dispatch");
+    let ((s1, _), (s2, v2)) = tokio::join!(
+        api(r, "POST", &uri, Some(&office), body("教育和体育局")),
+        api(r, "POST", &uri, Some(&office), body("人力资源和社会保障局"))
+    );
+    let mut statuses = [s1, s2];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    if s2 == StatusCode::CONFLICT {
+        assert!(v2["current_version"].is_i64(), "{v2}");
+    }
 
     // The caller's phone: in full for the centre and the handling unit; masked for a leader; none
     // for another unit. In no response for those who may not see it.

@@ -1,0 +1,124 @@
+//! Nothing lost: the server is killed with SIGKILL in the middle of a burst of intakes; every
+//! request that got its 201 is in the ledger afterwards with its number, and the server starts again
+//! on the same data.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use duban::store::{PublicFilter, Store};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+fn serve(dir: &str, port: u16) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["serve", "--data-dir", dir, "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("duban serve")
+}
+
+type Client = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
+async fn post(client: &Client, url: &str, token: Option<&str>, body: String) -> Option<(u16, serde_json::Value)> {
+    let mut req = axum::http::Request::post(url).header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = client.request(req.body(http_body_util::Full::new(bytes::Bytes::from(body))).ok()?).await.ok()?;
+    let status = resp.status().as_u16();
+    let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.ok()?.to_bytes();
+    Some((status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)))
+}
+
+async fn wait_until_up(client: &Client, base: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let body = serde_json::json!({"login": "centre", "password": "a-long-password-1"}).to_string();
+        if let Some((200, v)) = post(client, &format!("{base}/api/v1/login"), None, body).await {
+            return v["token"].as_str().expect("token").to_string();
+        }
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_intake_survives_kill_9() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_str().expect("utf-8 path").to_string();
+    let mut add = Command::new(env!("CARGO_BIN_EXE_duban"))
+        .args(["user", "add", "--data-dir", &d, "--login", "centre", "--name", "12345热线", "--role", "office"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    add.stdin.take().expect("stdin").write_all(b"a-long-password-1\n").expect("password");
+    assert!(add.wait().expect("user add").success());
+    let out = crate::duban(&["catalogue", "import", "--data-dir", &d]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve(&d, port);
+    let client: Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(hyper_util::client::legacy::connect::HttpConnector::new());
+    let token = wait_until_up(&client, &base).await;
+
+    // A burst from 8 clients; the server is killed while it runs.
+    let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut clients = Vec::new();
+    for c in 0..8 {
+        let (client, token, acknowledged, base) = (client.clone(), token.clone(), acknowledged.clone(), base.clone());
+        clients.push(tokio::spawn(async move {
+            for k in 0.. {
+                let body = serde_json::json!({"caller_name": "测试", "phone": format!("1390000{c}{k:03}"), "content": format!("第{c}-{k}件：路灯不亮"),
+                    "request_type": "complaint", "category": "0203", "place": null})
+                .to_string();
+                match post(&client, &format!("{base}/api/v1/requests"), Some(&token), body).await {
+                    Some((201, v)) => acknowledged.lock().expect("lock").push(v["number"].as_str().expect("number").to_string()),
+                    Some((status, v)) => panic!("intake refused: {status} {v}"),
+                    None => break, // the server is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    for c in clients {
+        c.await.expect("client");
+    }
+    let numbers = acknowledged.lock().expect("lock").clone();
+    assert!(numbers.len() > 20, "the burst got going: {}", numbers.len());
+
+    // Every acknowledged request is there, with its number.
+    let store = Store::open(&format!("sqlite://{d}/duban.db"), false).await.expect("the ledger opens after the crash");
+    let mut found = 0;
+    for chunk in numbers.chunks(200) {
+        let filter = PublicFilter { numbers: chunk.to_vec(), limit: 1000, ..PublicFilter::default() };
+        found += store.public_requests(&filter).await.expect("list").len();
+    }
+    assert_eq!(found, numbers.len(), "every request that got 201 is in the ledger");
+    store.close().await;
+
+    // And the server starts again on it.
+    let mut again = serve(&d, port);
+    let token = wait_until_up(&client, &base).await;
+    assert!(!token.is_empty());
+    let one = format!("{base}/open311/v2/requests/{}.json", numbers[0]);
+    let resp = client
+        .request(axum::http::Request::get(one).body(http_body_util::Full::default()).expect("request"))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    again.kill().expect("stop");
+    let _ = again.wait();
+}
