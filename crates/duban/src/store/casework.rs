@@ -345,7 +345,9 @@ impl Store {
         let mut m: Matter = unjson(&row.try_get::<String, _>(0)?)?;
         let version: i64 = row.try_get(1)?;
         let ev = Event { on: today, actor: actor.name.clone(), change: Change::Rated { satisfaction, solved } };
+        let before = m.clone();
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        super::rollups::moved(&mut tx, Some(&before), &m).await?;
         let updated = sqlx::query("UPDATE matters SET version = $1, state = $2 WHERE id = $3 AND version = $4")
             .bind(m.version)
             .bind(json(&m)?)
@@ -562,6 +564,7 @@ async fn insert_request(
     if assigned {
         super::sync_units(tx, &m).await?;
     }
+    super::rollups::moved(tx, None, &m).await?;
     sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
         .bind(id.0)

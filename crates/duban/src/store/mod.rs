@@ -18,6 +18,7 @@ use sqlx::{AnyPool, Row};
 use time::Date;
 
 mod casework;
+mod rollups;
 mod supervision;
 
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
@@ -759,8 +760,12 @@ async fn record_tx(
     if m.version != expected_version {
         return Err(StoreError::Conflict { current_version: m.version });
     }
+    let before = m.case.is_some().then(|| m.clone());
     let ev = Event { on, actor: actor.name.clone(), change };
     m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if let Some(before) = &before {
+        rollups::moved(tx, Some(before), &m).await?;
+    }
     let updated = sqlx::query(
         "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
     )

@@ -249,15 +249,14 @@ pub struct MetricsQuery {
     by: String,
 }
 
-/// The grouping key of a request for the metrics.
-pub fn group_key(by: &str, m: &Matter) -> String {
-    let case = m.case.as_ref();
+/// A roll-up's group as people read it: a type's label, and words for the empty unit and place.
+pub fn display_key(by: &str, key: String) -> String {
     match by {
-        "category" => case.map(|c| c.category.clone()).unwrap_or_default(),
-        "type" => case.map(|c| c.request_type.label().to_string()).unwrap_or_default(),
-        "place" => case.and_then(|c| c.place.clone()).unwrap_or_else(|| "（未填）".into()),
-        "month" => format!("{}-{:02}", m.created_on.year(), m.created_on.month() as u8),
-        _ => m.lead_unit.clone().unwrap_or_else(|| "（未派单）".into()),
+        "type" => RequestType::parse(&key).map_or(key, |t| t.label().to_string()),
+        "place" if key.is_empty() => "（未填）".into(),
+        "category" | "month" | "day" => key,
+        _ if key.is_empty() => "（未派单）".into(),
+        _ => key,
     }
 }
 
@@ -288,7 +287,13 @@ pub async fn metrics(
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let (from, to) = period(&state, &q.from, &q.to)?;
-        let groups = state.store.case_counts(&actor, from, to, |m| group_key(&q.by, m)).await?;
+        let groups: Vec<(String, CaseCounts)> = state
+            .store
+            .rollup_counts(&actor, from, to, &q.by)
+            .await?
+            .into_iter()
+            .map(|(k, c)| (display_key(&q.by, k), c))
+            .collect();
         let mut total = CaseCounts::default();
         for (_, c) in &groups {
             total.add(c);

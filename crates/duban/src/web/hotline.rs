@@ -17,7 +17,7 @@ use duban_core::warning::{Level, assess_all};
 use serde::Deserialize;
 use time::Duration;
 
-use super::casework::{group_key, period};
+use super::casework::{display_key, period};
 use super::pages::{check_csrf, render};
 use super::{AppError, AppState, authenticate, cookie};
 use crate::accounts::random_token;
@@ -289,39 +289,35 @@ pub async fn metrics(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let (from, to) = period(&state, &q.from, &q.to)?;
     let by = if q.by.is_empty() { "unit".to_string() } else { q.by.clone() };
-    let requests = state.store.requests_for(&actor, from, to, None, i64::MAX).await?;
+    // Sums of roll-up rows only: the requests themselves are not read.
     let names = {
         let c = CaseCounts::default();
         c.rates(state.casework.counting()).iter().map(|r| (r.definition.name, r.definition.formula)).collect()
     };
-    let mut groups: BTreeMap<String, CaseCounts> = BTreeMap::new();
-    let (mut total, mut categories, mut places, mut months) =
-        (CaseCounts::default(), BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let (mut this_week, mut last_week): (BTreeMap<String, u64>, BTreeMap<String, u64>) = Default::default();
+    let roll = |by: &'static str, from: time::Date, to: time::Date| state.store.rollup_counts(&actor, from, to, by);
+    let groups: Vec<(String, CaseCounts)> = state
+        .store
+        .rollup_counts(&actor, from, to, &by)
+        .await?
+        .into_iter()
+        .map(|(k, c)| (display_key(&by, k), c))
+        .collect();
+    let mut total = CaseCounts::default();
+    groups.iter().for_each(|(_, c)| total.add(c));
     let category_names: BTreeMap<String, String> =
         state.store.categories().await?.into_iter().map(|c| (c.code, c.name)).collect();
-    for r in &requests {
-        let m = &r.matter;
-        let c = CaseCounts::of(m);
-        total.add(&c);
-        groups.entry(group_key(&by, m)).or_default().add(&c);
-        let Some(case) = &m.case else { continue };
-        if c.received == 0 {
-            continue;
-        }
-        let name = category_names.get(&case.category).cloned().unwrap_or_else(|| case.category.clone());
-        *categories.entry(name.clone()).or_insert(0u64) += 1;
-        *places.entry(case.place.clone().unwrap_or_else(|| "（未填）".into())).or_insert(0u64) += 1;
-        *months.entry(group_key("month", m)).or_insert(0u64) += 1;
-        let age = (to - m.created_on).whole_days();
-        if (0..7).contains(&age) {
-            *this_week.entry(name).or_insert(0) += 1;
-        } else if (7..14).contains(&age) {
-            *last_week.entry(name).or_insert(0) += 1;
-        }
-    }
+    let named = |rows: Vec<(String, CaseCounts)>| -> BTreeMap<String, u64> {
+        rows.into_iter().map(|(k, c)| (category_names.get(&k).cloned().unwrap_or(k), c.received)).collect()
+    };
+    let categories = named(roll("category", from, to).await?);
+    let places: BTreeMap<String, u64> =
+        roll("place", from, to).await?.into_iter().map(|(k, c)| (display_key("place", k), c.received)).collect();
+    let months: BTreeMap<String, u64> =
+        roll("month", from, to).await?.into_iter().map(|(k, c)| (k, c.received)).collect();
+    let this_week = named(roll("category", to - Duration::days(6), to).await?);
+    let last_week = named(roll("category", to - Duration::days(13), to - Duration::days(7)).await?);
     let top = |m: BTreeMap<String, u64>| {
-        let mut v: Vec<(String, u64)> = m.into_iter().collect();
+        let mut v: Vec<(String, u64)> = m.into_iter().filter(|(_, n)| *n > 0).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.truncate(10);
         v

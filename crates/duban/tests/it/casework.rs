@@ -211,6 +211,21 @@ async fn casework(store: &Store) {
             reopened: 1
         }
     );
+    // The roll-ups agree with the requests themselves, in total and by category, after every kind of
+    // change (intake, dispatch, return, re-dispatch, reply, ratings, reopening, closing).
+    for by in ["category", "unit", "type", "place", "month"] {
+        let rolled = store.rollup_counts(&centre, today, today, by).await.expect("roll-ups");
+        let mut total = CaseCounts::default();
+        rolled.iter().for_each(|(_, c)| total.add(c));
+        assert_eq!(total, c, "by {by}: {rolled:?}");
+    }
+    let by_category = store
+        .case_counts(&centre, today, today, |m| m.case.as_ref().map(|c| c.category.clone()).unwrap_or_default())
+        .await
+        .expect("counts");
+    assert_eq!(store.rollup_counts(&centre, today, today, "category").await.expect("roll-ups"), by_category);
+    let mine = store.rollup_counts(&cg_user, today, today, "unit").await.expect("roll-ups");
+    assert_eq!(mine.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["城市管理局"], "a unit counts its own");
     let listed = store
         .public_requests(&PublicFilter { limit: 10, open: Some(false), ..PublicFilter::default() })
         .await
