@@ -257,3 +257,72 @@ pub fn intake(args: IntakeArgs) -> Result<ExitCode> {
         Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
     })
 }
+
+#[derive(clap::Args, Debug)]
+pub struct MetricsArgs {
+    /// 诉求件数 / requests stored
+    #[arg(long, default_value_t = 10_000_000)]
+    requests: u64,
+    /// 每页请求次数 / requests per page
+    #[arg(long, default_value_t = 20)]
+    repeat: usize,
+}
+
+/// `duban bench metrics`: the metrics page and API over N stored requests (synthetic, written in
+/// bulk on a temporary SQLite file), timed at the server (p50/p95).
+pub fn metrics(args: MetricsArgs) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let dir = tempfile_dir()?;
+        let url = format!("sqlite://{}/metrics.db", dir.display());
+        let store = Store::open(&url, true).await.with_context(|| url.clone())?;
+        let places: Vec<String> = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut units: Vec<(String, String)> = places.iter().map(|p| (p.clone(), "街道".to_string())).collect();
+        units.extend(
+            duban_report::LeadUnits::builtin().units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())),
+        );
+        store.import_units(&units).await?;
+        let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
+        let office = store.add_user("bench_centre", "12345热线", &hash, Role::Office).await?;
+        let c = crate::catalogue::builtin(&places);
+        store.import_catalogue(&office, &c.categories, &c.rules).await?;
+        eprintln!("写入 {} 件合成诉求 / writing {} synthetic requests …", args.requests, args.requests);
+        let started = Instant::now();
+        store.synthesize_requests(args.requests, date!(2019 - 01 - 01), &places).await?;
+        println!("写入 / written: {} requests in {:.0} s", args.requests, started.elapsed().as_secs_f64());
+        let state = Arc::new(AppState::new(store.clone(), Some(date!(2019 - 12 - 31))));
+        let app = router(state);
+        let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
+        for page in [
+            "/casework?from=2019-01-01&to=2019-12-31",
+            "/casework?from=2019-01-01&to=2019-12-31&by=category",
+            "/casework?from=2019-07-01&to=2019-09-30&by=place",
+            "/api/v1/casework/metrics?from=2019-01-01&to=2019-12-31&by=unit",
+        ] {
+            let mut times = Vec::with_capacity(args.repeat);
+            for _ in 0..args.repeat {
+                let req = Request::get(page)
+                    .header(header::COOKIE, format!("{SESSION_COOKIE}={token}"))
+                    .body(Body::empty())?;
+                let t = Instant::now();
+                let resp = app.clone().oneshot(req).await?;
+                anyhow::ensure!(resp.status().is_success(), "{page}: {}", resp.status());
+                let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "{page}: p50 {:.1} ms, p95 {:.1} ms ({} requests stored)",
+                percentile(&times, 0.5),
+                percentile(&times, 0.95),
+                args.requests
+            );
+        }
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(ExitCode::SUCCESS)
+    })
+}

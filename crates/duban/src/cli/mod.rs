@@ -57,6 +57,8 @@ enum BenchCommand {
     Ledger(bench::BenchArgs),
     /// 通过 HTTP 受理诉求的吞吐与延迟 / intake of requests through HTTP: throughput and latency
     Intake(bench::IntakeArgs),
+    /// 海量诉求下的统计页面耗时 / the metrics page over millions of stored requests
+    Metrics(bench::MetricsArgs),
 }
 
 #[derive(Subcommand)]
@@ -79,6 +81,7 @@ pub fn run() -> ExitCode {
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
         Command::Bench(BenchCommand::Ledger(args)) => bench::ledger(args),
         Command::Bench(BenchCommand::Intake(args)) => bench::intake(args),
+        Command::Bench(BenchCommand::Metrics(args)) => bench::metrics(args),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,7 @@ use time::Date;
 mod casework;
 mod rollups;
 mod supervision;
+mod synthetic;
 
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 

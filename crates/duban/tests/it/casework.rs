@@ -263,3 +263,25 @@ async fn casework_on_postgres() {
     store.close().await;
     crate::store::drop_pg(&name).await;
 }
+
+/// The benchmark's synthetic requests are real rows: their states read back as matters, and their
+/// roll-ups count every one of them.
+#[tokio::test]
+async fn synthetic_requests_are_readable_and_rolled_up() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()), true).await.expect("open");
+    store.add_unit("综合行政执法局", "区直部门").await.expect("unit");
+    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Office).await.expect("user");
+    let c = duban::catalogue::builtin(&[]);
+    let rules: Vec<_> = c.rules.iter().filter(|r| r.2 == "综合行政执法局").cloned().collect();
+    store.import_catalogue(&centre, &c.categories, &rules).await.expect("catalogue");
+    store.synthesize_requests(3650, date!(2019 - 01 - 01), &["傅庄街道".to_string()]).await.expect("synthesize");
+    let (from, to) = (date!(2019 - 01 - 01), date!(2019 - 12 - 31));
+    let folded = store.case_counts(&centre, from, to, |_| String::new()).await.expect("fold");
+    assert_eq!(folded[0].1.received, 3650, "every state reads back as a matter");
+    let rolled = store.rollup_counts(&centre, from, to, "place").await.expect("roll-ups");
+    assert_eq!(rolled.len(), 1);
+    assert_eq!(rolled[0].0, "傅庄街道");
+    assert_eq!(rolled[0].1.received, 3650);
+    assert_eq!(rolled[0].1.closed, 3650 - 3650 / 300, "the fates are a function of the number");
+}
