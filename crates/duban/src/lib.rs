@@ -12,6 +12,7 @@ pub mod config;
 pub mod decompose;
 pub mod demo;
 pub mod export;
+pub mod sheets;
 pub mod store;
 pub mod web;
 pub mod webhook;

@@ -18,11 +18,13 @@ use sqlx::{AnyPool, Row};
 use time::Date;
 
 mod casework;
+mod filings;
 mod rollups;
 mod supervision;
 mod synthetic;
 
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
+pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

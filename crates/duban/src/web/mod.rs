@@ -9,6 +9,7 @@
 mod api;
 mod casework;
 mod exports;
+mod filings;
 mod hotline;
 mod open311;
 mod pages;
@@ -80,6 +81,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/public/requests", post(hotline::public_file))
         .route("/public/lookup", get(hotline::public_lookup))
         .route("/public/rate", post(hotline::public_rate))
+        .route("/public/complaints", get(filings::public_complaints))
+        .route("/public/proposals", get(filings::public_proposals))
+        .route("/complaints", get(filings::complaints))
+        .route("/complaints/import", post(filings::import_complaints))
+        .route("/proposals", get(filings::proposals).post(filings::file_proposal))
+        .route("/api/v1/complaints", get(filings::api_complaints).post(filings::api_import_complaints))
+        .route("/api/v1/proposals", get(filings::api_proposals).post(filings::api_file_proposal))
         .route("/reports/new", get(reports::new))
         .route("/reports/preview", post(reports::preview))
         .route("/reports/adopt", post(reports::adopt))

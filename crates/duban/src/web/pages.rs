@@ -400,8 +400,11 @@ struct MatterPage {
 }
 
 struct RequestBlock {
-    detail: crate::store::RequestDetail,
+    /// A request's particulars (requests only).
+    detail: Option<crate::store::RequestDetail>,
     case: String,
+    /// Replies are classed A/B/C (proposals).
+    classed: bool,
     /// What the reader may do now: dispatch or answer at once (the centre, on a new request), sign
     /// for or send back (the unit, on a dispatched one), reply or ask for time (the unit, while
     /// handling), decide on the time asked, rate and close, reopen, merge (the centre).
@@ -546,75 +549,7 @@ async fn matter_page(
             && !m.status.is_closed()
             && m.children.is_empty()
             && !matches!(m.kind, MatterKind::Request | MatterKind::Proposal | MatterKind::Complaint),
-        request: match &m.case {
-            None => None,
-            Some(case) => {
-                let office = actor.role == Role::Office;
-                let detail = state.store.request_detail(&actor, m.id).await?;
-                let duplicates = if office && !m.status.is_closed() {
-                    super::casework::suspected_duplicates(state, &actor, m, &detail)
-                        .await?
-                        .into_iter()
-                        .map(|(id, why)| {
-                            let why = match why {
-                                duban_core::casework::Alike::SameCaller => "同一来电人",
-                                duban_core::casework::Alike::SamePlace { .. } => "同一地点、内容相近",
-                                duban_core::casework::Alike::SameText { .. } => "内容几乎相同",
-                            };
-                            (id, why)
-                        })
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                let units = if actor.role == Role::Office {
-                    state.store.units().await?.into_iter().map(|(id, name, _)| (id.0, name)).collect()
-                } else {
-                    Vec::new()
-                };
-                let suggested = if actor.role == Role::Office && m.status == Status::Draft {
-                    state.store.suggested_unit(&case.category, case.place.as_deref()).await?.map(|u| u.0.0)
-                } else {
-                    None
-                };
-                Some(RequestBlock {
-                    detail,
-                    case: format!(
-                        "{} · {}{}{}{}",
-                        case.request_type.label(),
-                        case.category,
-                        case.place.as_deref().map(|p| format!(" · {p}")).unwrap_or_default(),
-                        if case.urgent { " · 紧急" } else { "" },
-                        if case.confidential { " · 保密" } else { "" }
-                    ),
-                    dispatch: office && m.status == Status::Draft,
-                    accept: view.responsible && m.status == Status::Dispatched,
-                    reply: view.responsible && m.status == Status::Open || office && m.status == Status::Draft,
-                    extend: view.responsible && m.status == Status::Open && m.extension_asked.is_none(),
-                    decide: office && m.extension_asked.is_some(),
-                    rate: office && m.reply.is_some() && matches!(m.status, Status::Replied | Status::Done),
-                    close: office && m.status == Status::Replied,
-                    reopen: office && matches!(m.status, Status::Replied | Status::Done),
-                    merge: office && !m.status.is_closed(),
-                    extension_asked: m.extension_asked.map(|d| d.to_string()),
-                    answer: m.reply.as_ref().map(|r| format!("{}（{}）", r.text, r.on)),
-                    rating: m.rating.as_ref().map(|r| {
-                        format!(
-                            "{}{}",
-                            r.satisfaction.label(),
-                            match r.solved {
-                                Some(true) => "，已解决",
-                                Some(false) => "，未解决",
-                                None => "",
-                            }
-                        )
-                    }),
-                    suggested,
-                    units,
-                    duplicates,
-                })
-            }
-        },
+        request: casework_block(state, &actor, &view).await?,
         reasons: a.reasons.iter().map(|r| r.explain()).collect(),
         version: m.version,
         can_report: own && matches!(m.status, Status::Open | Status::Submitted),
@@ -647,6 +582,97 @@ async fn matter_page(
         error,
     };
     Ok(render(&page))
+}
+
+/// The casework part of a matter's page (requests, proposals, complaints): the particulars where
+/// the matter is a request, and what the reader may do now.
+async fn casework_block(
+    state: &AppState,
+    actor: &Actor,
+    view: &super::MatterView,
+) -> Result<Option<RequestBlock>, AppError> {
+    let m = &view.matter;
+    let spec = m.kind.spec();
+    if !spec.signed_for {
+        return Ok(None);
+    }
+    let office = actor.role == Role::Office;
+    let detail = match &m.case {
+        Some(_) => Some(state.store.request_detail(actor, m.id).await?),
+        None => None,
+    };
+    let duplicates = match &detail {
+        Some(d) if office && !m.status.is_closed() => super::casework::suspected_duplicates(state, actor, m, d)
+            .await?
+            .into_iter()
+            .map(|(id, why)| {
+                let why = match why {
+                    duban_core::casework::Alike::SameCaller => "同一来电人",
+                    duban_core::casework::Alike::SamePlace { .. } => "同一地点、内容相近",
+                    duban_core::casework::Alike::SameText { .. } => "内容几乎相同",
+                };
+                (id, why)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let units = if office {
+        state.store.units().await?.into_iter().map(|(id, name, _)| (id.0, name)).collect()
+    } else {
+        Vec::new()
+    };
+    let suggested = match &m.case {
+        Some(case) if office && m.status == Status::Draft => {
+            state.store.suggested_unit(&case.category, case.place.as_deref()).await?.map(|u| u.0.0)
+        }
+        _ => None,
+    };
+    let case = m.case.as_ref().map_or_else(
+        || spec.label.to_string(),
+        |case| {
+            format!(
+                "{} · {}{}{}{}",
+                case.request_type.label(),
+                case.category,
+                case.place.as_deref().map(|p| format!(" · {p}")).unwrap_or_default(),
+                if case.urgent { " · 紧急" } else { "" },
+                if case.confidential { " · 保密" } else { "" }
+            )
+        },
+    );
+    Ok(Some(RequestBlock {
+        detail,
+        case,
+        classed: m.kind == MatterKind::Proposal,
+        dispatch: office && m.status == Status::Draft,
+        accept: view.responsible && m.status == Status::Dispatched,
+        reply: spec.replied && (view.responsible && m.status == Status::Open || office && m.status == Status::Draft),
+        extend: view.responsible && m.status == Status::Open && m.extension_asked.is_none(),
+        decide: office && m.extension_asked.is_some(),
+        rate: office && m.reply.is_some() && matches!(m.status, Status::Replied | Status::Done),
+        close: office && m.status == Status::Replied,
+        reopen: office && matches!(m.status, Status::Replied | Status::Done),
+        merge: office && !m.status.is_closed() && m.case.is_some(),
+        extension_asked: m.extension_asked.map(|d| d.to_string()),
+        answer: m.reply.as_ref().map(|r| match r.class {
+            Some(c) => format!("{c:?}类：{}（{}）", r.text, r.on),
+            None => format!("{}（{}）", r.text, r.on),
+        }),
+        rating: m.rating.as_ref().map(|r| {
+            format!(
+                "{}{}",
+                r.satisfaction.label(),
+                match r.solved {
+                    Some(true) => "，已解决",
+                    Some(false) => "，未解决",
+                    None => "",
+                }
+            )
+        }),
+        suggested,
+        units,
+        duplicates,
+    }))
 }
 
 pub async fn matter(
@@ -748,6 +774,9 @@ pub struct SuperviseForm {
     solved: String,
     #[serde(default)]
     into: String,
+    /// A proposal's reply class: a, b or c.
+    #[serde(default)]
+    class: String,
 }
 
 pub async fn supervise(
@@ -811,7 +840,15 @@ pub async fn supervise(
         "return" if note.is_empty() => return Err(AppError::BadRequest("请说明退单理由 / give the reason".into())),
         "return" => Change::Returned { reason: note },
         "reply" if note.is_empty() => return Err(AppError::BadRequest("请填写答复内容 / write the reply".into())),
-        "reply" => Change::Replied { text: note, class: None },
+        "reply" => Change::Replied {
+            text: note,
+            class: match form.class.as_str() {
+                "a" => Some(duban_core::matter::ReplyClass::A),
+                "b" => Some(duban_core::matter::ReplyClass::B),
+                "c" => Some(duban_core::matter::ReplyClass::C),
+                _ => None,
+            },
+        },
         "extend" => {
             let until = super::parse_date(&form.due, "延期至")?
                 .ok_or_else(|| AppError::BadRequest("请填写延期至哪天 / give the new date".into()))?;

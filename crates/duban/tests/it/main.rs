@@ -4,6 +4,7 @@ mod browser;
 mod casework;
 mod durability;
 mod extract;
+mod filings;
 mod ledger;
 mod open311;
 mod store;

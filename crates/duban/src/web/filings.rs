@@ -1,0 +1,229 @@
+//! Inspection complaints and deputies' proposals: the office's pages (import a batch of complaints
+//! from the inspection team's .xlsx; file a proposal), the public ledgers (办结销号 of complaints; the
+//! handler and result of each non-confidential proposal), and their JSON API.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use duban_core::matter::Status;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::pages::{check_csrf, render};
+use super::{AppError, AppState, authenticate};
+use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal, Role};
+
+#[derive(Template)]
+#[template(path = "complaints.html")]
+struct ComplaintsPage {
+    who: Option<String>,
+    csrf: String,
+    office: bool,
+    public: bool,
+    rows: Vec<PublicComplaint>,
+    total: usize,
+    closed: usize,
+}
+
+fn complaints_page(who: Option<String>, csrf: String, office: bool, rows: Vec<PublicComplaint>) -> Response {
+    let closed = rows.iter().filter(|r| r.status == Status::Done).count();
+    render(&ComplaintsPage { public: who.is_none(), who, csrf, office, total: rows.len(), closed, rows })
+}
+
+#[derive(Deserialize, Default)]
+pub struct BatchQuery {
+    #[serde(default)]
+    batch: String,
+}
+
+/// The public ledger of inspection complaints: each with its unit, deadline and whether it was
+/// closed (办结销号).
+pub async fn public_complaints(
+    State(state): State<Arc<AppState>>,
+    Query(q): Query<BatchQuery>,
+) -> Result<Response, AppError> {
+    let rows = state.store.public_complaints(Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
+    Ok(complaints_page(None, String::new(), false, rows))
+}
+
+pub async fn complaints(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let rows = state.store.public_complaints(None).await?;
+    Ok(complaints_page(Some(actor.name.clone()), csrf, actor.role == Role::Office, rows))
+}
+
+/// Multipart: csrf, batch, file (.xlsx: 编号, 信访内容, 交办日期, 责任单位, 办理时限).
+pub async fn import_complaints(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let upload = super::supervision::read_upload(form).await?;
+    check_csrf(&csrf, upload.field("csrf"))?;
+    let (name, bytes) =
+        upload.file.as_ref().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
+    let rows = crate::sheets::read_complaints(name, bytes).map_err(|e| AppError::BadRequest(format!("{e:#}")))?;
+    state.store.import_complaints(&actor, upload.field("batch"), &rows).await?;
+    Ok(Redirect::to("/complaints").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    who: Option<String>,
+    csrf: String,
+    office: bool,
+    rows: Vec<PublicProposal>,
+    units: Vec<String>,
+}
+
+pub async fn public_proposals(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
+    let rows = state.store.proposals(None, None).await?;
+    Ok(render(&ProposalsPage { who: None, csrf: String::new(), office: false, rows, units: Vec::new() }))
+}
+
+pub async fn proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let rows = state.store.proposals(Some(&actor), None).await?;
+    let units = state.store.units().await?.into_iter().map(|u| u.1).collect();
+    Ok(render(&ProposalsPage { who: Some(actor.name.clone()), csrf, office: actor.role == Role::Office, rows, units }))
+}
+
+#[derive(Deserialize)]
+pub struct ProposalForm {
+    #[serde(default)]
+    csrf: String,
+    number: String,
+    session: String,
+    proposal_kind: String,
+    /// Names separated by 、 or commas.
+    proposers: String,
+    title: String,
+    #[serde(default)]
+    content: String,
+    lead_unit: String,
+    #[serde(default)]
+    co_units: String,
+    #[serde(default)]
+    confidential: Option<String>,
+}
+
+impl ProposalForm {
+    fn proposal(&self) -> NewProposal {
+        let list = |s: &str| {
+            s.split(['、', ',', '，', ' ']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+        };
+        NewProposal {
+            number: self.number.clone(),
+            session: self.session.clone(),
+            proposal_kind: self.proposal_kind.clone(),
+            proposers: list(&self.proposers),
+            title: self.title.clone(),
+            content: self.content.clone(),
+            lead_unit: self.lead_unit.clone(),
+            co_units: list(&self.co_units),
+            confidential: self.confidential.is_some(),
+        }
+    }
+}
+
+fn limits(state: &AppState) -> (u32, u32) {
+    let l = &state.casework.time_limits;
+    (l.proposal_days, l.proposal_opinion_days)
+}
+
+pub async fn file_proposal(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<ProposalForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    let id = state.store.file_proposal(&actor, &form.proposal(), state.today(), limits(&state)).await?;
+    Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
+}
+
+async fn api<F>(status: StatusCode, f: F) -> Response
+where
+    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
+{
+    match f.await {
+        Ok(v) => (status, Json(v)).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ComplaintsBody {
+    batch: String,
+    rows: Vec<ComplaintRow>,
+}
+
+#[derive(Deserialize)]
+pub struct ComplaintRow {
+    number: String,
+    content: String,
+    assigned_on: time::Date,
+    unit: String,
+    deadline: time::Date,
+}
+
+pub async fn api_import_complaints(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<ComplaintsBody>,
+) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let rows: Vec<NewComplaint> = body
+            .rows
+            .into_iter()
+            .map(|r| NewComplaint {
+                number: r.number,
+                content: r.content,
+                assigned_on: r.assigned_on,
+                unit: r.unit,
+                deadline: r.deadline,
+            })
+            .collect();
+        let ids = state.store.import_complaints(&actor, &body.batch, &rows).await?;
+        Ok(json!({"matters": ids}))
+    })
+    .await
+}
+
+pub async fn api_complaints(State(state): State<Arc<AppState>>, Query(q): Query<BatchQuery>) -> Response {
+    api(StatusCode::OK, async {
+        let rows = state.store.public_complaints(Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
+        let closed = rows.iter().filter(|r| r.status == Status::Done).count();
+        Ok(json!({"total": rows.len(), "closed": closed, "complaints": rows}))
+    })
+    .await
+}
+
+pub async fn api_file_proposal(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(body): Json<ProposalForm>,
+) -> Response {
+    api(StatusCode::CREATED, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let id = state.store.file_proposal(&actor, &body.proposal(), state.today(), limits(&state)).await?;
+        Ok(json!({"matter": id}))
+    })
+    .await
+}
+
+pub async fn api_proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    api(StatusCode::OK, async {
+        // Signed in as the office: all of them; otherwise the public's view.
+        let actor = authenticate(&state, &headers).await.ok().map(|(a, _)| a);
+        Ok(json!({"proposals": state.store.proposals(actor.as_ref(), None).await?}))
+    })
+    .await
+}
