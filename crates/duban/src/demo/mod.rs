@@ -234,6 +234,15 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let catalogue = crate::catalogue::builtin(&places);
     store.import_catalogue(&office, &catalogue.categories, &catalogue.rules).await?;
     let centre = add("rexian".into(), "12345热线".into(), Role::Office).await?;
+    for (title, body, category) in [
+        ("社保卡补办", "携带身份证到区人社局社保服务大厅或经办银行网点补办，当场制卡。", "0402"),
+        ("转学手续", "由转入学校出具接收证明，到区教体局学籍管理科办理，学籍系统内流转。", "0502"),
+        ("路灯报修", "已转综合行政执法局路灯管理所，一般两个工作日内修复。", "0203"),
+        ("预付卡退费", "可向区市场监督管理局投诉举报，或拨打12315，商家停业的依法处理。", "0702"),
+        ("低保申请", "向户籍所在街道（镇）社会救助窗口提出申请，需提供家庭收入和财产情况。", "1002"),
+    ] {
+        store.add_answer(&centre, title, body, Some(category)).await?;
+    }
     let by_unit_name: BTreeMap<String, Actor> = unit_actors.values().map(|a| (a.name.clone(), a.clone())).collect();
     let requests = requests::seed(store, &centre, &by_unit_name, &catalogue, &places, today, requests).await?;
 

@@ -421,6 +421,54 @@ impl Store {
         Ok(())
     }
 
+    /// Adds an answer to the knowledge base (the office only).
+    pub async fn add_answer(
+        &self,
+        actor: &Actor,
+        title: &str,
+        body: &str,
+        category: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden);
+        }
+        let (title, body) = (clean("标题", title, 100)?, clean("答复内容", body, 4000)?);
+        if title.is_empty() || body.is_empty() {
+            return Err(StoreError::Invalid("知识库条目须有标题和内容 / an answer needs a title and a text".into()));
+        }
+        let row =
+            sqlx::query("INSERT INTO answers (title, body, category, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(title)
+                .bind(body)
+                .bind(category.map(str::to_string).filter(|c| !c.is_empty()))
+                .bind(now_rfc3339())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Answers of the knowledge base whose title or text holds every word of `query` (words split on
+    /// spaces), those of `category` first; at most 10. (id, title, text)
+    pub async fn search_answers(
+        &self,
+        query: &str,
+        category: Option<&str>,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let words: Vec<String> =
+            query.split_whitespace().take(5).map(|w| w.replace(['%', '_'], "")).filter(|w| !w.is_empty()).collect();
+        let mut sql = String::from("SELECT id, title, body FROM answers WHERE 1 = 1");
+        for i in 0..words.len() {
+            sql.push_str(&format!(" AND (title LIKE ${n} OR body LIKE ${n})", n = i + 2));
+        }
+        sql.push_str(" ORDER BY CASE WHEN category = $1 THEN 0 ELSE 1 END, id LIMIT 10");
+        let mut q = sqlx::query(&sql).bind(category.unwrap_or("").to_string());
+        for w in words {
+            q = q.bind(format!("%{w}%"));
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
     /// Adds an Open311 client's key (the office, or whoever runs the command line); returns the key.
     pub async fn add_api_key(&self, name: &str) -> Result<String, StoreError> {
         let key = crate::accounts::random_token();

@@ -310,3 +310,38 @@ pub async fn metrics(
     })
     .await
 }
+
+#[derive(Deserialize, Default)]
+pub struct AnswerQuery {
+    #[serde(default)]
+    q: String,
+    category: Option<String>,
+}
+
+/// GET /api/v1/answers: the knowledge base, searched (the office).
+pub async fn answers(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<AnswerQuery>) -> Response {
+    api(StatusCode::OK, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        if actor.role != Role::Office {
+            return Err(StoreError::Forbidden.into());
+        }
+        let found = state.store.search_answers(&q.q, q.category.as_deref()).await?;
+        Ok(json!({"answers": found.into_iter().map(|(id, title, body)| json!({"id": id, "title": title, "body": body})).collect::<Vec<_>>()}))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AnswerBody {
+    title: String,
+    body: String,
+    category: Option<String>,
+}
+
+pub async fn add_answer(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(b): Json<AnswerBody>) -> Response {
+    api(StatusCode::CREATED, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        Ok(json!({"id": state.store.add_answer(&actor, &b.title, &b.body, b.category.as_deref()).await?}))
+    })
+    .await
+}

@@ -487,3 +487,81 @@ pub async fn public_rate(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "knowledge.html")]
+struct KnowledgePage {
+    who: Option<String>,
+    csrf: String,
+    answers: Vec<(i64, String, String)>,
+    q: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct KnowledgeQuery {
+    #[serde(default)]
+    q: String,
+    /// The request the operator is answering (for the fragment's "answer with this" forms).
+    matter: Option<i64>,
+}
+
+/// The knowledge base: search and add answers (the office).
+pub async fn knowledge(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<KnowledgeQuery>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden.into());
+    }
+    let answers = state.store.search_answers(&q.q, None).await?;
+    Ok(render(&KnowledgePage { who: Some(actor.name), csrf, answers, q: q.q }))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    title: String,
+    body: String,
+    #[serde(default)]
+    category: String,
+}
+
+pub async fn add_answer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<AnswerForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    state.store.add_answer(&actor, &form.title, &form.body, Some(form.category.as_str())).await?;
+    Ok(Redirect::to("/knowledge").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "knowledge_results.html")]
+struct KnowledgeResults {
+    csrf: String,
+    matter: i64,
+    version: i64,
+    answers: Vec<(i64, String, String)>,
+}
+
+/// The search results beside a request (an htmx fragment): each answer with a button that answers
+/// the request with it.
+pub async fn knowledge_search(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<KnowledgeQuery>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden.into());
+    }
+    let id = q.matter.ok_or_else(|| AppError::BadRequest("matter".into()))?;
+    let (m, _) = state.store.timeline(&actor, duban_core::MatterId(id)).await?;
+    let category = m.case.as_ref().map(|c| c.category.as_str());
+    let answers = state.store.search_answers(&q.q, category).await?;
+    Ok(render(&KnowledgeResults { csrf, matter: id, version: m.version, answers }))
+}

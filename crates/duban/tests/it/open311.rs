@@ -337,6 +337,15 @@ async fn the_hotline_in_pages_and_its_ledger() {
     let queue = office.send("GET", "/requests", None).await;
     assert!(queue.body.contains("待回访 1") && queue.body.contains("待派单 1"), "{}", queue.body);
 
+    // The knowledge base: the centre's to search beside a new request and answer with.
+    assert_eq!(unit.send("GET", "/knowledge", None).await.status, StatusCode::FORBIDDEN);
+    let add =
+        format!("csrf={ocsrf}&title={}&category=0501&body={}", urlencode("学校周边停车"), urlencode("已通知交警劝离"));
+    assert_eq!(office.send("POST", "/knowledge", Some(&add)).await.status, StatusCode::SEE_OTHER);
+    let id_of_first: i64 = number[8..].parse().expect("the matter id in the number");
+    let hits =
+        office.send("GET", &format!("/knowledge/search?matter={id_of_first}&q={}", urlencode("停车")), None).await;
+    assert!(hits.body.contains("用此答复") && hits.body.contains("已通知交警劝离"), "{}", hits.body);
     let first = office.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
     assert!(first.body.contains("待分派"));
     let id: i64 = number[8..].parse().expect("the matter id in the number");
@@ -397,4 +406,121 @@ async fn the_hotline_in_pages_and_its_ledger() {
             rows.iter().filter(|r| !r[col("评价")].is_empty()).count() as u64
         )
     );
+}
+
+/// Roles × actions of casework through the API: who may take a call in, read the caller, dispatch,
+/// sign for, reply, record a rating, close, use and grow the knowledge base.
+#[tokio::test]
+async fn casework_roles_by_actions_through_the_api() {
+    let f = fixture().await;
+    let r = &f.router;
+    let tokens = [
+        ("office", token(r, "office").await),
+        ("unit_a", token(r, "unit_a").await),
+        ("unit_b", token(r, "unit_b").await),
+        ("leader", token(r, "leader").await),
+    ];
+    let t = |who: &str| tokens.iter().find(|(n, _)| *n == who).map(|(_, t)| t.clone()).expect("token");
+    api(r, "POST", "/api/v1/categories", Some(&t("office")), Some(catalogue())).await;
+    let (_, a) =
+        api(r, "POST", "/api/v1/requests", Some(&t("office")), Some(intake("13812345678", "学校食堂卫生差"))).await;
+    let id = a["matter"].as_i64().expect("id");
+    let version = || async {
+        let (_, m) = api(r, "GET", &format!("/api/v1/matters/{id}"), Some(&t("office")), None).await;
+        m["matter"]["version"].clone()
+    };
+    let change = |who: &'static str, c: serde_json::Value| {
+        let token = t(who);
+        async move {
+            let v = version().await;
+            api(
+                r,
+                "POST",
+                &format!("/api/v1/matters/{id}/events"),
+                Some(&token),
+                Some(json!({"version": v, "change": c})),
+            )
+            .await
+            .0
+        }
+    };
+    let dispatch = |who: &'static str| {
+        let token = t(who);
+        async move {
+            let v = version().await;
+            api(
+                r,
+                "POST",
+                &format!("/api/v1/requests/{id}/dispatch"),
+                Some(&token),
+                Some(json!({"version": v, "unit": "教育和体育局"})),
+            )
+            .await
+            .0
+        }
+    };
+    use StatusCode as S;
+    // Intake and the knowledge base are the centre's.
+    for (who, expected) in
+        [("office", S::CREATED), ("unit_a", S::FORBIDDEN), ("unit_b", S::FORBIDDEN), ("leader", S::FORBIDDEN)]
+    {
+        let (s, _) = api(r, "POST", "/api/v1/requests", Some(&t(who)), Some(intake("13900000000", "咨询"))).await;
+        assert_eq!(s, expected, "{who} intake");
+        let (s, _) = api(
+            r,
+            "POST",
+            "/api/v1/answers",
+            Some(&t(who)),
+            Some(json!({"title": "食堂投诉", "body": "已转教体局核查", "category": "0501"})),
+        )
+        .await;
+        assert_eq!(s, expected, "{who} adds an answer");
+        let (s, _) = api(r, "GET", "/api/v1/answers?q=食堂", Some(&t(who)), None).await;
+        assert_eq!(s, if who == "office" { S::OK } else { S::FORBIDDEN }, "{who} searches answers");
+    }
+    let (_, found) = api(r, "GET", "/api/v1/answers?q=食堂%20核查&category=0501", Some(&t("office")), None).await;
+    assert_eq!(found["answers"][0]["title"], "食堂投诉", "{found}");
+    let (_, none) = api(r, "GET", "/api/v1/answers?q=社保", Some(&t("office")), None).await;
+    assert_eq!(none["answers"], json!([]));
+    // Dispatch: only the centre.
+    for who in ["unit_a", "unit_b", "leader"] {
+        assert_eq!(dispatch(who).await, S::FORBIDDEN, "{who} dispatches");
+    }
+    assert_eq!(dispatch("office").await, S::OK);
+    // Sign for: only the unit it was dispatched to.
+    for who in ["office", "unit_b", "leader"] {
+        assert_eq!(change(who, json!({"type": "accepted"})).await, S::FORBIDDEN, "{who} signs for");
+    }
+    assert_eq!(change("unit_a", json!({"type": "accepted"})).await, S::OK);
+    // Reply: the handling unit (the centre answers only new requests at once).
+    for who in ["unit_b", "leader"] {
+        assert_eq!(
+            change(who, json!({"type": "replied", "text": "x", "class": null})).await,
+            S::FORBIDDEN,
+            "{who} replies"
+        );
+    }
+    assert_eq!(change("unit_a", json!({"type": "replied", "text": "已责令整改", "class": null})).await, S::OK);
+    // Rating and closing: the centre.
+    for who in ["unit_a", "unit_b", "leader"] {
+        assert_eq!(
+            change(who, json!({"type": "rated", "satisfaction": "satisfied", "solved": true})).await,
+            S::FORBIDDEN,
+            "{who} rates"
+        );
+        assert_eq!(change(who, json!({"type": "signed_off", "note": "x"})).await, S::FORBIDDEN, "{who} closes");
+    }
+    assert_eq!(change("office", json!({"type": "rated", "satisfaction": "satisfied", "solved": true})).await, S::OK);
+    assert_eq!(change("office", json!({"type": "signed_off", "note": "办结"})).await, S::OK);
+    // Reading the caller: the centre and the handler in full, a leader masked, another unit not at all.
+    for (who, status, phone) in [
+        ("office", S::OK, "13812345678"),
+        ("unit_a", S::OK, "13812345678"),
+        ("leader", S::OK, "138****5678"),
+        ("unit_b", S::FORBIDDEN, ""),
+    ] {
+        let (s, v) = api(r, "GET", &format!("/api/v1/requests/{id}"), Some(&t(who)), None).await;
+        assert_eq!(s, status, "{who} reads");
+        assert_eq!(v["request"]["phone"].as_str().unwrap_or(""), phone, "{who} sees the phone as");
+    }
 }
