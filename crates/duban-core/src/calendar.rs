@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use time::{Date, Duration, Weekday};
+use time::{Date, Duration, PrimitiveDateTime, Weekday};
 
 /// The calendar that ships with duban (2018–2027; 2027 provisional).
 pub const BUILTIN: &str = include_str!("../data/holidays.tsv");
@@ -134,6 +134,39 @@ impl Calendar {
     }
 
     /// Working days in the half-open range (from, to]: how many working days pass from one to the other.
+    /// The moment `hours` working hours after `from`, counting only the working hours
+    /// `[starts, ends)` (whole hours of the clock) of working days. A moment outside them starts
+    /// counting at the next working hour.
+    pub fn add_working_hours(&self, from: PrimitiveDateTime, hours: u32, starts: u8, ends: u8) -> PrimitiveDateTime {
+        let (starts, ends) = (starts.min(23), ends.clamp(starts.min(23) + 1, 24));
+        let open = |d: Date| d.with_hms(starts, 0, 0).unwrap_or(PrimitiveDateTime::MIN);
+        let close = |d: Date| {
+            if ends == 24 {
+                (d + Duration::DAY).midnight()
+            } else {
+                d.with_hms(ends, 0, 0).unwrap_or(PrimitiveDateTime::MIN)
+            }
+        };
+        let mut t = from;
+        let mut left = Duration::hours(i64::from(hours));
+        loop {
+            let day = t.date();
+            if !self.is_working_day(day) || t >= close(day) {
+                t = open(self.add_working_days(day, 1));
+                continue;
+            }
+            if t < open(day) {
+                t = open(day);
+            }
+            let available = close(day) - t;
+            if left <= available {
+                return t + left;
+            }
+            left -= available;
+            t = open(self.add_working_days(day, 1));
+        }
+    }
+
     pub fn working_days_between(&self, from: Date, to: Date) -> i64 {
         if to == from {
             return 0;
@@ -204,5 +237,28 @@ mod tests {
         let e = Calendar::parse("2019-02-30\t休\tx\n").unwrap_err();
         assert_eq!(e.line, 1);
         assert!(e.to_string().contains("第1行"));
+    }
+}
+
+#[cfg(test)]
+mod hour_tests {
+    use super::Calendar;
+    use time::macros::datetime;
+
+    #[test]
+    fn working_hours_skip_nights_weekends_and_holidays() {
+        let cal = Calendar::builtin();
+        // Within the day.
+        assert_eq!(cal.add_working_hours(datetime!(2019-09-26 10:15), 2, 9, 17), datetime!(2019-09-26 12:15));
+        // Past the end of the day: on into the next working morning.
+        assert_eq!(cal.add_working_hours(datetime!(2019-09-26 16:00), 2, 9, 17), datetime!(2019-09-27 10:00));
+        // Friday evening before National Day: the adjusted working Sunday 09-29 counts.
+        assert_eq!(cal.add_working_hours(datetime!(2019-09-27 20:00), 2, 9, 17), datetime!(2019-09-29 11:00));
+        // In the holiday: the first working hour after it.
+        assert_eq!(cal.add_working_hours(datetime!(2019-10-03 12:00), 2, 9, 17), datetime!(2019-10-08 11:00));
+        // Before opening.
+        assert_eq!(cal.add_working_hours(datetime!(2019-09-26 06:30), 1, 9, 17), datetime!(2019-09-26 10:00));
+        // Exactly filling the day ends at its close.
+        assert_eq!(cal.add_working_hours(datetime!(2019-09-26 09:00), 8, 9, 17), datetime!(2019-09-26 17:00));
     }
 }

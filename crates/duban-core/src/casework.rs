@@ -82,6 +82,11 @@ pub struct CaseInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TimeLimits {
+    /// An urgent request is due this many working hours after it came in (0: use `urgent`) …
+    pub urgent_hours: u32,
+    /// … counted within these hours of the clock on working days.
+    pub work_starts_at: u8,
+    pub work_ends_at: u8,
     pub urgent: u32,
     pub consultation: u32,
     pub help: u32,
@@ -98,6 +103,9 @@ pub struct TimeLimits {
 impl Default for TimeLimits {
     fn default() -> Self {
         TimeLimits {
+            urgent_hours: 2,
+            work_starts_at: 9,
+            work_ends_at: 17,
             urgent: 0,
             consultation: 1,
             help: 3,
@@ -124,6 +132,22 @@ impl TimeLimits {
             RequestType::Suggestion => self.suggestion,
             RequestType::Praise => self.praise,
         }
+    }
+
+    /// When a request that came in at `received` is due: its day, and for a limit in working hours
+    /// the moment.
+    pub fn due(
+        &self,
+        calendar: &Calendar,
+        received: time::PrimitiveDateTime,
+        t: RequestType,
+        urgent: bool,
+    ) -> (Date, Option<time::PrimitiveDateTime>) {
+        if urgent && self.urgent_hours > 0 {
+            let at = calendar.add_working_hours(received, self.urgent_hours, self.work_starts_at, self.work_ends_at);
+            return (at.date(), Some(at));
+        }
+        (self.deadline(calendar, received.date(), t, urgent), None)
     }
 
     /// The deadline of a request received on `received`: N working days on, or for zero the same day
@@ -522,6 +546,21 @@ mod tests {
         assert_eq!(task.status, Status::Open);
         assert!(task.apply(&ev(reply())).is_err());
         assert!(task.apply(&ev(Change::Returned { reason: String::new() })).is_err());
+    }
+
+    #[test]
+    fn urgent_requests_are_due_in_working_hours() {
+        let cal = Calendar::builtin();
+        let limits = TimeLimits::default();
+        let (day, at) = limits.due(&cal, time::macros::datetime!(2019-09-27 16:30), RequestType::Help, true);
+        assert_eq!((day, at), (date!(2019 - 09 - 29), Some(time::macros::datetime!(2019-09-29 10:30))));
+        let (day, at) = limits.due(&cal, time::macros::datetime!(2019-09-27 16:30), RequestType::Help, false);
+        assert_eq!((day, at), (date!(2019 - 10 - 08), None));
+        let days_only = TimeLimits { urgent_hours: 0, ..TimeLimits::default() };
+        assert_eq!(
+            days_only.due(&cal, time::macros::datetime!(2019-09-27 16:30), RequestType::Help, true),
+            (date!(2019 - 09 - 27), None)
+        );
     }
 
     #[test]

@@ -341,6 +341,10 @@ pub enum Change {
     Classified {
         case: crate::casework::CaseInfo,
     },
+    /// Due at a moment (a limit in working hours); the deadline becomes that day.
+    DueAt {
+        at: time::PrimitiveDateTime,
+    },
 }
 
 /// Why an event cannot apply to a matter in its state.
@@ -388,6 +392,7 @@ fn event_label(name: &str) -> &'static str {
         "rated" => "评价",
         "merged_into" => "并单",
         "classified" => "分类",
+        "due_at" => "设定办理时限",
         _ => "变更",
     }
 }
@@ -420,6 +425,7 @@ impl Change {
             Change::Rated { .. } => "rated",
             Change::MergedInto { .. } => "merged_into",
             Change::Classified { .. } => "classified",
+            Change::DueAt { .. } => "due_at",
         }
     }
 }
@@ -481,6 +487,9 @@ pub struct Matter {
     /// A request's classification (type, category, place, urgency, confidentiality).
     #[serde(default)]
     pub case: Option<crate::casework::CaseInfo>,
+    /// The moment it is due, where its limit is in working hours (the deadline is that day).
+    #[serde(default)]
+    pub due_at: Option<time::PrimitiveDateTime>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -526,6 +535,7 @@ impl Matter {
             rating: None,
             merged_into: None,
             case: None,
+            due_at: None,
             version: 0,
         }
     }
@@ -554,6 +564,7 @@ impl Matter {
                     return refuse();
                 }
                 self.deadline = Some(*deadline);
+                self.due_at = None;
             }
             Change::StandardSet { standard } => {
                 if !live {
@@ -689,6 +700,7 @@ impl Matter {
                 }
                 if *granted {
                     self.deadline = Some(until);
+                    self.due_at = None;
                 }
             }
             Change::Replied { text, class } => {
@@ -711,6 +723,13 @@ impl Matter {
                     return refuse();
                 }
                 self.case = Some(case.clone());
+            }
+            Change::DueAt { at } => {
+                if !live {
+                    return refuse();
+                }
+                self.due_at = Some(*at);
+                self.deadline = Some(at.date());
             }
             Change::MergedInto { into } => {
                 if !live || *into == self.id {

@@ -34,6 +34,11 @@ pub fn human(value: f64, unit: &str) -> String {
     }
 }
 
+/// A moment as the documents and pages write it: 2019-09-29 10:30.
+pub fn moment(at: time::PrimitiveDateTime) -> String {
+    format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
+}
+
 /// A standard as the documents and pages write it: 6所, 28亿元, 不超过3.5%.
 pub fn standard_text(s: &duban_core::Standard) -> String {
     format!("{}{}", if s.goal == Goal::AtMost { "不超过" } else { "" }, human(s.value, &s.unit))

@@ -158,7 +158,7 @@ impl Store {
         r: &NewRequest,
         limits: &TimeLimits,
         calendar: &duban_core::Calendar,
-        today: Date,
+        received: time::PrimitiveDateTime,
     ) -> Result<Received, StoreError> {
         if let Some(a) = by
             && a.role != Role::Office
@@ -169,9 +169,11 @@ impl Store {
             Some(a) => a.clone(),
             None => self.public_actor().await?,
         };
-        let deadline = limits.deadline(calendar, today, r.request_type, r.urgent);
+        let due = limits.due(calendar, received, r.request_type, r.urgent);
+        let deadline = due.0;
         let (_turn, mut tx) = self.write_tx().await?;
-        let (m, number) = insert_request(&mut tx, &actor, channel, r, (today, now_rfc3339()), deadline, &[]).await?;
+        let (m, number) =
+            insert_request(&mut tx, &actor, channel, r, (received.date(), now_rfc3339()), due, &[]).await?;
         let suggested = suggest(
             &mut tx,
             &m.case.as_ref().map(|c| c.category.clone()).unwrap_or_default(),
@@ -198,15 +200,16 @@ impl Store {
         let (_turn, mut tx) = self.write_tx().await?;
         let mut out = Vec::with_capacity(items.len());
         for (i, (r, received, events)) in items.iter().enumerate() {
-            let deadline = limits.deadline(calendar, *received, r.request_type, r.urgent);
-            // History keeps its day; the hour is not known.
+            // History keeps its day; the hour is not known (counted from nine o'clock).
+            let nine = received.with_hms(9, 0, 0).unwrap_or(received.midnight());
+            let due = limits.due(calendar, nine, r.request_type, r.urgent);
             let at = format!("{received}T09:00:00+08:00");
-            let (m, number) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), deadline, events)
+            let (m, number) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), due, events)
                 .await
                 .map_err(|e| match e {
-                StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
-                e => e,
-            })?;
+                    StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
+                    e => e,
+                })?;
             out.push((m.id, number));
         }
         tx.commit().await?;
@@ -548,7 +551,7 @@ async fn insert_request(
     channel: Channel,
     r: &NewRequest,
     (today, received_at): (Date, String),
-    deadline: Date,
+    (deadline, due_at): (Date, Option<time::PrimitiveDateTime>),
     events: &[(Date, Actor, Change)],
 ) -> Result<(Matter, String), StoreError> {
     let content = clean("诉求内容", &r.content, 4000)?;
@@ -592,8 +595,11 @@ async fn insert_request(
         confidential: r.confidential,
     };
     let now = now_rfc3339();
-    let first =
-        [(today, actor.clone(), Change::Classified { case }), (today, actor.clone(), Change::DeadlineSet { deadline })];
+    let limit = match due_at {
+        Some(at) => Change::DueAt { at },
+        None => Change::DeadlineSet { deadline },
+    };
+    let first = [(today, actor.clone(), Change::Classified { case }), (today, actor.clone(), limit)];
     let mut assigned = false;
     for (on, who, change) in first.iter().chain(events) {
         assigned |= matches!(change, Change::Assigned { .. } | Change::Returned { .. });

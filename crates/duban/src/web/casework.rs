@@ -85,7 +85,7 @@ pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json
         let today = state.today();
         let received = state
             .store
-            .receive(Some(&actor), Channel::Api, &r, &state.casework.time_limits, &super::CALENDAR, today)
+            .receive(Some(&actor), Channel::Api, &r, &state.casework.time_limits, &super::CALENDAR, state.now())
             .await?;
         let mut dispatched = None;
         if let Some(target) = dispatch {

@@ -83,8 +83,16 @@ pub async fn queue(
         let s = status_from(key);
         counts.push((key, label, matters.iter().filter(|m| Some(m.status) == s).count()));
     }
-    let overdue =
-        |m: &Matter| !m.status.is_closed() && m.status != Status::Replied && m.deadline.is_some_and(|d| d < today);
+    let now = state.now();
+    // Past its moment where the limit is in hours, past its day otherwise.
+    let overdue = |m: &Matter| {
+        !m.status.is_closed()
+            && m.status != Status::Replied
+            && match m.due_at {
+                Some(at) => at < now,
+                None => m.deadline.is_some_and(|d| d < today),
+            }
+    };
     counts.push(("overdue", "已超期", matters.iter().filter(|m| overdue(m)).count()));
     let rows = matters
         .iter()
@@ -105,7 +113,10 @@ pub async fn queue(
                 place: case.and_then(|c| c.place.clone()).unwrap_or_default(),
                 unit: m.lead_unit.clone().unwrap_or_else(|| "—".into()),
                 status: m.status.label(),
-                deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                deadline: match m.due_at {
+                    Some(at) => crate::export::moment(at),
+                    None => m.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                },
                 level: a.level.label(),
                 level_key: level_key(a.level),
                 title: if case.is_some_and(|c| c.confidential) && actor.role == Role::Leader {
@@ -220,7 +231,7 @@ pub async fn intake(
     let today = state.today();
     let received = state
         .store
-        .receive(Some(&actor), Channel::Phone, &r, &state.casework.time_limits, &super::CALENDAR, today)
+        .receive(Some(&actor), Channel::Phone, &r, &state.casework.time_limits, &super::CALENDAR, state.now())
         .await?;
     let unit = match form.dispatch.as_str() {
         "" => None,
@@ -404,10 +415,7 @@ pub async fn public_file(
 ) -> Result<Response, AppError> {
     public_csrf(&headers, &form.csrf)?;
     let r = form.request()?;
-    match state
-        .store
-        .receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.today())
-        .await
+    match state.store.receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.now()).await
     {
         Ok(received) => {
             let last4 = duban_core::casework::last_four(&r.phone);

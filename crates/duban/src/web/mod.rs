@@ -44,7 +44,14 @@ impl AppState {
     }
 
     pub fn today(&self) -> Date {
-        self.today.unwrap_or_else(|| OffsetDateTime::now_utc().date())
+        self.today.unwrap_or_else(|| self.now().date())
+    }
+
+    /// Now, on China's clock (UTC+8), on `today` (fixed in the demo) at the current time of day.
+    pub fn now(&self) -> time::PrimitiveDateTime {
+        let china = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+        let local = OffsetDateTime::now_utc().to_offset(china);
+        time::PrimitiveDateTime::new(self.today.unwrap_or(local.date()), local.time())
     }
 }
 

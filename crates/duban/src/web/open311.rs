@@ -352,7 +352,7 @@ pub async fn file(
         };
         let received = state
             .store
-            .receive(None, Channel::Open311, &r, &state.casework.time_limits, &super::CALENDAR, state.today())
+            .receive(None, Channel::Open311, &r, &state.casework.time_limits, &super::CALENDAR, state.now())
             .await
             .map_err(internal(format))?;
         let body = json!([{"service_request_id": received.number,

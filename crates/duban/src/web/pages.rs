@@ -492,6 +492,7 @@ pub fn describe(change: &Change) -> String {
             }
         ),
         Change::MergedInto { into } => format!("并入事项{}", into.0),
+        Change::DueAt { at } => format!("办理时限定为{}", crate::export::moment(*at)),
         Change::Classified { case } => format!(
             "分类：{}，类别{}{}{}",
             case.request_type.label(),
@@ -520,7 +521,10 @@ async fn matter_page(
         level: a.level.label(),
         level_key: level_key(a.level),
         unit: m.lead_unit.clone().unwrap_or_else(|| "（待分派）".into()),
-        deadline: m.deadline.map_or("—".into(), |d| d.to_string()),
+        deadline: match m.due_at {
+            Some(at) => crate::export::moment(at),
+            None => m.deadline.map_or("—".into(), |d| d.to_string()),
+        },
         standard: m.standard.as_ref().map_or("—".into(), standard_text),
         unit_of_standard: m.standard.as_ref().map_or("—".into(), |s| s.unit.clone()),
         progress: percent(a.actual),

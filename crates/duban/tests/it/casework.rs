@@ -54,9 +54,10 @@ async fn casework(store: &Store) {
 
     // Intake: an operator's, and the public's (no account); numbers by day and matter.
     let (cal, limits, today) = (Calendar::builtin(), TimeLimits::default(), date!(2019 - 09 - 27));
+    let at = today.with_hms(10, 0, 0).expect("a time of day");
     assert_eq!(
         store
-            .receive(Some(&cg_user), Channel::Phone, &lamp("13812345678", "盛庄街道", false), &limits, &cal, today)
+            .receive(Some(&cg_user), Channel::Phone, &lamp("13812345678", "盛庄街道", false), &limits, &cal, at)
             .await
             .expect_err("refused"),
         StoreError::Forbidden
@@ -64,24 +65,35 @@ async fn casework(store: &Store) {
     let mut unknown = lamp("13812345678", "盛庄街道", false);
     unknown.category = "9999".into();
     assert!(matches!(
-        store.receive(Some(&centre), Channel::Phone, &unknown, &limits, &cal, today).await,
+        store.receive(Some(&centre), Channel::Phone, &unknown, &limits, &cal, at).await,
         Err(StoreError::Invalid(_))
     ));
     let mut no_phone = lamp("12", "盛庄街道", false);
     no_phone.content = "x".into();
     assert!(matches!(
-        store.receive(None, Channel::Web, &no_phone, &limits, &cal, today).await,
+        store.receive(None, Channel::Web, &no_phone, &limits, &cal, at).await,
         Err(StoreError::Invalid(_))
     ));
     let a = store
-        .receive(Some(&centre), Channel::Phone, &lamp("13812345678", "盛庄街道", false), &limits, &cal, today)
+        .receive(Some(&centre), Channel::Phone, &lamp("13812345678", "盛庄街道", false), &limits, &cal, at)
         .await
         .expect("intake");
     assert!(a.number.starts_with("20190927") && a.number.len() == 15, "{}", a.number);
     assert_eq!(a.deadline, date!(2019 - 10 - 10), "5 working days over National Day");
     assert_eq!(a.suggested_unit.as_ref().map(|u| u.1.as_str()), Some("城市管理局"));
+    // An urgent one is due in two working hours: received on Friday 16:30 before National Day, due
+    // on the adjusted working Sunday at 10:30.
+    let mut urgent = lamp("13700000000", "盛庄街道", false);
+    urgent.urgent = true;
+    let friday = date!(2019 - 09 - 27).with_hms(16, 30, 0).expect("time");
+    let u = store.receive(Some(&centre), Channel::Phone, &urgent, &limits, &cal, friday).await.expect("intake");
+    let (m, _) = store.timeline(&centre, u.matter).await.expect("read");
+    assert_eq!(
+        (u.deadline, m.due_at),
+        (date!(2019 - 09 - 29), Some(date!(2019 - 09 - 29).with_hms(10, 30, 0).expect("time")))
+    );
     let b = store
-        .receive(None, Channel::Web, &lamp("13900001111", "傅庄街道", true), &limits, &cal, today)
+        .receive(None, Channel::Web, &lamp("13900001111", "傅庄街道", true), &limits, &cal, at)
         .await
         .expect("intake");
     assert_eq!(b.suggested_unit.as_ref().map(|u| u.1.as_str()), Some("傅庄街道"), "the place's own rule first");
@@ -197,7 +209,7 @@ async fn casework(store: &Store) {
     assert_eq!(
         c,
         CaseCounts {
-            received: 2,
+            received: 3,
             dispatched: 1,
             returned: 1,
             replied: 1,
@@ -241,7 +253,7 @@ async fn casework(store: &Store) {
         })
         .await
         .expect("list");
-    assert_eq!(listed.len(), 2);
+    assert_eq!(listed.len(), 3);
     let key = store.add_api_key("市级平台").await.expect("key");
     assert_eq!(store.api_key(&key).await.expect("key").as_deref(), Some("市级平台"));
     assert_eq!(store.api_key("nope").await.expect("key"), None);
