@@ -94,7 +94,10 @@ pub struct TimeLimits {
     pub report: u32,
     pub suggestion: u32,
     pub praise: u32,
-    /// Proposals: reply due in this many calendar days (three months by default) …
+    /// The reply to a deputy's 议案, a deputy's 建议 and a committee member's 提案 is due in this many
+    /// calendar days (three months by default) …
+    pub motion_days: u32,
+    pub suggestion_days: u32,
     pub proposal_days: u32,
     /// … and the co-handling units' opinions (会办意见) in this many.
     pub proposal_opinion_days: u32,
@@ -113,6 +116,8 @@ impl Default for TimeLimits {
             report: 5,
             suggestion: 5,
             praise: 3,
+            motion_days: 90,
+            suggestion_days: 90,
             proposal_days: 90,
             proposal_opinion_days: 30,
         }
@@ -120,6 +125,15 @@ impl Default for TimeLimits {
 }
 
 impl TimeLimits {
+    /// The days a reply to a 议案, 建议 or 提案 may take.
+    pub fn reply_days(&self, proposal_kind: &str) -> u32 {
+        match proposal_kind {
+            "议案" => self.motion_days,
+            "建议" => self.suggestion_days,
+            _ => self.proposal_days,
+        }
+    }
+
     pub fn working_days(&self, t: RequestType, urgent: bool) -> u32 {
         if urgent {
             return self.urgent;
@@ -556,6 +570,8 @@ mod tests {
         assert_eq!((day, at), (date!(2019 - 09 - 29), Some(time::macros::datetime!(2019-09-29 10:30))));
         let (day, at) = limits.due(&cal, time::macros::datetime!(2019-09-27 16:30), RequestType::Help, false);
         assert_eq!((day, at), (date!(2019 - 10 - 08), None));
+        let motions = TimeLimits { motion_days: 60, ..TimeLimits::default() };
+        assert_eq!((motions.reply_days("议案"), motions.reply_days("建议"), motions.reply_days("提案")), (60, 90, 90));
         let days_only = TimeLimits { urgent_hours: 0, ..TimeLimits::default() };
         assert_eq!(
             days_only.due(&cal, time::macros::datetime!(2019-09-27 16:30), RequestType::Help, true),

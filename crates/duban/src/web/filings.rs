@@ -132,9 +132,9 @@ impl ProposalForm {
     }
 }
 
-fn limits(state: &AppState) -> (u32, u32) {
+fn limits(state: &AppState, proposal_kind: &str) -> (u32, u32) {
     let l = &state.casework.time_limits;
-    (l.proposal_days, l.proposal_opinion_days)
+    (l.reply_days(proposal_kind), l.proposal_opinion_days)
 }
 
 pub async fn file_proposal(
@@ -144,7 +144,8 @@ pub async fn file_proposal(
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     check_csrf(&csrf, &form.csrf)?;
-    let id = state.store.file_proposal(&actor, &form.proposal(), state.today(), limits(&state)).await?;
+    let id =
+        state.store.file_proposal(&actor, &form.proposal(), state.today(), limits(&state, &form.proposal_kind)).await?;
     Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
 }
 
@@ -213,7 +214,10 @@ pub async fn api_file_proposal(
 ) -> Response {
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        let id = state.store.file_proposal(&actor, &body.proposal(), state.today(), limits(&state)).await?;
+        let id = state
+            .store
+            .file_proposal(&actor, &body.proposal(), state.today(), limits(&state, &body.proposal_kind))
+            .await?;
         Ok(json!({"matter": id}))
     })
     .await
