@@ -77,6 +77,26 @@ async fn logout(c: &Client) {
     c.wait().for_element(Locator::Id("login")).await.expect("back at the login form");
 }
 
+/// A headless Chromium session (and its chromedriver, stopped on drop).
+async fn chromium() -> (Driver, Client) {
+    let (driver, port) = start_chromedriver().await;
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--window-size=1280,1000"]
+        }
+    }))
+    .expect("caps");
+    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a Chromium session");
+    (driver, c)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_closed_loop_in_a_browser() {
     // The server, on its own database and port.
@@ -98,21 +118,7 @@ async fn the_closed_loop_in_a_browser() {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(listener, router(state)).await });
 
-    let (_driver, port) = start_chromedriver().await;
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=1280,1000"]
-        }
-    }))
-    .expect("caps");
-    let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a Chromium session");
+    let (_driver, c) = chromium().await;
 
     // 1. The office imports the report and adopts the decomposed task list.
     login(&c, &base, "duchashi", password).await;
@@ -230,5 +236,72 @@ async fn the_closed_loop_in_a_browser() {
     std::fs::write(shots().join("07-bulletin.docx"), &bytes).expect("keep the bulletin");
     let text = duban_report::decode::decode(&bytes).expect("a real docx").text;
     assert!(text.contains("政务督查通报") && text.contains("已销号1项"), "{text}");
+    c.close().await.expect("close the browser");
+}
+
+/// The 12345 line in a browser: a citizen files a request and looks it up; the centre finds it in
+/// its queue, dispatches it by the catalogue's suggestion and sees it counted on the metrics page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hotline_in_a_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("h.db").display()), true).await.expect("open");
+    let password = "browser-pass-1";
+    let hash = hash_password(password).expect("hash");
+    let mut units: Vec<(String, String)> = duban_report::LeadUnits::builtin()
+        .units()
+        .into_iter()
+        .map(|u| (u.to_string(), "区直部门".to_string()))
+        .collect();
+    units.push(("傅庄街道".into(), "街道".into()));
+    store.import_units(&units).await.expect("units");
+    let centre = store.add_user("rexian", "12345热线", &hash, Role::Office).await.expect("user");
+    let catalogue = duban::catalogue::builtin(&["傅庄街道".to_string()]);
+    store.import_catalogue(&centre, &catalogue.categories, &catalogue.rules).await.expect("catalogue");
+    let state = Arc::new(AppState::new(store, Some(date!(2019 - 07 - 01))));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router(state)).await });
+    let (_driver, c) = chromium().await;
+
+    // A citizen files a request about their street, and looks it up.
+    c.goto(&format!("{base}/public")).await.expect("the public page");
+    c.find(Locator::Id("phone")).await.expect("phone").send_keys("13912345678").await.expect("type");
+    let place = c.find(Locator::Id("place")).await.expect("place");
+    place.select_by_value("傅庄街道").await.expect("choose the street");
+    c.find(Locator::Id("category")).await.expect("category").select_by_value("0201").await.expect("category");
+    c.find(Locator::Id("content")).await.expect("content").send_keys("幸福小区垃圾三天没人清运").await.expect("type");
+    c.find(Locator::Css("#intake button")).await.expect("submit").click().await.expect("click");
+    let number = c.wait().for_element(Locator::Id("number")).await.expect("a number").text().await.expect("text");
+    assert_eq!(number.len(), 15, "{number}");
+    shot(&c, "11-public-filed").await;
+    c.goto(&format!("{base}/public/lookup?number={number}&phone4=5678")).await.expect("lookup");
+    let status = c.find(Locator::Id("status")).await.expect("status").text().await.expect("text");
+    assert_eq!(status, "待分派");
+
+    // The centre finds it in its queue and dispatches it to the street, as the catalogue suggests.
+    login(&c, &base, "rexian", password).await;
+    c.goto(&format!("{base}/requests?status=draft")).await.expect("the queue");
+    let waiting = c.find(Locator::Id("count-draft")).await.expect("count").text().await.expect("text");
+    assert_eq!(waiting, "待派单 1");
+    shot(&c, "12-queue").await;
+    c.find(Locator::XPath("//table[@id='queue']//a[contains(., '垃圾')]"))
+        .await
+        .expect("the request")
+        .click()
+        .await
+        .expect("open");
+    let unit = c.find(Locator::Id("dispatch-unit")).await.expect("dispatch select");
+    let chosen = c
+        .execute("return arguments[0].selectedOptions[0].text;", vec![serde_json::to_value(&unit).expect("element")])
+        .await
+        .expect("read");
+    assert_eq!(chosen, serde_json::json!("傅庄街道"), "the local category goes to the street");
+    c.find(Locator::Css("button[value=dispatch]")).await.expect("dispatch").click().await.expect("click");
+    c.wait().for_element(Locator::XPath("//li[contains(., '分派给傅庄街道')]")).await.expect("dispatched");
+    shot(&c, "13-dispatched").await;
+    c.goto(&format!("{base}/casework?from=2019-01-01&to=2019-07-01")).await.expect("metrics");
+    let received = c.find(Locator::Id("received")).await.expect("received").text().await.expect("text");
+    assert_eq!(received, "1");
+    shot(&c, "14-metrics").await;
     c.close().await.expect("close the browser");
 }
