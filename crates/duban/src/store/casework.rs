@@ -12,8 +12,8 @@ use sqlx::Row;
 use time::Date;
 
 use super::{
-    Actor, Role, Store, StoreError, UnitId, UserId, append_event, json, kind_name, load_visible, now_rfc3339,
-    record_tx, status_name, unjson,
+    Actor, Role, Store, StoreError, UnitId, UserId, append_event, kind_name, load_visible, now_rfc3339, record_tx,
+    unjson,
 };
 
 /// Where a request came in.
@@ -351,16 +351,7 @@ impl Store {
         let before = m.clone();
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         super::rollups::moved(&mut tx, Some(&before), &m).await?;
-        let updated = sqlx::query("UPDATE matters SET version = $1, state = $2 WHERE id = $3 AND version = $4")
-            .bind(m.version)
-            .bind(json(&m)?)
-            .bind(m.id.0)
-            .bind(version)
-            .execute(&mut *tx)
-            .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict { current_version: version });
-        }
+        super::save(&mut tx, &m, version).await?;
         append_event(&mut tx, m.id, m.version, &ev, &actor, &now_rfc3339()).await?;
         tx.commit().await?;
         Ok(m)
@@ -607,14 +598,7 @@ async fn insert_request(
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         append_event(tx, id, m.version, &ev, who, &now).await?;
     }
-    sqlx::query("UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5")
-        .bind(status_name(m.status))
-        .bind(m.deadline.map(|d| d.to_string()))
-        .bind(m.version)
-        .bind(json(&m)?)
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
+    super::save(tx, &m, 0).await?; // over the placeholder inserted above
     if assigned {
         super::sync_units(tx, &m).await?;
     }

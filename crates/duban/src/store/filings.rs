@@ -8,7 +8,7 @@ use duban_core::matter::{Change, Event, MatterId, MatterKind, ReplyClass, Status
 use sqlx::Row;
 use time::{Date, Duration};
 
-use super::{Actor, NewMatter, Role, Store, StoreError, append_event, json, now_rfc3339, status_name, unjson};
+use super::{Actor, NewMatter, Role, Store, StoreError, append_event, now_rfc3339, unjson};
 
 /// One line of the inspection team's list.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,15 +226,10 @@ impl Store {
                     due: today + Duration::days(i64::from(opinion_days)),
                 },
             };
+            let read_at = m.version;
             m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
             append_event(&mut tx, m.id, m.version, &ev, actor, &now_rfc3339()).await?;
-            sqlx::query("UPDATE matters SET status = $1, version = $2, state = $3 WHERE id = $4")
-                .bind(status_name(m.status))
-                .bind(m.version)
-                .bind(json(&m)?)
-                .bind(m.id.0)
-                .execute(&mut *tx)
-                .await?;
+            super::save(&mut tx, &m, read_at).await?;
         }
         sqlx::query("INSERT INTO proposals (matter_id, number, session, proposal_kind, proposers, content, confidential, filed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(m.id.0)

@@ -722,6 +722,27 @@ impl Store {
     }
 }
 
+/// Saves a matter's state (and the columns queries use) over the version it was read at; another
+/// writer having moved it on first is a `Conflict` with the version now.
+async fn save(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter, read_at: i64) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(status_name(m.status))
+    .bind(m.deadline.map(|d| d.to_string()))
+    .bind(m.version)
+    .bind(json(m)?)
+    .bind(m.id.0)
+    .bind(read_at)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(m.id.0).fetch_one(&mut **tx).await?;
+        return Err(StoreError::Conflict { current_version: row.try_get(0)? });
+    }
+    Ok(())
+}
+
 /// Appends one event to a matter's timeline as its `seq`-th.
 async fn append_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -769,22 +790,7 @@ async fn record_tx(
     if let Some(before) = &before {
         rollups::moved(tx, Some(before), &m).await?;
     }
-    let updated = sqlx::query(
-        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
-    )
-    .bind(status_name(m.status))
-    .bind(m.deadline.map(|d| d.to_string()))
-    .bind(m.version)
-    .bind(json(&m)?)
-    .bind(id.0)
-    .bind(expected_version)
-    .execute(&mut **tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        // Another writer won between our read and our write.
-        let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(id.0).fetch_one(&mut **tx).await?;
-        return Err(StoreError::Conflict { current_version: row.try_get(0)? });
-    }
+    save(tx, &m, expected_version).await?;
     append_event(tx, id, m.version, &ev, actor, &now_rfc3339()).await?;
     let lead = match ev.change {
         // Who handles it changed: the access columns follow the state.

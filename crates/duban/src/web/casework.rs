@@ -241,12 +241,12 @@ pub async fn open311_key(
 #[derive(Deserialize, Default)]
 pub struct MetricsQuery {
     #[serde(default)]
-    from: String,
+    pub(super) from: String,
     #[serde(default)]
-    to: String,
+    pub(super) to: String,
     /// unit | category | type | place | month (default: unit)
     #[serde(default)]
-    by: String,
+    pub(super) by: String,
 }
 
 /// A roll-up's group as people read it: a type's label, and words for the empty unit and place.

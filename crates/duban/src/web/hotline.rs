@@ -17,7 +17,7 @@ use duban_core::warning::{Level, assess_all};
 use serde::Deserialize;
 use time::Duration;
 
-use super::casework::{display_key, period};
+use super::casework::{MetricsQuery, display_key, period};
 use super::pages::{check_csrf, render};
 use super::{AppError, AppState, authenticate, cookie};
 use crate::accounts::random_token;
@@ -266,16 +266,6 @@ struct MetricsPage {
     rising: Vec<(String, u64, u64)>,
     months: Vec<(String, u64)>,
     basic_is_satisfied: bool,
-}
-
-#[derive(Deserialize, Default)]
-pub struct MetricsQuery {
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    by: String,
 }
 
 fn rate_row(key: String, c: &CaseCounts, state: &AppState) -> RateRow {
