@@ -383,6 +383,10 @@ struct MatterPage {
     version: i64,
     can_report: bool,
     can_supervise: bool,
+    /// Sign-off where the lifecycle allows it (a request is closed from the casework block once
+    /// replied); sending back a request for sign-off.
+    can_sign_off: bool,
+    can_send_back: bool,
     timeline: Vec<TimelineRow>,
     milestones: Vec<MilestoneRow>,
     workdays_left: String,
@@ -558,6 +562,10 @@ async fn matter_page(
         version: m.version,
         can_report: own && matches!(m.status, Status::Open | Status::Submitted),
         can_supervise: actor.role == Role::Office && !m.status.is_closed(),
+        can_sign_off: actor.role == Role::Office
+            && matches!(m.status, Status::Open | Status::Submitted)
+            && !m.kind.spec().replied,
+        can_send_back: actor.role == Role::Office && m.status == Status::Submitted,
         timeline: events
             .iter()
             .map(|e: &Event| TimelineRow { on: e.on.to_string(), actor: e.actor.clone(), what: describe(&e.change) })
