@@ -293,13 +293,21 @@ async fn requests(State(state): State<Arc<AppState>>, name: String, Query(q): Qu
 pub async fn file(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
         let (stem, format) = format_of(&name)?;
         if stem != "requests" {
             return Err(Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format));
         }
+        // The specification's error shape for a body that is not a form, too.
+        let Form(fields) = form.map_err(|e| {
+            Open311Error(
+                StatusCode::BAD_REQUEST,
+                format!("the body must be application/x-www-form-urlencoded: {e}"),
+                format,
+            )
+        })?;
         let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
         let key =
             get("api_key").ok_or_else(|| Open311Error(StatusCode::FORBIDDEN, "api_key is required".into(), format))?;

@@ -216,6 +216,16 @@ async fn a_standard_open311_client_lists_files_and_reads_back() {
     assert_eq!(serde_json::from_str::<Value>(&body).expect("json")[0]["code"], 400);
     let (s, _, _) = raw(r, "POST", "/open311/v2/requests.json", Some(&form(&key, "0501", ""))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "no location");
+    let json_body = Request::builder()
+        .method("POST")
+        .uri("/open311/v2/requests.json")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .expect("request");
+    let resp = r.clone().oneshot(json_body).await.expect("response");
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(serde_json::from_slice::<Value>(&bytes).expect("the spec's error shape")[0]["code"], 400);
 
     let (s, _, body) = raw(r, "POST", "/open311/v2/requests.json", Some(&form(&key, "0501", "&lat=35.01&long=118.31&attribute%5Brequest_type%5D=complaint&first_name=Lei&last_name=Wang&phone=13900001111"))).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
