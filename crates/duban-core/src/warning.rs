@@ -102,6 +102,10 @@ pub enum Reason {
         deadline: Date,
         days: i64,
     },
+    /// Past the moment it was due, where its limit is in working hours.
+    OverdueAt {
+        at: time::PrimitiveDateTime,
+    },
 }
 
 impl Reason {
@@ -111,7 +115,10 @@ impl Reason {
             | Reason::Quiet { level, .. }
             | Reason::NeverReported { level, .. }
             | Reason::WorstChild { level, .. } => *level,
-            Reason::MissedMilestone { .. } | Reason::Overdue { .. } | Reason::CampaignOverdue { .. } => Level::Red,
+            Reason::MissedMilestone { .. }
+            | Reason::Overdue { .. }
+            | Reason::CampaignOverdue { .. }
+            | Reason::OverdueAt { .. } => Level::Red,
             Reason::DueSoon { .. } => Level::Yellow,
         }
     }
@@ -131,6 +138,9 @@ impl Reason {
             Reason::Quiet { since, days, .. } => format!("自{since}起已{days}天未报送进展"),
             Reason::NeverReported { days, .. } => format!("分派{days}天以来从未报送进展"),
             Reason::WorstChild { count, level } => format!("{count}项子事项亮{}", level.label()),
+            Reason::OverdueAt { at } => {
+                format!("已超过办理时限（{} {:02}:{:02}）", at.date(), at.hour(), at.minute())
+            }
             Reason::CampaignOverdue { name, deadline, days } => {
                 format!("专项督查“{name}”要求{deadline}前完成，已超期{days}天")
             }
@@ -236,6 +246,16 @@ fn visit(
     };
     let last_report_on = kids.iter().filter_map(|&(_, k)| matters[k].last_report_on).chain(m.last_report_on).max();
     memo[i] = Some(assess_with(m, Family { actual, worst_child: worst, last_report_on }, today, rules));
+}
+
+/// Adds to an assessment (made by the day) what the hour says: a matter due at a moment that has
+/// passed `now` is red, even on its last day.
+pub fn by_the_hour(a: &mut Assessment, m: &Matter, now: time::PrimitiveDateTime) {
+    let handled = m.status.is_closed() || m.status == Status::Draft || m.status == Status::Replied;
+    if let Some(at) = m.due_at.filter(|at| *at < now && !handled) {
+        a.reasons.push(Reason::OverdueAt { at });
+        a.level = Level::Red;
+    }
 }
 
 impl Assessment {
@@ -459,5 +479,25 @@ mod tests {
             "{:?}",
             a[1].reasons
         );
+    }
+
+    /// An urgent request due at 10:30: yellow on its day before then, red after, by the hour.
+    #[test]
+    fn hour_limits_turn_red_by_the_hour() {
+        use time::macros::datetime;
+        let mut m = Matter::new(MatterId(3), MatterKind::Request, "井盖缺失", "", date!(2019 - 09 - 29));
+        for change in [
+            Change::DueAt { at: datetime!(2019-09-29 10:30) },
+            Change::Assigned { lead_unit: "交通运输局".into(), co_units: vec![] },
+        ] {
+            m.apply(&Event { on: date!(2019 - 09 - 29), actor: "x".into(), change }).unwrap();
+        }
+        let mut a = assess(&m, date!(2019 - 09 - 29), &WarningRules::default());
+        assert_eq!(a.level, Level::Yellow, "{a:?}");
+        by_the_hour(&mut a, &m, datetime!(2019-09-29 10:00));
+        assert_eq!(a.level, Level::Yellow);
+        by_the_hour(&mut a, &m, datetime!(2019-09-29 10:31));
+        assert_eq!(a.level, Level::Red);
+        assert!(a.reasons.iter().any(|r| r.explain() == "已超过办理时限（2019-09-29 10:30）"), "{:?}", a.reasons);
     }
 }

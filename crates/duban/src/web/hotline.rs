@@ -70,7 +70,11 @@ pub async fn queue(
     let today = state.today();
     let recent = state.store.requests_for(&actor, today - Duration::days(30), today, None, 5000).await?;
     let matters: Vec<Matter> = recent.iter().map(|r| r.matter.clone()).collect();
-    let assessments = assess_all(&matters, today, &state.rules);
+    let mut assessments = assess_all(&matters, today, &state.rules);
+    let now = state.now();
+    for (a, m) in assessments.iter_mut().zip(&matters) {
+        duban_core::warning::by_the_hour(a, m, now);
+    }
     let level_key = |l: Level| match l {
         Level::Red => "red",
         Level::Yellow => "yellow",
@@ -83,7 +87,6 @@ pub async fn queue(
         let s = status_from(key);
         counts.push((key, label, matters.iter().filter(|m| Some(m.status) == s).count()));
     }
-    let now = state.now();
     // Past its moment where the limit is in hours, past its day otherwise.
     let overdue = |m: &Matter| {
         !m.status.is_closed()

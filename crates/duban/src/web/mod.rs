@@ -190,7 +190,8 @@ pub(crate) async fn matter_view(state: &AppState, actor: &Actor, id: i64) -> Res
     let family: Vec<duban_core::Matter> =
         std::iter::once(matter.clone()).chain(children.iter().map(|c| c.matter.clone())).collect();
     let mut assessments = duban_core::warning::assess_all(&family, state.today(), &state.rules);
-    let assessment = assessments.remove(0);
+    let mut assessment = assessments.remove(0);
+    duban_core::warning::by_the_hour(&mut assessment, &matter, state.now());
     let responsible = state.store.responsible(actor, id).await?;
     Ok(MatterView { matter, timeline, children, assessment, child_assessments: assessments, responsible })
 }
