@@ -171,15 +171,15 @@ impl Store {
         };
         let due = limits.due(calendar, received, r.request_type, r.urgent);
         let deadline = due.0;
+        // The reads first, outside the writers' turn.
+        let suggested = {
+            let mut conn = self.pool.acquire().await?;
+            known_category(&mut conn, r.category.trim()).await?;
+            suggest(&mut conn, r.category.trim(), r.place.as_deref().filter(|p| !p.trim().is_empty())).await?
+        };
         let (_turn, mut tx) = self.write_tx().await?;
         let (m, number) =
             insert_request(&mut tx, &actor, channel, r, (received.date(), now_rfc3339()), due, &[]).await?;
-        let suggested = suggest(
-            &mut tx,
-            &m.case.as_ref().map(|c| c.category.clone()).unwrap_or_default(),
-            m.case.as_ref().and_then(|c| c.place.as_deref()),
-        )
-        .await?;
         tx.commit().await?;
         Ok(Received { matter: m.id, version: m.version, number, deadline, suggested_unit: suggested })
     }
@@ -196,6 +196,13 @@ impl Store {
     ) -> Result<Vec<(MatterId, String)>, StoreError> {
         if by.role != Role::Office {
             return Err(StoreError::Forbidden);
+        }
+        {
+            let mut conn = self.pool.acquire().await?;
+            let categories: std::collections::BTreeSet<&str> = items.iter().map(|(r, ..)| r.category.trim()).collect();
+            for c in categories {
+                known_category(&mut conn, c).await?;
+            }
         }
         let (_turn, mut tx) = self.write_tx().await?;
         let mut out = Vec::with_capacity(items.len());
@@ -222,10 +229,7 @@ impl Store {
         category: &str,
         place: Option<&str>,
     ) -> Result<Option<(UnitId, String)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let found = suggest(&mut tx, category, place).await?;
-        tx.commit().await?;
-        Ok(found)
+        suggest(&mut *self.pool.acquire().await?, category, place).await
     }
 
     /// Dispatches a request (派单) to a unit: the catalogue's suggestion or the operator's choice.
@@ -534,7 +538,7 @@ impl Store {
     }
 }
 
-/// One request into the ledger inside `tx`: the matter (classified, with its deadline, then moved on
+/// One request into the ledger inside `tx` (its category checked by the caller): the matter (classified, with its deadline, then moved on
 /// by `events`), its particulars, and the access columns.
 async fn insert_request(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -559,13 +563,6 @@ async fn insert_request(
     let caller = clean("姓名", &r.caller_name, 60)?;
     let address = clean("地址", &r.address, 200)?;
     let category = clean("类别", &r.category, 20)?;
-    let known = sqlx::query("SELECT code FROM categories WHERE code = $1")
-        .bind(category.clone())
-        .fetch_optional(&mut **tx)
-        .await?;
-    if known.is_none() {
-        return Err(StoreError::Invalid(format!("没有类别“{category}” / no category {category:?}")));
-    }
     let title: String = content.chars().take(40).collect();
     let row = sqlx::query(
         "INSERT INTO matters (kind, title, source, status, version, state) VALUES ($1, $2, $3, 'draft', 0, '{}') RETURNING id",
@@ -592,12 +589,14 @@ async fn insert_request(
     };
     let first = [(today, actor.clone(), Change::Classified { case }), (today, actor.clone(), limit)];
     let mut assigned = false;
+    let mut timeline = Vec::with_capacity(2 + events.len());
     for (on, who, change) in first.iter().chain(events) {
         assigned |= matches!(change, Change::Assigned { .. } | Change::Returned { .. });
         let ev = Event { on: *on, actor: who.name.clone(), change: change.clone() };
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        append_event(tx, id, m.version, &ev, who, &now).await?;
+        timeline.push((ev, who));
     }
+    super::append_events(tx, id, &timeline, &now).await?;
     super::save(tx, &m, 0).await?; // over the placeholder inserted above
     if assigned {
         super::sync_units(tx, &m).await?;
@@ -626,8 +625,20 @@ async fn insert_request(
     Ok((m, number))
 }
 
+/// Whether the catalogue has the category (an error naming it if not).
+async fn known_category(conn: &mut sqlx::AnyConnection, category: &str) -> Result<(), StoreError> {
+    let known = sqlx::query("SELECT code FROM categories WHERE code = $1")
+        .bind(category.to_string())
+        .fetch_optional(conn)
+        .await?;
+    match known {
+        Some(_) => Ok(()),
+        None => Err(StoreError::Invalid(format!("没有类别“{category}” / no category {category:?}"))),
+    }
+}
+
 async fn suggest(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    conn: &mut sqlx::AnyConnection,
     category: &str,
     place: Option<&str>,
 ) -> Result<Option<(UnitId, String)>, StoreError> {
@@ -636,7 +647,7 @@ async fn suggest(
     )
     .bind(category.to_string())
     .bind(place.unwrap_or("").to_string())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(conn)
     .await?;
     Ok(match row {
         Some(r) => Some((UnitId(r.try_get(0)?), r.try_get(1)?)),

@@ -743,6 +743,46 @@ async fn save(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter, read_a
     Ok(())
 }
 
+/// Appends a new matter's first events to its timeline, numbered from 1, in as few statements as
+/// the parameter limit allows.
+async fn append_events(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: MatterId,
+    events: &[(Event, &Actor)],
+    now: &str,
+) -> Result<(), StoreError> {
+    for (chunk_no, chunk) in events.chunks(100).enumerate() {
+        let values = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    6 * i + 1,
+                    6 * i + 2,
+                    6 * i + 3,
+                    6 * i + 4,
+                    6 * i + 5,
+                    6 * i + 6
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql =
+            format!("INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at) VALUES {values}");
+        let mut q = sqlx::query(&sql);
+        for (i, (ev, who)) in chunk.iter().enumerate() {
+            q = q
+                .bind(id.0)
+                .bind((chunk_no * 100 + i + 1) as i64)
+                .bind(ev.on.to_string())
+                .bind(who.user.0)
+                .bind(json(&ev.change)?)
+                .bind(now.to_string());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Appends one event to a matter's timeline as its `seq`-th.
 async fn append_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
