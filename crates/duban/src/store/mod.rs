@@ -301,7 +301,7 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|e| StoreError::Invalid(format!("数据库地址无效 / bad database URL: {e}")))?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
