@@ -136,6 +136,24 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
     })
 }
 
+/// A 12345 centre's ledger for the benchmarks: the streets given and the usual departments as
+/// units, a centre account, and the built-in catalogue.
+async fn hotline_ledger(
+    store: &Store,
+    places: &[String],
+) -> Result<(crate::store::Actor, crate::catalogue::Catalogue)> {
+    let mut units: Vec<(String, String)> = places.iter().map(|p| (p.clone(), "街道".to_string())).collect();
+    units.extend(
+        duban_report::LeadUnits::builtin().units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())),
+    );
+    store.import_units(&units).await?;
+    let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
+    let office = store.add_user("bench_centre", "12345热线", &hash, Role::Office).await?;
+    let c = crate::catalogue::builtin(places);
+    store.import_catalogue(&office, &c.categories, &c.rules).await?;
+    Ok((office, c))
+}
+
 fn tempfile_dir() -> Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("duban-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -164,17 +182,8 @@ pub fn intake(args: IntakeArgs) -> Result<ExitCode> {
         let dir = tempfile_dir()?;
         let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/intake.db", dir.display()));
         let store = Store::open(&url, true).await.with_context(|| url.clone())?;
-        let places: Vec<String> =
-            ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道"].iter().map(|s| s.to_string()).collect();
-        let mut units: Vec<(String, String)> = places.iter().map(|p| (p.clone(), "街道".to_string())).collect();
-        units.extend(
-            duban_report::LeadUnits::builtin().units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())),
-        );
-        store.import_units(&units).await?;
-        let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
-        let office = store.add_user("bench_centre", "12345热线", &hash, Role::Office).await?;
-        let c = crate::catalogue::builtin(&places);
-        store.import_catalogue(&office, &c.categories, &c.rules).await?;
+        let places = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道"].map(String::from);
+        let (office, c) = hotline_ledger(&store, &places).await?;
         let codes: Vec<String> = c.categories.iter().filter(|c| c.parent.is_some()).map(|c| c.code.clone()).collect();
         let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
 
@@ -276,19 +285,8 @@ pub fn metrics(args: MetricsArgs) -> Result<ExitCode> {
         let dir = tempfile_dir()?;
         let url = format!("sqlite://{}/metrics.db", dir.display());
         let store = Store::open(&url, true).await.with_context(|| url.clone())?;
-        let places: Vec<String> = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let mut units: Vec<(String, String)> = places.iter().map(|p| (p.clone(), "街道".to_string())).collect();
-        units.extend(
-            duban_report::LeadUnits::builtin().units().into_iter().map(|u| (u.to_string(), "区直部门".to_string())),
-        );
-        store.import_units(&units).await?;
-        let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
-        let office = store.add_user("bench_centre", "12345热线", &hash, Role::Office).await?;
-        let c = crate::catalogue::builtin(&places);
-        store.import_catalogue(&office, &c.categories, &c.rules).await?;
+        let places = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"].map(String::from);
+        let (office, _) = hotline_ledger(&store, &places).await?;
         eprintln!("写入 {} 件合成诉求 / writing {} synthetic requests …", args.requests, args.requests);
         let started = Instant::now();
         store.synthesize_requests(args.requests, date!(2019 - 01 - 01), &places).await?;

@@ -246,8 +246,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let by_unit_name: BTreeMap<String, Actor> = unit_actors.values().map(|a| (a.name.clone(), a.clone())).collect();
     let requests = requests::seed(store, &centre, &by_unit_name, &catalogue, &places, today, requests).await?;
 
-    let all: Vec<_> =
-        store.matters_for(&office).await?.into_iter().map(|r| r.matter).filter(|m| m.case.is_none()).collect();
+    let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
     let by_level = count_by_level(&all, today, &WarningRules::default());
     Ok(DemoSummary { accounts, matters: all.len(), requests, today, by_level })
 }

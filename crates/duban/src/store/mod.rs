@@ -25,6 +25,7 @@ mod synthetic;
 
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
+pub use supervision::Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -244,10 +245,33 @@ fn parse_day(on: &str) -> Result<Date, StoreError> {
         .map_err(|e| StoreError::Other(format!("stored date {on:?}: {e}")))
 }
 
+/// A matter's timeline, in order.
+async fn events_of(conn: &mut sqlx::AnyConnection, id: MatterId) -> Result<Vec<Event>, StoreError> {
+    let rows = sqlx::query("SELECT e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.matter_id = $1 ORDER BY e.seq")
+        .bind(id.0)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| event_at(r, 0)).collect()
+}
+
 /// An event from three columns starting at `at`: its date, the actor's display name, the change.
 fn event_at(row: &sqlx::any::AnyRow, at: usize) -> Result<Event, StoreError> {
     let on: String = row.try_get(at)?;
     Ok(Event { on: parse_day(&on)?, actor: row.try_get(at + 1)?, change: unjson(&row.try_get::<String, _>(at + 2)?)? })
+}
+
+/// Which matters `m` a role sees in a list, as SQL over `m` with the unit bound to `$1`, and the
+/// value to bind: all for the office and leaders; for a unit, its own (lead or co-unit) and the
+/// sub-matters of those it leads.
+fn sees(role: Role) -> (&'static str, i64) {
+    match role {
+        Role::Office | Role::Leader => ("$1 = $1", 0),
+        Role::Unit(u) => (
+            "(m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
+             OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1))",
+            u.0,
+        ),
+    }
 }
 
 /// Which changes each role may make. Units report on their own matters; the office runs the loop;
@@ -602,20 +626,10 @@ impl Store {
         order: &str,
         binds: &[String],
     ) -> Result<Vec<MatterRow>, StoreError> {
-        let access = match actor.role {
-            Role::Office | Role::Leader => "$1 = $1",
-            Role::Unit(_) => {
-                "(m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
-                 OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1))"
-            }
-        };
+        let (access, unit) = sees(actor.role);
         let sql = format!(
             "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id WHERE {access} AND ({filter}) {order}"
         );
-        let unit = match actor.role {
-            Role::Unit(u) => u.0,
-            _ => 0,
-        };
         let mut q = sqlx::query(&sql).bind(unit);
         for b in binds {
             q = q.bind(b.clone());
@@ -682,13 +696,9 @@ impl Store {
 
     /// One matter with its timeline, if the actor may see it (another unit's matter is Forbidden).
     pub async fn timeline(&self, actor: &Actor, id: MatterId) -> Result<(Matter, Vec<Event>), StoreError> {
-        let (m, _, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
-        let rows = sqlx::query("SELECT e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.matter_id = $1 ORDER BY e.seq")
-            .bind(id.0)
-            .fetch_all(&self.pool)
-            .await?;
-        let events = rows.iter().map(|r| event_at(r, 0)).collect::<Result<Vec<_>, StoreError>>()?;
-        Ok((m, events))
+        let mut conn = self.pool.acquire().await?;
+        let (m, _, _) = load_visible(&mut conn, actor, id).await?;
+        Ok((m, events_of(&mut conn, id).await?))
     }
 
     /// Records one change on a matter the actor knows at `expected_version`: checks the actor's

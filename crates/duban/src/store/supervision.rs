@@ -6,6 +6,15 @@ use duban_core::matter::{Attachment, CampaignRef, Change, Matter, MatterId, Shar
 use sqlx::Row;
 use time::Date;
 
+/// What `Store::family` reads.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub matter: Matter,
+    pub timeline: Vec<duban_core::Event>,
+    pub children: Vec<MatterRow>,
+    pub responsible: bool,
+}
+
 use super::{
     Actor, Campaign, Delivery, MAX_ATTACHMENT_BYTES, MatterRow, NewMatter, NewShare, Role, Store, StoreError, UnitId,
     load_visible, now_rfc3339, record_tx,
@@ -112,24 +121,23 @@ impl Store {
 
     /// Whether the actor is a unit responsible for the matter (its lead or a co-unit): one who
     /// reports on it, rather than one who only sees it.
-    pub async fn responsible(&self, actor: &Actor, id: MatterId) -> Result<bool, StoreError> {
-        let Role::Unit(u) = actor.role else { return Ok(false) };
-        let (_, lead, co) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
-        Ok(lead == Some(u.0) || co.contains(&u.0))
-    }
-
-    /// A matter's sub-matters the actor may see, in the order they were made.
-    pub async fn children(&self, actor: &Actor, id: MatterId) -> Result<Vec<MatterRow>, StoreError> {
-        let (parent, _, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
-        let mut rows = Vec::with_capacity(parent.children.len());
-        for share in &parent.children {
-            match load_visible(&mut *self.pool.acquire().await?, actor, share.matter).await {
-                Ok((m, _, _)) => rows.push(MatterRow { lead_unit_name: m.lead_unit.clone(), matter: m }),
+    /// A matter as its page shows it, read once on one connection: the matter, its timeline, the
+    /// sub-matters the actor may see (in the order they were made), and whether the actor is a unit
+    /// responsible for it (lead or co-unit: one who reports on it, rather than one who only sees it).
+    pub async fn family(&self, actor: &Actor, id: MatterId) -> Result<Family, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let (matter, lead, co) = load_visible(&mut conn, actor, id).await?;
+        let responsible = matches!(actor.role, Role::Unit(u) if lead == Some(u.0) || co.contains(&u.0));
+        let timeline = super::events_of(&mut conn, id).await?;
+        let mut children = Vec::with_capacity(matter.children.len());
+        for share in &matter.children {
+            match load_visible(&mut conn, actor, share.matter).await {
+                Ok((m, _, _)) => children.push(MatterRow { lead_unit_name: m.lead_unit.clone(), matter: m }),
                 Err(StoreError::Forbidden | StoreError::NotFound) => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok(rows)
+        Ok(Family { matter, timeline, children, responsible })
     }
 
     /// Attaches an evidence file to a matter (size- and type-checked), recording it in the
@@ -247,28 +255,26 @@ impl Store {
     /// The campaigns, newest first, each with the matters in it the actor may see (a unit sees the
     /// campaigns that hold its matters).
     pub async fn campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>, StoreError> {
-        let visible: std::collections::HashSet<MatterId> =
-            self.matters_for(actor).await?.into_iter().map(|r| r.matter.id).collect();
-        let rows = sqlx::query("SELECT c.id, c.name, c.deadline, cm.matter_id FROM campaigns c JOIN campaign_matters cm ON cm.campaign_id = c.id ORDER BY c.id DESC, cm.matter_id")
-            .fetch_all(&self.pool)
-            .await?;
+        let (access, unit) = super::sees(actor.role);
+        let rows = sqlx::query(&format!(
+            "SELECT c.id, c.name, c.deadline, cm.matter_id FROM campaigns c JOIN campaign_matters cm ON cm.campaign_id = c.id \
+             JOIN matters m ON m.id = cm.matter_id WHERE {access} ORDER BY c.id DESC, cm.matter_id"
+        ))
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
         let mut out: Vec<Campaign> = Vec::new();
         for r in &rows {
             let id: i64 = r.try_get(0)?;
             let matter = MatterId(r.try_get(3)?);
             if out.last().is_none_or(|c| c.id != id) {
-                let deadline: String = r.try_get(2)?;
-                let deadline = Date::parse(&deadline, time::macros::format_description!("[year]-[month]-[day]"))
-                    .map_err(|e| StoreError::Other(format!("stored date {deadline:?}: {e}")))?;
+                let deadline = super::parse_day(&r.try_get::<String, _>(2)?)?;
                 out.push(Campaign { id, name: r.try_get(1)?, deadline, matters: Vec::new() });
             }
-            if visible.contains(&matter)
-                && let Some(c) = out.last_mut()
-            {
+            if let Some(c) = out.last_mut() {
                 c.matters.push(matter);
             }
         }
-        out.retain(|c| !c.matters.is_empty());
         Ok(out)
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Multipart, Query};
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use duban_core::matter::{Change, Matter, MatterId, MatterKind, Standard};
 use duban_core::metrics::dashboard as dashboard_figures;
@@ -16,21 +16,10 @@ use serde::Deserialize;
 use time::Date;
 
 use super::reports::{MAX_REPORT_BYTES, office_only, read, units as unit_table};
-use super::{AppError, AppState, authenticate};
+use super::{AppError, AppState, api, authenticate};
 use crate::accounts::verify_password;
 use crate::decompose::{candidates, report};
 use crate::store::{NewMatter, NewShare, UnitId};
-
-/// Runs an API handler body, turning its error into the API's JSON error.
-async fn api<F>(f: F) -> Response
-where
-    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
-{
-    match f.await {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.json(),
-    }
-}
 
 #[derive(Deserialize)]
 pub struct SplitBody {
@@ -58,7 +47,7 @@ pub async fn split(
     Path(id): Path<i64>,
     Json(body): Json<SplitBody>,
 ) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let mut shares = Vec::with_capacity(body.shares.len());
         for s in &body.shares {
@@ -78,7 +67,7 @@ pub async fn attach(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let upload = super::supervision::read_upload(form).await?;
         let version = upload
@@ -95,7 +84,7 @@ pub async fn attach(
 
 /// The dashboard's figures: counts by colour, by section, the ranking and every matter's colour.
 pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let today = state.today();
         let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
@@ -129,7 +118,7 @@ pub async fn preview(
     Query(q): Query<YearQuery>,
     body: axum::body::Bytes,
 ) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         office_only(&actor)?;
         if body.len() > MAX_REPORT_BYTES {
@@ -178,7 +167,7 @@ pub struct AdoptMatter {
 }
 
 pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<AdoptBody>) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         office_only(&actor)?;
         let table = LeadUnits::builtin();
@@ -223,7 +212,7 @@ pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(
 }
 
 pub async fn campaigns(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let list: Vec<serde_json::Value> = state
             .store
@@ -249,7 +238,7 @@ pub async fn create_campaign(
     headers: HeaderMap,
     Json(body): Json<CampaignBody>,
 ) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let ids: Vec<MatterId> = body.matters.into_iter().map(MatterId).collect();
         let id = state.store.create_campaign(&actor, &body.name, body.deadline, &ids, state.today()).await?;
@@ -259,7 +248,7 @@ pub async fn create_campaign(
 }
 
 pub async fn units(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         authenticate(&state, &headers).await?;
         let list: Vec<serde_json::Value> = state
             .store
@@ -284,7 +273,7 @@ pub async fn set_webhook(
     Path(id): Path<i64>,
     Json(body): Json<WebhookBody>,
 ) -> Response {
-    api(async {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         state.store.set_webhook(&actor, UnitId(id), body.url.as_deref().filter(|u| !u.is_empty())).await?;
         Ok(serde_json::json!({"unit": id, "webhook_url": body.url}))

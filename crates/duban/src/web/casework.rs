@@ -8,25 +8,15 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use duban_core::casework::{Candidate, CaseCounts, RequestType, duplicates};
 use duban_core::matter::{Matter, MatterId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Date;
 
-use super::{AppError, AppState, authenticate, parse_date};
+use super::{AppError, AppState, api, authenticate, parse_date};
 use crate::store::{Category, Channel, NewRequest, Role, StoreError};
-
-async fn api<F>(status: StatusCode, f: F) -> Response
-where
-    F: std::future::Future<Output = Result<Value, AppError>>,
-{
-    match f.await {
-        Ok(v) => (status, Json(v)).into_response(),
-        Err(e) => e.json(),
-    }
-}
 
 #[derive(Deserialize)]
 pub struct IntakeBody {
@@ -49,14 +39,18 @@ pub struct IntakeBody {
     dispatch: Option<String>,
 }
 
+/// A request type as a form or a client names it (咨询 or consultation …), or why it names none.
+pub fn request_type(s: &str) -> Result<RequestType, AppError> {
+    RequestType::parse(s).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "诉求类型“{s}”应为咨询、求助、投诉、举报、建议或表扬 / unknown request_type {s:?}"
+        ))
+    })
+}
+
 impl IntakeBody {
     pub fn into_request(self) -> Result<(NewRequest, Option<String>), AppError> {
-        let request_type = RequestType::parse(&self.request_type).ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "诉求类型“{}”应为咨询、求助、投诉、举报、建议或表扬 / unknown request_type {:?}",
-                self.request_type, self.request_type
-            ))
-        })?;
+        let request_type = request_type(&self.request_type)?;
         Ok((
             NewRequest {
                 caller_name: self.caller_name,

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::pages::{check_csrf, render};
-use super::{AppError, AppState, authenticate};
+use super::{AppError, AppState, api, authenticate};
 use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal, Role};
 
 #[derive(Template)]
@@ -147,16 +147,6 @@ pub async fn file_proposal(
     let id =
         state.store.file_proposal(&actor, &form.proposal(), state.today(), limits(&state, &form.proposal_kind)).await?;
     Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
-}
-
-async fn api<F>(status: StatusCode, f: F) -> Response
-where
-    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
-{
-    match f.await {
-        Ok(v) => (status, Json(v)).into_response(),
-        Err(e) => e.json(),
-    }
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use duban_core::casework::{CaseCounts, REQUEST_TYPES, RequestType};
+use duban_core::casework::{CaseCounts, REQUEST_TYPES};
 use duban_core::matter::{Matter, Satisfaction, Status};
 use duban_core::warning::{Level, assess_all};
 use serde::Deserialize;
@@ -211,8 +211,7 @@ impl IntakeForm {
             phone: self.phone.clone(),
             address: self.address.clone(),
             content: self.content.clone(),
-            request_type: RequestType::parse(&self.request_type)
-                .ok_or_else(|| AppError::BadRequest("请选择诉求类型 / choose the type".into()))?,
+            request_type: super::casework::request_type(&self.request_type)?,
             category: self.category.clone(),
             place: Some(self.place.clone()).filter(|p| !p.is_empty()),
             urgent: self.urgent.is_some(),

@@ -185,15 +185,24 @@ pub(crate) struct MatterView {
 
 pub(crate) async fn matter_view(state: &AppState, actor: &Actor, id: i64) -> Result<MatterView, AppError> {
     let id = duban_core::MatterId(id);
-    let (matter, timeline) = state.store.timeline(actor, id).await?;
-    let children = state.store.children(actor, id).await?;
+    let crate::store::Family { matter, timeline, children, responsible } = state.store.family(actor, id).await?;
     let family: Vec<duban_core::Matter> =
         std::iter::once(matter.clone()).chain(children.iter().map(|c| c.matter.clone())).collect();
     let mut assessments = duban_core::warning::assess_all(&family, state.today(), &state.rules);
     let mut assessment = assessments.remove(0);
     duban_core::warning::by_the_hour(&mut assessment, &matter, state.now());
-    let responsible = state.store.responsible(actor, id).await?;
     Ok(MatterView { matter, timeline, children, assessment, child_assessments: assessments, responsible })
+}
+
+/// Runs an API handler body: its JSON with `status`, or its error in the API's JSON shape.
+pub(crate) async fn api<F>(status: StatusCode, f: F) -> Response
+where
+    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
+{
+    match f.await {
+        Ok(v) => (status, axum::Json(v)).into_response(),
+        Err(e) => e.json(),
+    }
 }
 
 /// Parses a form's or query's date field, naming the field when it is not YYYY-MM-DD.

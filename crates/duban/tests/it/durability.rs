@@ -111,8 +111,7 @@ async fn every_acknowledged_intake_survives_kill_9() {
 
     // And the server starts again on it.
     let mut again = serve(&d, port);
-    let token = wait_until_up(&client, &base).await;
-    assert!(!token.is_empty());
+    wait_until_up(&client, &base).await; // it signs the centre in again
     let one = format!("{base}/open311/v2/requests/{}.json", numbers[0]);
     let resp = client
         .request(axum::http::Request::get(one).body(http_body_util::Full::default()).expect("request"))

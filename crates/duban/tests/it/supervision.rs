@@ -97,8 +97,9 @@ async fn supervision(store: &Store) {
     assert_eq!(ids_of(store.matters_for(&hr_user).await.expect("list")), [jobs, fz_child, sz_child]);
     assert_eq!(store.timeline(&fz_user, jobs).await.expect_err("refused"), StoreError::Forbidden);
     assert_eq!(store.timeline(&fz_user, sz_child).await.expect_err("refused"), StoreError::Forbidden);
-    assert_eq!(store.children(&hr_user, jobs).await.expect("children").len(), 2);
-    assert_eq!(store.children(&office, jobs).await.expect("children").len(), 2);
+    assert_eq!(store.family(&hr_user, jobs).await.expect("family").children.len(), 2);
+    assert_eq!(store.family(&office, jobs).await.expect("family").children.len(), 2);
+    assert_eq!(store.family(&fz_user, fz_child).await.expect("family").children.len(), 0);
     // The lead unit sees its streets' shares but reports only on its own.
     let report = |v: f64| Change::ProgressReported { value: Some(v), percent: None, narrative: "上半年".into() };
     let v = store.timeline(&office, fz_child).await.expect("read").0.version;
@@ -106,8 +107,9 @@ async fn supervision(store: &Store) {
         store.record(&hr_user, fz_child, v, date!(2019 - 06 - 30), report(1960.0)).await.expect_err("refused"),
         StoreError::Forbidden
     );
-    assert!(!store.responsible(&hr_user, fz_child).await.expect("responsible"));
-    assert!(store.responsible(&fz_user, fz_child).await.expect("responsible"));
+    assert!(!store.family(&hr_user, fz_child).await.expect("family").responsible);
+    assert!(store.family(&fz_user, fz_child).await.expect("family").responsible);
+    assert!(!store.family(&office, fz_child).await.expect("family").responsible, "the office sees, it does not report");
     store.record(&fz_user, fz_child, v, date!(2019 - 06 - 30), report(1960.0)).await.expect("report");
 
     // The roll-up: 40% × 100% + 60% × 0% = 40%; the quiet street is red, so is the parent.
