@@ -239,6 +239,9 @@ fn unjson<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
     serde_json::from_str(s).map_err(|e| StoreError::Other(format!("stored state is unreadable: {e}")))
 }
 
+/// The ledger's own matters (targets, tasks, projects), as SQL over `m`: the rest is casework.
+const LEDGER_KINDS: &str = "m.kind IN ('target', 'task', 'project')";
+
 /// A stored ISO date.
 fn parse_day(on: &str) -> Result<Date, StoreError> {
     Date::parse(on, time::macros::format_description!("[year]-[month]-[day]"))
@@ -613,7 +616,7 @@ impl Store {
     /// The matters an actor may see: all for the office and leaders; for a unit, its own (lead or
     /// co-unit) and the sub-matters of those it leads.
     pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
-        self.visible(actor, "m.kind IN ('target', 'task', 'project')", "ORDER BY m.id", &[]).await
+        self.visible(actor, LEDGER_KINDS, "ORDER BY m.id", &[]).await
     }
 
     /// The matters of a listing the actor may see: `filter` and `order` are SQL over `m` (matters)
@@ -666,7 +669,8 @@ impl Store {
     pub async fn matters_as_of(&self, actor: &Actor, day: Date) -> Result<Vec<MatterRow>, StoreError> {
         let now = self.matters_for(actor).await?;
         let rows = sqlx::query(
-            "SELECT e.matter_id, e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id WHERE e.on_date <= $1 ORDER BY e.matter_id, e.seq",
+            &format!("SELECT e.matter_id, e.on_date, us.display_name, e.change FROM events e JOIN users us ON us.id = e.actor_id \
+             JOIN matters m ON m.id = e.matter_id WHERE e.on_date <= $1 AND {LEDGER_KINDS} ORDER BY e.matter_id, e.seq"),
         )
         .bind(day.to_string())
         .fetch_all(&self.pool)

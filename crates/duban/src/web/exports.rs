@@ -42,6 +42,25 @@ pub async fn download(
     if from > today {
         return Err(AppError::BadRequest("起始日期晚于截止日期 / from is after to".into()));
     }
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    // The ledger of requests: this year's (or from `from`) requests, nothing of the ledger's matters.
+    if name == "requests.csv" || name == "requests.xlsx" {
+        let from = day(&period.from, "from")?
+            .unwrap_or_else(|| time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today));
+        let requests: Vec<_> = state
+            .store
+            .requests_for(&actor, from, today, None, i64::MAX)
+            .await?
+            .into_iter()
+            .map(|r| r.matter)
+            .collect();
+        return if name.ends_with("csv") {
+            file(export::requests_csv(&requests), "text/csv; charset=utf-8", format!("诉求台账（{from}至{today}）.csv"))
+        } else {
+            file(export::requests_xlsx(&requests), XLSX, format!("诉求台账（{from}至{today}）.xlsx"))
+        };
+    }
     // A past period is seen as it stood then; otherwise as it stands.
     let rows = match to {
         Some(day) if day < state.today() => state.store.matters_as_of(&actor, day).await?,
@@ -54,30 +73,11 @@ pub async fn download(
         .zip(&figures.assessments)
         .map(|(m, a)| Line { matter: m.clone(), assessment: a.clone() })
         .collect();
-    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    let (bytes, mime, file) = match name.as_str() {
+    let (bytes, mime, name) = match name.as_str() {
         "tasks.xlsx" => (export::tasks_xlsx(&matters), XLSX, "任务分解表.xlsx".to_string()),
         "tasks.docx" => (export::tasks_docx("政府工作报告", &matters), DOCX, "任务分解表.docx".to_string()),
         "ledger.xlsx" => (export::ledger_xlsx(&lines), XLSX, "督办台账.xlsx".to_string()),
         "ledger.csv" => (export::ledger_csv(&lines), "text/csv; charset=utf-8", "督办台账.csv".to_string()),
-        "requests.csv" | "requests.xlsx" => {
-            let from = day(&period.from, "from")?.unwrap_or_else(|| {
-                time::Date::from_calendar_date(today.year(), time::Month::January, 1).unwrap_or(today)
-            });
-            let requests: Vec<_> = state
-                .store
-                .requests_for(&actor, from, today, None, i64::MAX)
-                .await?
-                .into_iter()
-                .map(|r| r.matter)
-                .collect();
-            if name.ends_with("csv") {
-                (export::requests_csv(&requests), "text/csv; charset=utf-8", format!("诉求台账（{from}至{today}）.csv"))
-            } else {
-                (export::requests_xlsx(&requests), XLSX, format!("诉求台账（{from}至{today}）.xlsx"))
-            }
-        }
         "bulletin.docx" => {
             let issue = format!("{}年第{}期", today.year(), today.month() as u8);
             let bulletin = Bulletin {
@@ -92,7 +92,12 @@ pub async fn download(
         }
         _ => return Err(crate::store::StoreError::NotFound.into()),
     };
+    file(bytes, mime, name)
+}
+
+/// A document as a download under its Chinese name.
+fn file(bytes: Result<Vec<u8>, String>, mime: &str, name: String) -> Result<Response, AppError> {
     let bytes = bytes.map_err(|e| AppError::Store(crate::store::StoreError::Other(e)))?;
-    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file));
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
     Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
