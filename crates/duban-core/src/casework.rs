@@ -441,7 +441,7 @@ mod tests {
     }
 
     fn close() -> Change {
-        Change::SignedOff { note: "办结".into() }
+        Change::SignedOff { note: "办结".into(), exceptions: vec![] }
     }
 
     /// Five requests, counted by hand:

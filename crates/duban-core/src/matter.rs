@@ -14,6 +14,9 @@ use time::Date;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct MatterId(pub i64);
 
+/// The largest figure a report may carry (a trillion yuan is 1e12; this leaves room for any unit).
+pub const MAX_FIGURE: f64 = 1e15;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MatterKind {
@@ -234,6 +237,37 @@ pub struct Milestone {
     pub done_on: Option<Date>,
 }
 
+/// What made a sign-off (销号) need a recorded reason; shown in the bulletin beside the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Exception {
+    /// The office closed it without the unit applying (主动销号).
+    OwnInitiative,
+    /// Its progress was below the standard (or unknown) when closed.
+    BelowStandard { progress: Option<f64> },
+    /// It was red when closed.
+    OnRed,
+}
+
+impl Exception {
+    pub fn explain(&self) -> String {
+        match self {
+            Exception::OwnInitiative => "未经单位申请销号".into(),
+            Exception::BelowStandard { progress: Some(p) } => format!("进度{:.0}%，未达标准", p * 100.0),
+            Exception::BelowStandard { progress: None } => "未报送完成情况".into(),
+            Exception::OnRed => "销号时为红灯".into(),
+        }
+    }
+}
+
+/// How a matter was closed: the office's note, what needed a reason, and the day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Closing {
+    pub note: String,
+    pub exceptions: Vec<Exception>,
+    pub on: Date,
+}
+
 /// One entry of a matter's timeline. `actor` is who did it (a user or the system).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -268,6 +302,16 @@ pub enum Change {
     MilestoneDone {
         name: String,
     },
+    /// A unit proposes a milestone of its own work; the office confirms it (`MilestoneAdded` of the
+    /// same name) or declines it.
+    MilestoneProposed {
+        name: String,
+        due: Date,
+    },
+    MilestoneDeclined {
+        name: String,
+        reason: String,
+    },
     Reminded {
         note: String,
     },
@@ -277,8 +321,12 @@ pub enum Change {
     CompletionRequested {
         note: String,
     },
+    /// Signed off (销号). `exceptions` are what made it need a recorded reason (closed without the
+    /// unit asking, below its standard, on red): worked out by the store, never taken from a client.
     SignedOff {
         note: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        exceptions: Vec<Exception>,
     },
     SentBack {
         reason: String,
@@ -347,15 +395,21 @@ pub enum Change {
     },
 }
 
-/// Why an event cannot apply to a matter in its state.
+/// Why an event cannot apply to a matter: its state does not allow it, or (`detail`) what the event
+/// carries is not acceptable (a percent of 500, a date before the last entry, no evidence …).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleError {
     pub status: Status,
     pub event: &'static str,
+    /// What is wrong with the event itself, in Chinese and English.
+    pub detail: Option<String>,
 }
 
 impl fmt::Display for LifecycleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = &self.detail {
+            return write!(f, "不能{}：{d}", event_label(self.event));
+        }
         write!(
             f,
             "事项{}，不能{} / a matter that is {:?} cannot take {}",
@@ -374,6 +428,9 @@ fn event_label(name: &str) -> &'static str {
         "assigned" => "分派",
         "progress_reported" => "报送进展",
         "milestone_done" => "完成节点",
+        "milestone_added" => "新增节点",
+        "milestone_proposed" => "提出节点",
+        "milestone_declined" => "不同意节点",
         "reminded" => "催办",
         "escalated" => "督办",
         "completion_requested" => "申请销号",
@@ -406,6 +463,8 @@ impl Change {
             Change::ProgressReported { .. } => "progress_reported",
             Change::MilestoneAdded { .. } => "milestone_added",
             Change::MilestoneDone { .. } => "milestone_done",
+            Change::MilestoneProposed { .. } => "milestone_proposed",
+            Change::MilestoneDeclined { .. } => "milestone_declined",
             Change::Reminded { .. } => "reminded",
             Change::Escalated { .. } => "escalated",
             Change::CompletionRequested { .. } => "completion_requested",
@@ -438,6 +497,10 @@ pub struct Matter {
     pub title: String,
     /// Where it comes from: a report clause, a call, an API request.
     pub source: String,
+    /// Its number as people cite it: a ledger number (2019-001, a sub-matter 2019-001-1), a
+    /// request's, proposal's or complaint's own number. Given at creation, like the id.
+    #[serde(default)]
+    pub number: Option<String>,
     pub parent: Option<MatterId>,
     /// Share of the parent's standard (1 → N splits); 1.0 when alone.
     pub weight: f64,
@@ -490,6 +553,15 @@ pub struct Matter {
     /// The moment it is due, where its limit is in working hours (the deadline is that day).
     #[serde(default)]
     pub due_at: Option<time::PrimitiveDateTime>,
+    /// Milestones a unit proposed that the office has not yet confirmed or declined.
+    #[serde(default)]
+    pub proposed_milestones: Vec<Milestone>,
+    /// How it was signed off (while it is done).
+    #[serde(default)]
+    pub closing: Option<Closing>,
+    /// The day of its latest event: the timeline only moves forward.
+    #[serde(default)]
+    pub last_event_on: Option<Date>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -507,6 +579,7 @@ impl Matter {
             kind,
             title: title.into(),
             source: source.into(),
+            number: None,
             parent: None,
             weight: 1.0,
             created_on,
@@ -536,13 +609,38 @@ impl Matter {
             merged_into: None,
             case: None,
             due_at: None,
+            proposed_milestones: Vec::new(),
+            closing: None,
+            last_event_on: None,
             version: 0,
         }
     }
 
+    /// The number people cite it by: its own, else its id.
+    pub fn cite(&self) -> String {
+        self.number.clone().unwrap_or_else(|| format!("#{}", self.id.0))
+    }
+
     /// Applies one event, or refuses it without changing anything.
     pub fn apply(&mut self, event: &Event) -> Result<(), LifecycleError> {
-        let refuse = || Err(LifecycleError { status: self.status, event: event.change.name() });
+        let refuse = || Err(LifecycleError { status: self.status, event: event.change.name(), detail: None });
+        let (status, name) = (self.status, event.change.name());
+        let invalid = |detail: String| Err(LifecycleError { status, event: name, detail: Some(detail) });
+        if event.on < self.created_on {
+            return invalid(format!(
+                "日期{}早于事项建立日期{} / dated {} before the matter was created ({})",
+                event.on, self.created_on, event.on, self.created_on
+            ));
+        }
+        if let Some(last) = self.last_event_on.filter(|last| event.on < *last) {
+            return invalid(format!(
+                "日期{}早于上一条记录（{last}），全程记录只能按时间顺序追加 / dated {} before the latest entry ({last}): the timeline only moves forward",
+                event.on, event.on
+            ));
+        }
+        if let Some(detail) = self.check(&event.change) {
+            return invalid(detail);
+        }
         let live = !self.status.is_closed();
         match &event.change {
             Change::Assigned { lead_unit, co_units } => {
@@ -588,8 +686,23 @@ impl Matter {
                 if !live {
                     return refuse();
                 }
+                // Confirming a unit's proposal takes it off the proposals.
+                self.proposed_milestones.retain(|m| &m.name != name);
                 self.milestones.push(Milestone { name: name.clone(), due: *due, done_on: None });
                 self.milestones.sort_by_key(|m| m.due);
+            }
+            Change::MilestoneProposed { name, due } => {
+                if !live {
+                    return refuse();
+                }
+                self.proposed_milestones.push(Milestone { name: name.clone(), due: *due, done_on: None });
+            }
+            Change::MilestoneDeclined { name, .. } => {
+                let before = self.proposed_milestones.len();
+                self.proposed_milestones.retain(|m| &m.name != name);
+                if self.proposed_milestones.len() == before {
+                    return refuse();
+                }
             }
             Change::MilestoneDone { name } => {
                 let Some(m) = self.milestones.iter_mut().find(|m| &m.name == name && m.done_on.is_none()) else {
@@ -619,12 +732,13 @@ impl Matter {
                 }
                 self.status = Status::Submitted;
             }
-            Change::SignedOff { .. } => {
+            Change::SignedOff { note, exceptions } => {
                 if !matches!(self.status, Status::Open | Status::Submitted | Status::Replied) {
                     return refuse();
                 }
                 self.status = Status::Done;
                 self.done_on = Some(event.on);
+                self.closing = Some(Closing { note: note.clone(), exceptions: exceptions.clone(), on: event.on });
             }
             Change::SentBack { .. } => {
                 if self.status != Status::Submitted {
@@ -638,6 +752,7 @@ impl Matter {
                 }
                 self.status = Status::Open;
                 self.done_on = None;
+                self.closing = None;
                 self.reopens += 1;
             }
             Change::Cancelled { .. } => {
@@ -740,7 +855,64 @@ impl Matter {
             }
         }
         self.version += 1;
+        self.last_event_on = Some(event.on);
         Ok(())
+    }
+
+    /// What is wrong with what a change carries, whatever the matter's state: figures out of
+    /// bounds, empty reasons, an application for sign-off without evidence, a milestone twice.
+    fn check(&self, change: &Change) -> Option<String> {
+        let blank = |s: &str| s.trim().is_empty();
+        match change {
+            Change::ProgressReported { value, percent, narrative } => {
+                if let Some(p) = percent
+                    && !(p.is_finite() && (0.0..=100.0).contains(p))
+                {
+                    return Some(format!("完成百分比应在0到100之间：{p} / the percent must be 0 to 100: {p}"));
+                }
+                if let Some(v) = value {
+                    if !v.is_finite() || v.abs() > MAX_FIGURE {
+                        return Some(format!("完成数超出范围：{v} / the figure is out of range: {v}"));
+                    }
+                    if self.standard.is_none() {
+                        return Some(
+                            "此事项没有量化标准，请报送完成百分比 / this matter has no quantified standard: report a percent"
+                                .into(),
+                        );
+                    }
+                }
+                if value.is_none() && percent.is_none() && blank(narrative) {
+                    return Some("请填写进展情况 / describe the progress".into());
+                }
+                None
+            }
+            Change::CompletionRequested { note } if blank(note) => {
+                Some("请填写完成情况说明 / write a closing statement".into())
+            }
+            Change::CompletionRequested { .. } if self.kind.spec().progress_expected && self.attachments.is_empty() => {
+                Some(
+                    "申请销号须附佐证材料（照片、文件等）/ attach evidence (a photo, a document) before applying"
+                        .into(),
+                )
+            }
+            Change::SignedOff { note, exceptions } if !exceptions.is_empty() && blank(note) => Some(format!(
+                "{}，须填写销号理由 / a reason is needed to close it",
+                exceptions.iter().map(Exception::explain).collect::<Vec<_>>().join("、")
+            )),
+            Change::SentBack { reason } | Change::MilestoneDeclined { reason, .. } if blank(reason) => {
+                Some("请填写退回理由 / give the reason".into())
+            }
+            Change::MilestoneAdded { name, .. } | Change::MilestoneProposed { name, .. } => {
+                if blank(name) {
+                    return Some("请填写节点名称 / name the milestone".into());
+                }
+                let taken = self.milestones.iter().any(|m| &m.name == name)
+                    || matches!(change, Change::MilestoneProposed { .. })
+                        && self.proposed_milestones.iter().any(|m| &m.name == name);
+                taken.then(|| format!("已有节点“{name}” / there is a milestone {name:?} already"))
+            }
+            _ => None,
+        }
     }
 
     /// Progress towards completion, 0.0 … 1.0: against the standard where there is one and a number
@@ -832,7 +1004,22 @@ mod tests {
         ))
         .unwrap();
         assert!((m.progress().unwrap() - 2310.0 / 4900.0).abs() < 1e-12);
-        m.apply(&ev(date!(2019 - 11 - 20), Change::CompletionRequested { note: "已完成".into() })).unwrap();
+        let asked = ev(date!(2019 - 11 - 20), Change::CompletionRequested { note: "已完成".into() });
+        let e = m.apply(&asked).unwrap_err();
+        assert!(e.to_string().contains("佐证材料"), "{e}");
+        m.apply(&ev(
+            date!(2019 - 11 - 20),
+            Change::EvidenceAttached {
+                attachment: Attachment {
+                    id: "a1".into(),
+                    name: "台账.xlsx".into(),
+                    mime: "application/x".into(),
+                    size: 9,
+                },
+            },
+        ))
+        .unwrap();
+        m.apply(&asked).unwrap();
         m.apply(&ev(date!(2019 - 11 - 21), Change::SentBack { reason: "缺少佐证材料".into() })).unwrap();
         assert_eq!(m.status, Status::Open);
         m.apply(&ev(
@@ -840,15 +1027,15 @@ mod tests {
             Change::ProgressReported { value: Some(5020.0), percent: None, narrative: "全年".into() },
         ))
         .unwrap();
-        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: "销号".into() })).unwrap();
+        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: "销号".into(), exceptions: vec![] })).unwrap();
         assert_eq!((m.status, m.on_time()), (Status::Done, Some(true)));
-        assert_eq!(m.version, 8);
+        assert_eq!(m.version, 9);
     }
 
     #[test]
     fn refused_events_change_nothing() {
         let mut m = jobs();
-        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: String::new() })).unwrap();
+        m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: String::new(), exceptions: vec![] })).unwrap();
         let before = m.clone();
         let e = m
             .apply(&ev(
@@ -861,6 +1048,103 @@ mod tests {
         assert!(m.apply(&ev(date!(2019 - 12 - 03), Change::SentBack { reason: String::new() })).is_err());
         m.apply(&ev(date!(2019 - 12 - 04), Change::Reopened { reason: "回访不满意".into() })).unwrap();
         assert_eq!(m.status, Status::Open);
+    }
+
+    fn progress(value: Option<f64>, percent: Option<f64>, narrative: &str) -> Change {
+        Change::ProgressReported { value, percent, narrative: narrative.into() }
+    }
+
+    /// Figures out of bounds, a number on a matter without a standard, and empty reports are refused
+    /// with the reason and change nothing.
+    #[test]
+    fn progress_is_bounded() {
+        let mut m = jobs();
+        let on = date!(2019 - 06 - 30);
+        for bad in [
+            progress(None, Some(500.0), "x"),
+            progress(None, Some(-5.0), "x"),
+            progress(None, Some(f64::NAN), "x"),
+            progress(Some(1e308), None, "x"),
+            progress(Some(f64::INFINITY), None, "x"),
+            progress(None, None, "  "),
+        ] {
+            let before = m.clone();
+            let e = m.apply(&ev(on, bad.clone())).unwrap_err();
+            assert!(e.detail.is_some(), "{bad:?}: {e}");
+            assert_eq!(m, before);
+        }
+        m.apply(&ev(on, progress(None, Some(100.0), "全部完成"))).unwrap();
+        m.apply(&ev(on, progress(None, Some(0.0), "更正"))).unwrap();
+        m.apply(&ev(on, progress(None, None, "仅文字说明"))).unwrap();
+        // Without a standard, a unit reports a percent; a figure would move nothing, so it is refused.
+        let mut plain = Matter::new(MatterId(2), MatterKind::Task, "优化营商环境", "", date!(2019 - 03 - 01));
+        plain
+            .apply(&ev(
+                date!(2019 - 03 - 01),
+                Change::Assigned { lead_unit: "行政审批服务局".into(), co_units: vec![] },
+            ))
+            .unwrap();
+        let e = plain.apply(&ev(on, progress(Some(12.0), None, "x"))).unwrap_err();
+        assert!(e.to_string().contains("完成百分比"), "{e}");
+        plain.apply(&ev(on, progress(None, Some(40.0), "已完成四成"))).unwrap();
+        assert_eq!(plain.progress(), Some(0.4));
+    }
+
+    /// The timeline only moves forward: nothing dated before the matter or before its latest entry.
+    #[test]
+    fn events_are_dated_in_order() {
+        let mut m = jobs();
+        let e = m.apply(&ev(date!(2019 - 02 - 01), progress(Some(1.0), None, "x"))).unwrap_err();
+        assert!(e.to_string().contains("早于事项建立日期"), "{e}");
+        m.apply(&ev(date!(2019 - 06 - 30), progress(Some(100.0), None, "x"))).unwrap();
+        let e = m.apply(&ev(date!(2019 - 06 - 29), progress(Some(200.0), None, "x"))).unwrap_err();
+        assert!(e.to_string().contains("2019-06-30"), "{e}");
+        m.apply(&ev(date!(2019 - 06 - 30), progress(Some(200.0), None, "同日再报"))).unwrap();
+        assert_eq!(m.last_event_on, Some(date!(2019 - 06 - 30)));
+    }
+
+    /// A unit proposes a milestone; the office confirms it (it becomes a milestone) or declines it.
+    #[test]
+    fn units_propose_milestones_the_office_confirms() {
+        let mut m = jobs();
+        let on = date!(2019 - 04 - 01);
+        let due = date!(2019 - 06 - 30);
+        m.apply(&ev(on, Change::MilestoneProposed { name: "完成招聘会".into(), due })).unwrap();
+        m.apply(&ev(on, Change::MilestoneProposed { name: "开发公益岗位".into(), due })).unwrap();
+        assert!(m.apply(&ev(on, Change::MilestoneProposed { name: "完成招聘会".into(), due })).is_err());
+        assert_eq!(m.proposed_milestones.len(), 2);
+        assert!(m.milestones.is_empty(), "a proposal sets no expectation yet");
+        m.apply(&ev(on, Change::MilestoneAdded { name: "完成招聘会".into(), due })).unwrap();
+        assert_eq!((m.milestones.len(), m.proposed_milestones.len()), (1, 1));
+        assert!(
+            m.apply(&ev(on, Change::MilestoneDeclined { name: "开发公益岗位".into(), reason: " ".into() })).is_err()
+        );
+        m.apply(&ev(on, Change::MilestoneDeclined { name: "开发公益岗位".into(), reason: "不属本年度".into() }))
+            .unwrap();
+        assert!(m.proposed_milestones.is_empty());
+        assert!(
+            m.apply(&ev(on, Change::MilestoneDeclined { name: "开发公益岗位".into(), reason: "x".into() })).is_err()
+        );
+        assert!(m.apply(&ev(on, Change::MilestoneAdded { name: "完成招聘会".into(), due })).is_err(), "twice");
+    }
+
+    /// A sign-off with exceptions needs a reason, and keeps them; sending back needs a reason.
+    #[test]
+    fn sign_off_with_exceptions_needs_a_reason() {
+        let mut m = jobs();
+        let on = date!(2019 - 07 - 01);
+        let close = |note: &str| Change::SignedOff {
+            note: note.into(),
+            exceptions: vec![Exception::OwnInitiative, Exception::BelowStandard { progress: Some(0.09) }],
+        };
+        let e = m.apply(&ev(on, close(""))).unwrap_err();
+        assert!(e.to_string().contains("未经单位申请销号、进度9%，未达标准"), "{e}");
+        m.apply(&ev(on, close("项目取消，经区政府常务会议研究同意销号"))).unwrap();
+        let closing = m.closing.clone().unwrap();
+        assert_eq!((closing.exceptions.len(), closing.on), (2, on));
+        m.apply(&ev(on, Change::Reopened { reason: "重新办理".into() })).unwrap();
+        assert_eq!(m.closing, None);
+        assert!(m.apply(&ev(on, Change::SentBack { reason: String::new() })).is_err());
     }
 
     #[test]

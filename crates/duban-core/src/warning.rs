@@ -258,6 +258,27 @@ pub fn by_the_hour(a: &mut Assessment, m: &Matter, now: time::PrimitiveDateTime)
     }
 }
 
+/// What makes closing `m` today need a recorded reason (复核销号): the office closing a ledger matter
+/// the unit has not applied for, progress below the standard, a red light. Casework closes on its
+/// own terms (a reply and its rating) and needs none.
+pub fn sign_off_exceptions(m: &Matter, a: &Assessment) -> Vec<crate::matter::Exception> {
+    use crate::matter::Exception;
+    if !m.kind.spec().progress_expected {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if m.status == Status::Open {
+        out.push(Exception::OwnInitiative);
+    }
+    if a.actual.is_none_or(|p| p < 1.0 - 1e-9) {
+        out.push(Exception::BelowStandard { progress: a.actual });
+    }
+    if a.level == Level::Red {
+        out.push(Exception::OnRed);
+    }
+    out
+}
+
 impl Assessment {
     fn green(expected: Option<f64>, actual: Option<f64>) -> Assessment {
         Assessment { level: Level::Green, expected, actual, reasons: Vec::new() }
@@ -417,7 +438,7 @@ mod tests {
         m.apply(&Event {
             on: date!(2019 - 05 - 01),
             actor: "x".into(),
-            change: Change::SignedOff { note: String::new() },
+            change: Change::SignedOff { note: String::new(), exceptions: vec![] },
         })
         .unwrap();
         assert_eq!(assess(&m, date!(2020 - 06 - 01), &WarningRules::default()).level, Level::Green);
@@ -479,6 +500,24 @@ mod tests {
             "{:?}",
             a[1].reasons
         );
+    }
+
+    /// The office closing a red matter at a fraction of its standard without an application: all
+    /// three exceptions; a unit's application at 100 % on green: none.
+    #[test]
+    fn sign_off_exceptions_are_worked_out_from_the_assessment() {
+        use crate::matter::Exception;
+        let mut m = matter();
+        report(&mut m, date!(2019 - 06 - 30), 441.0);
+        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default());
+        assert_eq!(
+            sign_off_exceptions(&m, &a),
+            vec![Exception::OwnInitiative, Exception::BelowStandard { progress: Some(0.09) }, Exception::OnRed]
+        );
+        report(&mut m, date!(2019 - 07 - 01), 4900.0);
+        m.status = Status::Submitted;
+        let a = assess(&m, date!(2019 - 07 - 01), &WarningRules::default());
+        assert_eq!(sign_off_exceptions(&m, &a), vec![]);
     }
 
     /// An urgent request due at 10:30: yellow on its day before then, red after, by the hour.

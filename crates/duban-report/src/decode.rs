@@ -43,6 +43,31 @@ impl fmt::Display for NotAReport {
 
 impl std::error::Error for NotAReport {}
 
+impl NotAReport {
+    /// What a person uploading the file should do, in Chinese and English, without the library's
+    /// own words (which `Display` keeps for the command line).
+    pub fn advice(&self) -> String {
+        match self {
+            NotAReport::Empty => "文件为空，请选择报告文件或粘贴全文 / the file is empty: choose the report or paste its text".into(),
+            NotAReport::Binary { what } => {
+                let seen = match *what {
+                    "PNG image" | "JPEG image" | "GIF image" => "图片",
+                    w if w.starts_with("PDF") => "PDF 文件（请先转为文字或 .docx）",
+                    w if w.starts_with("old Word") => "旧版 Word/Excel 文件（.doc/.xls，请另存为 .docx）",
+                    "zip archive that is not a .docx" | "gzip archive" | "RAR archive" | "7z archive" => "压缩包",
+                    "executable" => "可执行程序",
+                    _ => "非文本文件",
+                };
+                format!(
+                    "上传的是{seen}，不是报告文本：请上传 .txt、.html 或 .docx 文件，或复制全文粘贴 / this is not a report text ({what}): upload .txt, .html or .docx, or paste the text"
+                )
+            }
+            NotAReport::BadDocx { .. } => "Word 文件已损坏或不完整（可能只上传了一部分），请在 Word 中打开后另存为 .docx 再上传，或复制全文粘贴 / the .docx is damaged or incomplete: open it in Word, save it again as .docx, or paste the text".into(),
+            NotAReport::NoText => "文件中没有可读的中文文本（扫描件须先识别文字），请上传文字版或粘贴全文 / the file holds no readable Chinese text (a scan needs OCR first): upload a text version or paste it".into(),
+        }
+    }
+}
+
 /// Decoded text with what we learnt on the way.
 #[derive(Debug, Clone)]
 pub struct Decoded {

@@ -17,6 +17,24 @@ pub struct Config {
     pub warning: WarningRules,
     /// Requests' time limits and counting rules ([casework]).
     pub casework: duban_core::casework::CaseworkRules,
+    /// The weights of the units' ranking score ([ranking]).
+    pub ranking: duban_core::metrics::RankingWeights,
+    /// Who issues the bulletins, and their title ([bulletin]).
+    pub bulletin: BulletinConfig,
+}
+
+/// The bulletin as the office issues it: its title and the issuing office printed on it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BulletinConfig {
+    pub title: String,
+    pub issuer: String,
+}
+
+impl Default for BulletinConfig {
+    fn default() -> Self {
+        BulletinConfig { title: "政务督查通报".into(), issuer: "区人民政府督查室".into() }
+    }
 }
 
 /// The configuration file as written (every key optional; unknown keys are errors, so a typo is
@@ -31,6 +49,10 @@ struct File {
     warning: WarningRules,
     #[serde(default)]
     casework: duban_core::casework::CaseworkRules,
+    #[serde(default)]
+    ranking: duban_core::metrics::RankingWeights,
+    #[serde(default)]
+    bulletin: BulletinConfig,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -70,6 +92,14 @@ impl Config {
                 "[warning] 阈值须满足 0 < yellow_lag ≤ red_lag ≤ 1、0 < quiet_days_yellow ≤ quiet_days_red、due_soon_days ≥ 0 / [warning] thresholds must satisfy 0 < yellow_lag ≤ red_lag ≤ 1, 0 < quiet_days_yellow ≤ quiet_days_red, due_soon_days ≥ 0"
             );
         }
+        if !f.ranking.valid() {
+            bail!(
+                "[ranking] 权重须为不小于0的数，且至少一项大于0 / [ranking] weights must be numbers ≥ 0, one at least > 0"
+            );
+        }
+        if f.bulletin.title.trim().is_empty() || f.bulletin.issuer.trim().is_empty() {
+            bail!("[bulletin] title 与 issuer 不能为空 / [bulletin] title and issuer must not be empty");
+        }
         let data_dir = data_dir.map(Path::to_path_buf).or(f.data_dir).unwrap_or_else(|| PathBuf::from("duban-data"));
         let database_url = database_url.map(str::to_string).or(f.database_url);
         let database_url = database_url.as_deref();
@@ -86,7 +116,15 @@ impl Config {
                 format!("sqlite://{path}")
             }
         };
-        Ok(Config { data_dir, database_url, listen: f.listen, warning: f.warning, casework: f.casework })
+        Ok(Config {
+            data_dir,
+            database_url,
+            listen: f.listen,
+            warning: f.warning,
+            casework: f.casework,
+            ranking: f.ranking,
+            bulletin: f.bulletin,
+        })
     }
 }
 
@@ -112,6 +150,17 @@ mod tests {
         let c = Config::load(Some(&example), None, None).expect("the example loads");
         assert_eq!(c.warning, WarningRules::default());
         assert_eq!(c.casework, duban_core::casework::CaseworkRules::default(), "the example is the defaults");
+        assert_eq!(c.ranking, duban_core::metrics::RankingWeights::default(), "the example is the defaults");
+        assert_eq!(c.bulletin, BulletinConfig::default(), "the example is the defaults");
+        let heavy = dir.path().join("heavy.toml");
+        std::fs::write(&heavy, "[ranking]\nred = 50\n\n[bulletin]\nissuer = \"罗庄区人民政府督查室\"\n")
+            .expect("write");
+        let c = Config::load(Some(&heavy), None, None).expect("loads");
+        assert_eq!((c.ranking.red, c.ranking.done), (50.0, 30.0));
+        assert_eq!(c.bulletin.issuer, "罗庄区人民政府督查室");
+        let negative = dir.path().join("negative.toml");
+        std::fs::write(&negative, "[ranking]\nred = -1\n").expect("write");
+        assert!(format!("{:#}", Config::load(Some(&negative), None, None).unwrap_err()).contains("[ranking]"));
         let strict = dir.path().join("strict.toml");
         std::fs::write(&strict, "[warning]\nyellow_lag = 0.05\nred_lag = 0.15\n").expect("write");
         let c = Config::load(Some(&strict), Some(Path::new("/srv/d")), None).expect("loads");

@@ -83,6 +83,7 @@ pub fn report(reading: &Reading, matters: Vec<NewMatter>) -> NewReport {
         plan_year: reading.plan_year,
         body: reading.text.clone(),
         matters,
+        supersedes: None,
     }
 }
 

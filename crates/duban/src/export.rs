@@ -60,21 +60,14 @@ fn progress(m: &Matter) -> String {
     m.progress().map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_default()
 }
 
-const TASK_HEADER: [&str; 6] = ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准"];
+const TASK_HEADER: [&str; 6] = ["编号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准"];
 
-fn task_row(i: usize, m: &Matter) -> [String; 6] {
-    [
-        (i + 1).to_string(),
-        m.title.clone(),
-        m.lead_unit.clone().unwrap_or_default(),
-        co_units(m),
-        day(m.deadline),
-        standard(m),
-    ]
+fn task_row(_: usize, m: &Matter) -> [String; 6] {
+    [m.cite(), m.title.clone(), m.lead_unit.clone().unwrap_or_default(), co_units(m), day(m.deadline), standard(m)]
 }
 
 const LEDGER_HEADER: [&str; 11] =
-    ["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准", "最新完成数", "进度", "灯色", "状态", "最近报送"];
+    ["编号", "工作任务", "牵头单位", "责任单位", "完成时限", "标准", "最新完成数", "进度", "灯色", "状态", "最近报送"];
 
 /// The task table's columns, then where the matter stands.
 fn ledger_row(i: usize, l: &Line) -> Vec<String> {
@@ -254,18 +247,32 @@ pub fn tasks_docx(report_title: &str, matters: &[Matter]) -> Result<Vec<u8>, Str
     pack(doc)
 }
 
-/// The figures of a bulletin.
+/// The figures of a bulletin and how it is issued.
 pub struct Bulletin<'a> {
+    /// 政务督查通报
+    pub title: &'a str,
+    /// 2019年第3期 (or a preview's mark).
     pub issue: &'a str,
+    /// The issuing office and the day of issue.
+    pub issuer: &'a str,
+    pub issued_on: Date,
     /// The period: its first and last day (the figures are as of the last).
     pub from: Date,
     pub today: Date,
     pub lines: &'a [Line],
     pub sections: &'a [SectionCounts],
     pub ranking: &'a [UnitScore],
+    /// The ranking's formula in words, with the weights in force.
+    pub formula: &'a str,
 }
 
-/// 督查通报 as .docx: summary figures, the red list with its reasons, and the unit ranking.
+/// A day as a Chinese document dates itself: 2019年7月1日.
+pub fn chinese_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month() as u8, d.day())
+}
+
+/// 督查通报 as .docx: the issue line, totals, the sections, the red list with reasons, the
+/// sign-offs of the period that needed a reason, and the ranking with its formula.
 pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
     let open: Vec<&Line> =
         b.lines.iter().filter(|l| !l.matter.status.is_closed() && l.matter.status != Status::Draft).collect();
@@ -279,20 +286,28 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
     let reported_in_period = b.lines.iter().filter(|l| in_period(l.matter.last_report_on)).count();
     let count = |l: Level| by_level.get(&l).copied().unwrap_or(0);
     let mut doc = Docx::new()
-        .add_paragraph(title("政务督查通报"))
+        .add_paragraph(title(b.title))
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
                 .add_run(Run::new().add_text(b.issue).size(32).fonts(fonts("仿宋_GB2312"))),
         )
+        .add_paragraph(
+            Paragraph::new().add_run(
+                Run::new()
+                    .add_text(format!("{}　　　　　　　　{}", b.issuer, chinese_date(b.issued_on)))
+                    .size(28)
+                    .fonts(fonts("仿宋_GB2312")),
+            ),
+        )
         .add_paragraph(heading("一、总体情况"))
         .add_paragraph(body(&format!(
             "本期（{}至{}），{}项事项报送了进展，{}项销号。截至{}，纳入督办事项{}项，已销号{}项；在办事项中，绿灯{}项、黄灯{}项、红灯{}项。",
-            b.from,
-            b.today,
+            chinese_date(b.from),
+            chinese_date(b.today),
             reported_in_period,
             done_in_period,
-            b.today,
+            chinese_date(b.today),
             b.lines.len(),
             done,
             count(Level::Green),
@@ -312,10 +327,10 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
         doc = doc.add_paragraph(body("无。"));
     } else {
         doc = doc.add_table(table(
-            &["序号", "工作任务", "牵头单位", "完成时限", "原因"],
-            red.iter().enumerate().map(|(i, l)| {
+            &["编号", "工作任务", "牵头单位", "完成时限", "原因"],
+            red.iter().map(|l| {
                 vec![
-                    (i + 1).to_string(),
+                    l.matter.cite(),
                     l.matter.title.clone(),
                     l.matter.lead_unit.clone().unwrap_or_default(),
                     day(l.matter.deadline),
@@ -324,23 +339,52 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
             }),
         ));
     }
-    doc = doc.add_paragraph(heading("四、单位排名")).add_table(table(
-        &["排名", "单位", "按时完成率", "完成率", "红灯", "黄灯"],
-        b.ranking.iter().enumerate().map(|(i, s)| {
+    // Sign-offs of the period that needed a reason: below the standard, on red, or without an
+    // application by the unit.
+    doc = doc.add_paragraph(heading("四、需说明理由的销号"));
+    let excepted: Vec<&Line> = b
+        .lines
+        .iter()
+        .filter(|l| l.matter.status == Status::Done && in_period(l.matter.done_on))
+        .filter(|l| l.matter.closing.as_ref().is_some_and(|c| !c.exceptions.is_empty()))
+        .collect();
+    if excepted.is_empty() {
+        doc = doc.add_paragraph(body("无。"));
+    } else {
+        doc = doc.add_table(table(
+            &["编号", "工作任务", "牵头单位", "销号日期", "情形", "销号理由"],
+            excepted.iter().filter_map(|l| {
+                let c = l.matter.closing.as_ref()?;
+                Some(vec![
+                    l.matter.cite(),
+                    l.matter.title.clone(),
+                    l.matter.lead_unit.clone().unwrap_or_default(),
+                    c.on.to_string(),
+                    c.exceptions.iter().map(|e| e.explain()).collect::<Vec<_>>().join("；"),
+                    c.note.clone(),
+                ])
+            }),
+        ));
+    }
+    doc = doc.add_paragraph(heading("五、单位考核排名")).add_table(table(
+        &["排名", "单位", "得分", "完成率", "按时完成率", "红灯", "黄灯", "超期"],
+        b.ranking.iter().map(|s| {
             let pct = |v: Option<f64>| v.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into());
             vec![
-                (i + 1).to_string(),
+                format!("{}{}", s.rank, if s.tie == Some("并列") { "（并列）" } else { "" }),
                 s.unit.clone(),
-                pct(s.on_time.value()),
+                format!("{:.1}", s.score),
                 pct(s.completion.value()),
+                pct(s.on_time.value()),
                 s.red.to_string(),
                 s.yellow.to_string(),
+                s.overdue.to_string(),
             ]
         }),
     ));
     doc = doc.add_paragraph(body(&format!(
-        "注：按时完成率 = {}；完成率 = {}。",
-        ON_TIME_RATE.formula, COMPLETION_RATE.formula
+        "注：{} 其中完成率 = {}；按时完成率 = {}。",
+        b.formula, COMPLETION_RATE.formula, ON_TIME_RATE.formula
     )));
     pack(doc)
 }

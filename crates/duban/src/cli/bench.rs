@@ -89,6 +89,7 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
             plan_year: Some(2019),
             body: String::new(),
             matters,
+            supersedes: None,
         };
         let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 01 - 01)).await?;
         let per_matter = (args.events / args.matters.max(1)).saturating_sub(3);

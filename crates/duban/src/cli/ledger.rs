@@ -176,8 +176,9 @@ fn parse_day(s: &str) -> Result<Date> {
 
 async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr, today: Option<Date>) -> Result<()> {
     let state = std::sync::Arc::new(crate::web::AppState {
-        store,
-        rules: config.warning.clone(),
+        store: store.with_rules(config.warning.clone()),
+        ranking: config.ranking.clone(),
+        bulletin: config.bulletin.clone(),
         casework: config.casework.clone(),
         today,
     });

@@ -39,6 +39,9 @@ pub struct DemoSummary {
     pub by_level: BTreeMap<Level, u64>,
 }
 
+/// A one-page PDF: the evidence the demo's units attach when they apply for sign-off.
+const EVIDENCE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
 /// The 街道 and 镇 a report names: two characters before 街道/镇, after a boundary (start, punctuation,
 /// 、, 和, 与, 及), so that 新型城镇化 names no town.
 pub fn places(text: &str) -> Vec<String> {
@@ -119,10 +122,23 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let report = crate::decompose::report(&reading, matters.clone());
     let (_, matter_ids) = store.adopt_report(&office, &report, start).await?;
 
-    // Half a year of reports: most on track, some lagging (yellow), some stalled (red), a few done.
+    // 新增城镇就业 is shared out among the streets and towns below and reported through them.
+    let places = places(BUNDLED_REPORT);
+    let jobs = matter_ids
+        .iter()
+        .zip(&matters)
+        .find(|(_, m)| m.title.contains("城镇就业") && m.standard.is_some())
+        .map(|(id, _)| *id)
+        .filter(|_| !places.is_empty());
+
+    // Half a year of reports: most on track, some lagging (yellow), some stalled (red), a few done
+    // (applied for with evidence, reviewed and signed off).
     let mut dice = Dice(2019);
     for (id, nm) in matter_ids.iter().zip(&matters) {
         let Some(lead) = nm.lead_unit else { continue };
+        if Some(*id) == jobs {
+            continue;
+        }
         let unit = &unit_actors[&lead];
         let roll = dice.next();
         let (pace, stop_month) = match roll {
@@ -132,6 +148,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
             _ => (0.35, 3),             // stalled since March
         };
         let mut version = 1 + i64::from(nm.deadline.is_some()) + i64::from(nm.standard.is_some());
+        let mut last_on = start;
         let span_days = (nm.deadline.unwrap_or(year_end) - start).whole_days().max(1) as f64;
         for month in 1..=stop_month.min(today.month() as u8 - 1).max(1) {
             let Ok(m) = Month::try_from(month + 1) else { continue };
@@ -159,20 +176,21 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
                 },
             };
             version = store.record(unit, *id, version, on, change).await?.version;
+            last_on = on;
         }
         if roll < 0.12 {
-            let on = today - Duration::days(10);
-            version = store
-                .record(unit, *id, version, on, Change::CompletionRequested { note: "已完成，申请销号".into() })
-                .await?
-                .version;
+            // The unit applies with its evidence on the day of its last report; the office reviews
+            // and signs off the day after.
+            let evidence = [("验收材料.pdf".to_string(), EVIDENCE_PDF.to_vec())];
+            let apply = Change::CompletionRequested { note: "已完成，申请销号".into() };
+            version = store.record_with_evidence(unit, *id, version, last_on, Some(apply), &evidence).await?.version;
             store
                 .record(
                     &office,
                     *id,
                     version,
-                    on + Duration::DAY,
-                    Change::SignedOff { note: "核实完成，同意销号".into() },
+                    (last_on + Duration::DAY).min(today),
+                    Change::SignedOff { note: "核实完成，同意销号".into(), exceptions: vec![] },
                 )
                 .await?;
         } else if roll >= 0.85 {
@@ -190,11 +208,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
 
     // 新增城镇就业 shared out among the streets and towns (1 → N), each reporting its own share; the
     // target follows its worst street.
-    let places = places(BUNDLED_REPORT);
-    let jobs = matter_ids.iter().zip(&matters).find(|(_, m)| m.title.contains("城镇就业") && m.standard.is_some());
-    if let Some((&jobs, _)) = jobs
-        && !places.is_empty()
-    {
+    if let Some(jobs) = jobs {
         let shares: Vec<NewShare> = places
             .iter()
             .filter_map(|p| unit_of.get(p.as_str()))

@@ -138,7 +138,7 @@ pub async fn seed(
             if dice.next() < 0.7 {
                 push(&mut events, on, centre, rating(&mut dice));
             }
-            push(&mut events, on, centre, Change::SignedOff { note: "直接办结".into() });
+            push(&mut events, on, centre, Change::SignedOff { note: "直接办结".into(), exceptions: vec![] });
         } else if let Some(unit) = unit_for(&category.code, &place).or(fallback) {
             let mut unit = unit;
             push(&mut events, on, centre, Change::Assigned { lead_unit: unit.name.clone(), co_units: vec![] });
@@ -213,7 +213,12 @@ pub async fn seed(
                         }
                     }
                     if dice.next() < 0.997 {
-                        push(&mut events, closed_on, centre, Change::SignedOff { note: "办结".into() });
+                        push(
+                            &mut events,
+                            closed_on,
+                            centre,
+                            Change::SignedOff { note: "办结".into(), exceptions: vec![] },
+                        );
                     }
                 }
             }

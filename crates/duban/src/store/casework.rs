@@ -38,6 +38,28 @@ impl Channel {
             Channel::Api => "api",
         }
     }
+
+    /// The channel in words, as the pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Phone => "电话",
+            Channel::Web => "网站",
+            Channel::Open311 => "Open311平台",
+            Channel::Api => "接口",
+        }
+    }
+
+    /// The label of a stored channel key (history imports keep theirs).
+    pub fn label_of(key: &str) -> &str {
+        match key {
+            "phone" => "电话",
+            "web" => "网站",
+            "open311" => "Open311平台",
+            "api" => "接口",
+            "history" => "历史导入",
+            other => other,
+        }
+    }
 }
 
 /// A request as taken in.
@@ -267,7 +289,7 @@ impl Store {
         let (name, phone): (String, String) = (row.try_get(2)?, row.try_get(3)?);
         Ok(RequestDetail {
             number: row.try_get(0)?,
-            channel: row.try_get(1)?,
+            channel: Channel::label_of(&row.try_get::<String, _>(1)?).to_string(),
             caller_name: if full { name } else { name.chars().take(1).chain("*".chars()).collect() },
             phone: if full { phone } else { mask_phone(&phone) },
             address: row.try_get(4)?,
@@ -574,7 +596,8 @@ async fn insert_request(
     .await?;
     let id = MatterId(row.try_get(0)?);
     let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
-    let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理 {number}", channel.key()), today);
+    let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理", channel.label()), today);
+    m.number = Some(number.clone());
     let case = CaseInfo {
         request_type: r.request_type,
         category: category.clone(),
@@ -603,7 +626,7 @@ async fn insert_request(
     }
     super::rollups::moved(tx, None, &m).await?;
     sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)")
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16)")
         .bind(id.0)
         .bind(number.clone())
         .bind(channel.key())
@@ -616,8 +639,8 @@ async fn insert_request(
         .bind(category)
         .bind(m.case.as_ref().and_then(|c| c.place.clone()))
         .bind(i64::from(r.confidential))
-        .bind(r.lat)
-        .bind(r.lon)
+        .bind(super::real(r.lat))
+        .bind(super::real(r.lon))
         .bind(today.to_string())
         .bind(received_at)
         .execute(&mut **tx)

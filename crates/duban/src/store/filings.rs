@@ -117,7 +117,9 @@ impl Store {
                 standard: None,
                 section: Some(batch.to_string()),
             };
-            let m = self.insert_matter(&mut tx, actor, None, &nm, None, c.assigned_on).await?;
+            let m = self
+                .insert_matter(&mut tx, actor, None, &nm, None, Some(c.number.trim().to_string()), c.assigned_on)
+                .await?;
             sqlx::query(
                 "INSERT INTO complaints (matter_id, number, batch, content, assigned_on) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -216,7 +218,8 @@ impl Store {
             standard: None,
             section: Some(p.session.trim().to_string()),
         };
-        let mut m = self.insert_matter(&mut tx, actor, None, &nm, None, today).await?;
+        let mut m =
+            self.insert_matter(&mut tx, actor, None, &nm, None, Some(p.number.trim().to_string()), today).await?;
         if !p.co_units.is_empty() {
             let ev = Event {
                 on: today,

@@ -17,14 +17,18 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use time::Date;
 
+mod bulletins;
 mod casework;
 mod filings;
+mod lists;
 mod rollups;
 mod supervision;
 mod synthetic;
 
+pub use bulletins::{IssuedBulletin, NewBulletin};
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
+pub use lists::{LedgerQuery, LedgerSort, Listed, MAX_PER_PAGE, Page, QueueQuery, QueueRow, QueueSort, QueueView};
 pub use supervision::Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +176,20 @@ pub struct NewReport {
     pub plan_year: Option<i32>,
     pub body: String,
     pub matters: Vec<NewMatter>,
+    /// The report adopted earlier that this one is a new version of (its matched rows are left
+    /// to the matters already made from it).
+    pub supersedes: Option<i64>,
+}
+
+/// A report adopted earlier that a new one looks like (`Store::adopted_like`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdoptedReport {
+    pub id: i64,
+    pub title: String,
+    pub version: i64,
+    pub adopted_at: String,
+    pub matters: i64,
+    pub same_text: bool,
 }
 
 /// A started session: the bearer or cookie token, the CSRF token of its forms, and its expiry.
@@ -193,6 +211,8 @@ pub struct MatterRow {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The warning rules the stored assessments (and the sign-off review) are made by.
+    rules: std::sync::Arc<duban_core::WarningRules>,
     /// SQLite has one writer at a time; writers of this process queue here rather than in SQLite's
     /// busy handler, which sleeps in steps of milliseconds.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
@@ -246,6 +266,27 @@ const LEDGER_KINDS: &str = "m.kind IN ('target', 'task', 'project')";
 fn parse_day(on: &str) -> Result<Date, StoreError> {
     Date::parse(on, time::macros::format_description!("[year]-[month]-[day]"))
         .map_err(|e| StoreError::Other(format!("stored date {on:?}: {e}")))
+}
+
+/// Takes the next `n` ledger numbers of `year` (2019-001 …), in the transaction: the counter's row
+/// is locked until it ends, so concurrent adoptions get distinct numbers on either backend.
+async fn ledger_numbers(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    year: i32,
+    n: usize,
+) -> Result<Vec<String>, StoreError> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let row = sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    )
+    .bind(format!("ledger-{year}"))
+    .bind(n as i64)
+    .fetch_one(&mut **tx)
+    .await?;
+    let last: i64 = row.try_get(0)?;
+    Ok((last - n as i64 + 1..=last).map(|k| format!("{year}-{k:03}")).collect())
 }
 
 /// A matter's timeline, in order.
@@ -345,7 +386,19 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend, writer: Default::default() })
+        let store = Store { pool, backend, rules: Default::default(), writer: Default::default() };
+        store.backfill().await?;
+        Ok(store)
+    }
+
+    /// The same store run by other warning rules (from the configuration).
+    pub fn with_rules(mut self, rules: duban_core::WarningRules) -> Store {
+        self.rules = std::sync::Arc::new(rules);
+        self
+    }
+
+    pub fn rules(&self) -> &duban_core::WarningRules {
+        &self.rules
     }
 
     /// A transaction that will write. SQLite takes the write lock at BEGIN (IMMEDIATE), so a second
@@ -524,9 +577,18 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let report_id: i64 = row.try_get(0)?;
+        if let Some(earlier) = report.supersedes {
+            sqlx::query("UPDATE reports SET supersedes = $1, version = (SELECT version + 1 FROM reports WHERE id = $1) WHERE id = $2")
+                .bind(earlier)
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let year = report.plan_year.unwrap_or(today.year());
+        let numbers = ledger_numbers(&mut tx, year, report.matters.len()).await?;
         let mut ids = Vec::with_capacity(report.matters.len());
-        for nm in &report.matters {
-            ids.push(self.insert_matter(&mut tx, actor, Some(report_id), nm, None, today).await?.id);
+        for (nm, number) in report.matters.iter().zip(numbers) {
+            ids.push(self.insert_matter(&mut tx, actor, Some(report_id), nm, None, Some(number), today).await?.id);
         }
         tx.commit().await?;
         Ok((report_id, ids))
@@ -540,6 +602,7 @@ impl Store {
         report_id: Option<i64>,
         nm: &NewMatter,
         parent: Option<(MatterId, f64)>,
+        number: Option<String>,
         today: Date,
     ) -> Result<Matter, StoreError> {
         // Insert a placeholder state to get the id, then fold the first events into it.
@@ -558,6 +621,7 @@ impl Store {
         let id = MatterId(row.try_get(0)?);
         let mut m = Matter::new(id, nm.kind, nm.title.clone(), nm.source.clone(), today);
         m.section = nm.section.clone();
+        m.number = number;
         let mut events = Vec::new();
         if let Some((parent, weight)) = parent {
             events.push(Change::SplitFrom { parent, weight });
@@ -578,17 +642,12 @@ impl Store {
             m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
             append_event(tx, id, m.version, &ev, actor, &now).await?;
         }
-        sqlx::query(
-            "UPDATE matters SET lead_unit_id = $1, status = $2, deadline = $3, version = $4, state = $5 WHERE id = $6",
-        )
-        .bind(nm.lead_unit.map(|u| u.0))
-        .bind(status_name(m.status))
-        .bind(m.deadline.map(|d| d.to_string()))
-        .bind(m.version)
-        .bind(json(&m)?)
-        .bind(id.0)
-        .execute(&mut **tx)
-        .await?;
+        save(tx, &m, 0).await?; // over the placeholder
+        sqlx::query("UPDATE matters SET lead_unit_id = $1 WHERE id = $2")
+            .bind(nm.lead_unit.map(|u| u.0))
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
         for u in nm.co_units.iter().filter(|u| Some(**u) != nm.lead_unit) {
             sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2)")
                 .bind(id.0)
@@ -688,6 +747,7 @@ impl Store {
             }
             let mut m = Matter::new(c.id, c.kind, c.title.clone(), c.source.clone(), c.created_on);
             m.section = c.section.clone();
+            m.number = c.number.clone();
             for ev in timeline {
                 // The timeline was accepted once; a refusal now would mean a changed lifecycle, and
                 // the fold keeps what it can rather than hide the matter.
@@ -703,6 +763,106 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let (m, _, _) = load_visible(&mut conn, actor, id).await?;
         Ok((m, events_of(&mut conn, id).await?))
+    }
+
+    /// Fills what migration 0008 added for matters stored before it: the key columns from each
+    /// state, and ledger numbers (a sub-matter's after its parent's; a request, proposal or
+    /// complaint takes its own number). Runs once; a marker in `counters` says it has.
+    async fn backfill(&self) -> Result<(), StoreError> {
+        const MARK: &str = "backfill-0008";
+        let done =
+            sqlx::query("SELECT value FROM counters WHERE name = $1").bind(MARK).fetch_optional(&self.pool).await?;
+        if done.is_some() {
+            return Ok(());
+        }
+        let (_turn, mut tx) = self.write_tx().await?;
+        let rows = sqlx::query(
+            "SELECT m.id, m.version, m.state, r.plan_year FROM matters m LEFT JOIN reports r ON r.id = m.report_id WHERE m.opened_on IS NULL ORDER BY m.id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let version: i64 = row.try_get(1)?;
+            let mut m: Matter = unjson(&row.try_get::<String, _>(2)?)?;
+            if m.number.is_none() {
+                m.number = match (m.kind, m.parent) {
+                    (MatterKind::Target | MatterKind::Task | MatterKind::Project, None) => {
+                        let year = row.try_get::<Option<i64>, _>(3)?.map_or(m.created_on.year(), |y| y as i32);
+                        ledger_numbers(&mut tx, year, 1).await?.pop()
+                    }
+                    (_, Some(parent)) => {
+                        let r = sqlx::query("SELECT p.number, (SELECT COUNT(*) FROM matters c WHERE c.parent_id = p.id AND c.id <= $2) FROM matters p WHERE p.id = $1")
+                            .bind(parent.0)
+                            .bind(m.id.0)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        r.try_get::<Option<String>, _>(0)?
+                            .map(|n| format!("{n}-{}", r.try_get::<i64, _>(1).unwrap_or(0)))
+                    }
+                    (kind, None) => {
+                        let table = match kind {
+                            MatterKind::Request => "requests",
+                            MatterKind::Proposal => "proposals",
+                            _ => "complaints",
+                        };
+                        sqlx::query(&format!("SELECT number FROM {table} WHERE matter_id = $1"))
+                            .bind(m.id.0)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .map(|r| r.try_get::<String, _>(0))
+                            .transpose()?
+                    }
+                };
+            }
+            save(&mut tx, &m, version).await?;
+        }
+        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 1)").bind(MARK).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reports adopted before that look like this one: the same text, or the same jurisdiction and
+    /// plan year. (id, title, version, adopted at, how many matters, same text?) newest first.
+    pub async fn adopted_like(
+        &self,
+        body: &str,
+        jurisdiction: Option<&str>,
+        plan_year: Option<i32>,
+    ) -> Result<Vec<AdoptedReport>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.title, r.version, r.adopted_at, (SELECT COUNT(*) FROM matters m WHERE m.report_id = r.id AND m.parent_id IS NULL), r.body = $1 \
+             FROM reports r WHERE r.body = $1 OR (r.jurisdiction = $2 AND r.plan_year = $3) ORDER BY r.id DESC",
+        )
+        .bind(body.to_string())
+        .bind(jurisdiction.map(str::to_string))
+        .bind(plan_year.map(i64::from))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AdoptedReport {
+                    id: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    version: r.try_get(2)?,
+                    adopted_at: r.try_get(3)?,
+                    matters: r.try_get(4)?,
+                    same_text: r.try_get::<bool, _>(5).or_else(|_| r.try_get::<i64, _>(5).map(|v| v != 0))?,
+                })
+            })
+            .collect()
+    }
+
+    /// The matters made from a report (and its earlier versions), by title: what a new version's
+    /// rows are matched against. (id, number, title)
+    pub async fn report_matters(&self, report: i64) -> Result<Vec<(MatterId, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "WITH RECURSIVE chain(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT r.supersedes FROM reports r JOIN chain ON r.id = chain.id WHERE r.supersedes IS NOT NULL) \
+             SELECT m.id, COALESCE(m.number, ''), m.title FROM matters m WHERE m.report_id IN (SELECT id FROM chain) AND m.parent_id IS NULL ORDER BY m.id",
+        )
+        .bind(report)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((MatterId(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
     /// Records one change on a matter the actor knows at `expected_version`: checks the actor's
@@ -730,29 +890,118 @@ impl Store {
             )));
         }
         let (_turn, mut tx) = self.write_tx().await?;
+        let change = self.reviewed(&mut tx, actor, id, on, change).await?;
         let m = record_tx(&mut tx, actor, id, Some(expected_version), on, change).await?;
         tx.commit().await?;
         Ok(m)
     }
 }
 
+/// The columns lists filter and sort on, from a matter's state: written by every save.
+struct Keys {
+    status: String,
+    deadline: Option<String>,
+    done_on: Option<String>,
+    opened_on: String,
+    section: Option<String>,
+    due_at: Option<String>,
+}
+
+impl Keys {
+    fn of(m: &Matter) -> Keys {
+        Keys {
+            status: status_name(m.status),
+            deadline: m.deadline.map(|d| d.to_string()),
+            done_on: m.done_on.map(|d| d.to_string()),
+            opened_on: m.created_on.to_string(),
+            section: m.section.clone(),
+            due_at: m.due_at.map(moment_key),
+        }
+    }
+}
+
+/// A moment as the `due_at` column holds it (and as it is compared with now): "YYYY-MM-DD HH:MM".
+pub fn moment_key(at: time::PrimitiveDateTime) -> String {
+    format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
+}
+
 /// Saves a matter's state (and the columns queries use) over the version it was read at; another
-/// writer having moved it on first is a `Conflict` with the version now.
+/// writer having moved it on first is a `Conflict` with the version now. Its stored assessment
+/// (and its parent's, which rolls it up) becomes stale, to be made again before the next list.
 async fn save(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter, read_at: i64) -> Result<(), StoreError> {
+    let k = Keys::of(m);
+    // A closed, draft or replied matter is green until something happens to it: assessed now, for
+    // good. Any other change leaves the assessment to be made again ('' sorts before every day).
+    let settled = m.status.is_closed() || matches!(m.status, duban_core::Status::Draft | duban_core::Status::Replied);
+    let (level, assessed_on) = if settled { (Some("green"), "9999-12-31") } else { (None, "") };
     let updated = sqlx::query(
-        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4 WHERE id = $5 AND version = $6",
+        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4, done_on = $5, opened_on = $6, section = $7, due_at = $8, number = $9, \
+         level = COALESCE(CAST($12 AS TEXT), level), progress = COALESCE(CAST($13 AS DOUBLE PRECISION), progress), assessed_on = $14 WHERE id = $10 AND version = $11",
     )
-    .bind(status_name(m.status))
-    .bind(m.deadline.map(|d| d.to_string()))
+    .bind(k.status)
+    .bind(k.deadline)
     .bind(m.version)
     .bind(json(m)?)
+    .bind(k.done_on)
+    .bind(k.opened_on)
+    .bind(k.section)
+    .bind(k.due_at)
+    .bind(m.number.clone())
     .bind(m.id.0)
     .bind(read_at)
+    .bind(level)
+    .bind(real(if settled { m.progress() } else { None }))
+    .bind(assessed_on)
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
         let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(m.id.0).fetch_one(&mut **tx).await?;
         return Err(StoreError::Conflict { current_version: row.try_get(0)? });
+    }
+    if let Some(parent) = m.parent {
+        sqlx::query("UPDATE matters SET assessed_on = '' WHERE id = $1").bind(parent.0).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// An optional real number as text for `CAST($n AS DOUBLE PRECISION)`: sqlx's `Any` driver prepares
+/// a NULL real as float4 on PostgreSQL, and a statement cached that way then refuses a float8.
+fn real(v: Option<f64>) -> Option<String> {
+    v.filter(|x| x.is_finite()).map(|x| x.to_string())
+}
+
+/// The words an event adds to its matter's notes (what keyword search reads besides the title).
+fn words(change: &Change) -> Option<&str> {
+    match change {
+        Change::ProgressReported { narrative: t, .. }
+        | Change::Reminded { note: t }
+        | Change::Escalated { note: t }
+        | Change::CompletionRequested { note: t }
+        | Change::SignedOff { note: t, .. }
+        | Change::SentBack { reason: t }
+        | Change::Reopened { reason: t }
+        | Change::Cancelled { reason: t }
+        | Change::Returned { reason: t }
+        | Change::Replied { text: t, .. }
+        | Change::MilestoneAdded { name: t, .. }
+        | Change::MilestoneProposed { name: t, .. } => Some(t.as_str()).filter(|t| !t.trim().is_empty()),
+        _ => None,
+    }
+}
+
+/// Adds the words of `events` to the matter's notes.
+async fn note_words(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: MatterId,
+    events: impl Iterator<Item = &Event>,
+) -> Result<(), StoreError> {
+    let text: String = events.filter_map(|e| words(&e.change)).map(|w| format!("{w}\n")).collect();
+    if !text.is_empty() {
+        sqlx::query("UPDATE matters SET notes = notes || $1 WHERE id = $2")
+            .bind(text)
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -794,7 +1043,7 @@ async fn append_events(
         }
         q.execute(&mut **tx).await?;
     }
-    Ok(())
+    note_words(tx, id, events.iter().map(|(e, _)| e)).await
 }
 
 /// Appends one event to a matter's timeline as its `seq`-th.
@@ -817,7 +1066,7 @@ async fn append_event(
     .bind(now.to_string())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    note_words(tx, id, std::iter::once(ev)).await
 }
 
 /// `Store::record` inside a transaction: `expected_version` None takes the matter as it is (for

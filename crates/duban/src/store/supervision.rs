@@ -56,6 +56,28 @@ fn evidence_mime(name: &str, bytes: &[u8]) -> Result<&'static str, StoreError> {
     }
 }
 
+/// An evidence file checked for its name, size and type (by its bytes), as it will be recorded.
+fn evidence(name: &str, bytes: &[u8]) -> Result<Attachment, StoreError> {
+    let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("佐证材料须有文件名 / the evidence file needs a name".into()));
+    }
+    if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(StoreError::Invalid(format!(
+            "“{name}”大小为{}字节，须在1字节至10MB之间 / {name:?} is {} bytes; evidence must be 1 byte to 10 MB",
+            bytes.len(),
+            bytes.len()
+        )));
+    }
+    let mime = evidence_mime(&name, bytes)?;
+    Ok(Attachment {
+        id: crate::accounts::random_token()[..24].to_string(),
+        name,
+        mime: mime.to_string(),
+        size: bytes.len() as u64,
+    })
+}
+
 impl Store {
     /// Splits a matter into sub-matters (1 → N), one per share: each its own unit, share of the
     /// standard and deadline. The parent records the split; each child starts with `SplitFrom`.
@@ -95,8 +117,14 @@ impl Store {
             (Some(s), Some(e)) => Some((s, e)),
             _ => None,
         };
+        let made_before: i64 = sqlx::query("SELECT COUNT(*) FROM matters WHERE parent_id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         let mut made = Vec::with_capacity(shares.len());
-        for share in shares {
+        for (k, share) in shares.iter().enumerate() {
+            let number = parent.number.as_ref().map(|n| format!("{n}-{}", made_before + k as i64 + 1));
             let unit = self.unit_names(&mut tx, std::iter::once(share.unit)).await?.remove(0);
             let nm = NewMatter {
                 kind: parent.kind,
@@ -109,7 +137,8 @@ impl Store {
                 standard: parent.standard.as_ref().map(|s| s.share(share.weight)),
                 section: parent.section.clone(),
             };
-            let child = self.insert_matter(&mut tx, actor, report_id, &nm, Some((id, share.weight)), today).await?;
+            let child =
+                self.insert_matter(&mut tx, actor, report_id, &nm, Some((id, share.weight)), number, today).await?;
             made.push(Share { matter: child.id, unit, weight: share.weight });
         }
         let m =
@@ -151,45 +180,56 @@ impl Store {
         bytes: &[u8],
         today: Date,
     ) -> Result<Matter, StoreError> {
-        let name: String = name.rsplit(['/', '\\']).next().unwrap_or("").trim().chars().take(120).collect();
-        if name.is_empty() {
-            return Err(StoreError::Invalid("佐证材料须有文件名 / the evidence file needs a name".into()));
+        self.record_with_evidence(actor, id, expected_version, today, None, &[(name.to_string(), bytes.to_vec())]).await
+    }
+
+    /// Evidence files and a change (progress with a photo, an application for sign-off with its
+    /// documents) in one transaction: all of it is recorded, or none. Either may be absent.
+    pub async fn record_with_evidence(
+        &self,
+        actor: &Actor,
+        id: MatterId,
+        expected_version: i64,
+        on: Date,
+        change: Option<Change>,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<Matter, StoreError> {
+        let mut checked = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            checked.push(evidence(name, bytes)?);
         }
-        if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(StoreError::Invalid(format!(
-                "“{name}”大小为{}字节，须在1字节至10MB之间 / {name:?} is {} bytes; evidence must be 1 byte to 10 MB",
-                bytes.len(),
-                bytes.len()
-            )));
-        }
-        let mime = evidence_mime(&name, bytes)?;
-        let attachment = Attachment {
-            id: crate::accounts::random_token()[..24].to_string(),
-            name,
-            mime: mime.to_string(),
-            size: bytes.len() as u64,
-        };
         let (_turn, mut tx) = self.write_tx().await?;
-        let m = record_tx(
-            &mut tx,
-            actor,
-            id,
-            Some(expected_version),
-            today,
-            Change::EvidenceAttached { attachment: attachment.clone() },
-        )
-        .await?;
-        sqlx::query("INSERT INTO attachments (id, matter_id, name, mime, size, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-            .bind(attachment.id.clone())
-            .bind(id.0)
-            .bind(attachment.name.clone())
-            .bind(attachment.mime.clone())
-            .bind(bytes.len() as i64)
-            .bind(bytes.to_vec())
-            .bind(actor.user.0)
-            .bind(now_rfc3339())
-            .execute(&mut *tx)
+        let mut version = expected_version;
+        let mut m = None;
+        for (attachment, (_, bytes)) in checked.into_iter().zip(files) {
+            let after = record_tx(
+                &mut tx,
+                actor,
+                id,
+                Some(version),
+                on,
+                Change::EvidenceAttached { attachment: attachment.clone() },
+            )
             .await?;
+            version = after.version;
+            m = Some(after);
+            sqlx::query("INSERT INTO attachments (id, matter_id, name, mime, size, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(attachment.id.clone())
+                .bind(id.0)
+                .bind(attachment.name.clone())
+                .bind(attachment.mime.clone())
+                .bind(bytes.len() as i64)
+                .bind(bytes.clone())
+                .bind(actor.user.0)
+                .bind(now_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(change) = change {
+            let change = self.reviewed(&mut tx, actor, id, on, change).await?;
+            m = Some(record_tx(&mut tx, actor, id, Some(version), on, change).await?);
+        }
+        let m = m.ok_or_else(|| StoreError::Invalid("没有要记录的内容 / nothing to record".into()))?;
         tx.commit().await?;
         Ok(m)
     }

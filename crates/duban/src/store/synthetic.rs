@@ -37,15 +37,21 @@ impl Store {
                  FROM seq JOIN syn_categories c ON c.i = n % (SELECT COUNT(*) FROM syn_categories) \
                  JOIN syn_places p ON p.i = (n / 7) % (SELECT COUNT(*) FROM syn_places) JOIN syn_types t ON t.i = n % 6"
             ),
-            "INSERT INTO matters (kind, title, source, status, version, state) SELECT 'request', '合成诉求', 'synthetic', CASE WHEN closed THEN 'done' ELSE 'open' END, 4, \
+            // The key columns lists read are written with the matters: the day opened, the
+            // deadline (five days on), the lead unit, and the warning (closed: green for good; open:
+            // to be assessed).
+            "INSERT INTO matters (kind, title, source, status, version, state, opened_on, deadline, lead_unit_id, level, assessed_on) \
+             SELECT 'request', '合成诉求', 'synthetic', CASE WHEN closed THEN 'done' ELSE 'open' END, 4, \
              json_object('id', 0, 'kind', 'request', 'title', '合成诉求', 'source', 'synthetic', 'parent', NULL, 'weight', 1.0, 'created_on', day, \
-             'status', CASE WHEN closed THEN 'done' ELSE 'open' END, 'lead_unit', NULLIF(unit, ''), 'co_units', json('[]'), 'deadline', NULL, 'standard', NULL, \
-             'milestones', json('[]'), 'latest_value', NULL, 'latest_percent', NULL, 'last_report_on', NULL, 'done_on', NULL, 'reminders', 0, 'escalations', 0, 'version', 4) \
+             'status', CASE WHEN closed THEN 'done' ELSE 'open' END, 'lead_unit', NULLIF(unit, ''), 'co_units', json('[]'), 'deadline', date(day, '+5 days'), 'standard', NULL, \
+             'milestones', json('[]'), 'latest_value', NULL, 'latest_percent', NULL, 'last_report_on', NULL, 'done_on', NULL, 'reminders', 0, 'escalations', 0, \
+             'case', json_object('request_type', request_type, 'category', category, 'place', place, 'urgent', json('false'), 'confidential', json('false')), 'version', 4), \
+             day, date(day, '+5 days'), (SELECT id FROM units WHERE name = unit), 'green', CASE WHEN closed THEN '9999-12-31' ELSE '' END \
              FROM syn ORDER BY n".to_string(),
             "INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
              SELECT m.id, 'S' || m.id, 'synthetic', '', '', '', '', '合成诉求', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \
              FROM syn s JOIN matters m ON m.source = 'synthetic' AND m.id = (SELECT MIN(id) FROM matters WHERE source = 'synthetic') + s.n - 1".to_string(),
-            "UPDATE matters SET state = json_set(state, '$.id', id) WHERE source = 'synthetic'".to_string(),
+            "UPDATE matters SET state = json_set(state, '$.id', id, '$.number', 'S' || id), number = 'S' || id WHERE source = 'synthetic'".to_string(),
             "INSERT INTO case_rollups SELECT day, unit, category, request_type, COUNT(*), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), \
              SUM(rated), SUM(satisfied), SUM(basic), SUM(solved_known), SUM(solved), SUM(reopened) FROM syn GROUP BY day, unit, category, request_type".to_string(),
             "INSERT INTO place_rollups SELECT day, unit, place, COUNT(*), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), \

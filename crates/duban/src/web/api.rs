@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use duban_core::matter::{Change, Matter, MatterId, MatterKind, Standard};
 use duban_core::metrics::dashboard as dashboard_figures;
-use duban_core::warning::assess_all;
 use duban_report::LeadUnits;
 use serde::Deserialize;
 use time::Date;
@@ -75,7 +74,7 @@ pub async fn attach(
             .parse()
             .map_err(|_| AppError::BadRequest("version 须为整数 / version must be an integer".into()))?;
         let (name, bytes) =
-            upload.file.as_ref().ok_or_else(|| AppError::BadRequest("缺少 file 字段 / no file field".into()))?;
+            upload.file().ok_or_else(|| AppError::BadRequest("缺少 file 字段 / no file field".into()))?;
         let m = state.store.attach(&actor, MatterId(id), version, name, bytes, state.today()).await?;
         Ok(serde_json::json!({"matter": m}))
     })
@@ -88,7 +87,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
         let (actor, _) = authenticate(&state, &headers).await?;
         let today = state.today();
         let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-        let d = dashboard_figures(&matters, today, &state.rules);
+        let d = dashboard_figures(&matters, today, state.rules(), &state.ranking);
         let levels: Vec<serde_json::Value> = matters
             .iter()
             .zip(&d.assessments)
@@ -100,7 +99,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>, headers: HeaderMap) -
             "sections": d.sections.iter().map(|s| serde_json::json!({"section": s.section, "red": s.red, "yellow": s.yellow, "green": s.green, "done": s.done})).collect::<Vec<_>>(),
             "ranking": d.ranking,
             "matters": levels,
-            "rules": state.rules,
+            "rules": state.rules(),
         }))
     })
     .await
@@ -301,20 +300,32 @@ pub async fn login(State(state): State<Arc<AppState>>, Json(c): Json<Credentials
     }
 }
 
-pub async fn matters(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let result = async {
+/// The ledger the caller may see, a page at a time: the same filters, search and sorting as the
+/// ledger page (`q`, `unit`, `level`, `status`, `section`, `campaign`, `sort`, `dir`, `page`,
+/// `per`), with the total.
+pub async fn matters(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<super::ledger::LedgerParams>,
+) -> Response {
+    api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         let today = state.today();
-        let rows = state.store.matters_for(&actor).await?;
-        let matters: Vec<Matter> = rows.iter().map(|r| r.matter.clone()).collect();
-        let items: Vec<serde_json::Value> = rows
-            .into_iter()
-            .zip(assess_all(&matters, today, &state.rules))
-            .map(|(r, a)| serde_json::json!({"matter": r.matter, "lead_unit": r.lead_unit_name, "warning": a}))
+        let query = p.query()?;
+        state.store.refresh_assessments(today).await?;
+        let page = state.store.ledger(&actor, &query).await?;
+        let items: Vec<serde_json::Value> = page
+            .rows
+            .iter()
+            .map(|l| {
+                serde_json::json!({"number": l.matter.cite(), "matter": l.matter, "lead_unit": l.unit,
+                    "level": l.level, "progress": l.progress})
+            })
             .collect();
-        Ok::<_, AppError>(Json(serde_json::json!({"today": today.to_string(), "matters": items})).into_response())
-    };
-    result.await.unwrap_or_else(AppError::json)
+        Ok(serde_json::json!({"today": today.to_string(), "total": page.total, "page": page.page,
+            "per_page": page.per_page, "matters": items}))
+    })
+    .await
 }
 
 pub async fn matter(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
@@ -352,10 +363,19 @@ pub async fn record(
 ) -> Response {
     let result = async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        let m = state
-            .store
-            .record(&actor, MatterId(id), e.version, e.on.unwrap_or_else(|| state.today()), e.change)
-            .await?;
+        let today = state.today();
+        let on = e.on.unwrap_or(today);
+        if on > today {
+            return Err(AppError::BadRequest(format!(
+                "日期{on}晚于今天（{today}），不能预先记录 / {on} is after today ({today})"
+            )));
+        }
+        if matches!(actor.role, crate::store::Role::Unit(_)) && on != today {
+            return Err(AppError::BadRequest(format!(
+                "单位报送的日期即报送当天（{today}），不能补记或预记 / a unit records on the day it reports ({today})"
+            )));
+        }
+        let m = state.store.record(&actor, MatterId(id), e.version, on, e.change).await?;
         Ok::<_, AppError>(Json(serde_json::json!({"matter": m})).into_response())
     };
     result.await.unwrap_or_else(AppError::json)

@@ -13,15 +13,14 @@ use duban_core::matter::Status;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::pages::{check_csrf, render};
+use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, api, authenticate};
 use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal, Role};
 
 #[derive(Template)]
 #[template(path = "complaints.html")]
 struct ComplaintsPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     office: bool,
     public: bool,
     rows: Vec<PublicComplaint>,
@@ -29,9 +28,16 @@ struct ComplaintsPage {
     closed: usize,
 }
 
-fn complaints_page(who: Option<String>, csrf: String, office: bool, rows: Vec<PublicComplaint>) -> Response {
+fn complaints_page(chrome: Chrome, rows: Vec<PublicComplaint>) -> Response {
     let closed = rows.iter().filter(|r| r.status == Status::Done).count();
-    render(&ComplaintsPage { public: who.is_none(), who, csrf, office, total: rows.len(), closed, rows })
+    render(&ComplaintsPage {
+        public: chrome.who.is_none(),
+        office: chrome.office,
+        chrome,
+        total: rows.len(),
+        closed,
+        rows,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -47,13 +53,13 @@ pub async fn public_complaints(
     Query(q): Query<BatchQuery>,
 ) -> Result<Response, AppError> {
     let rows = state.store.public_complaints(Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
-    Ok(complaints_page(None, String::new(), false, rows))
+    Ok(complaints_page(Chrome::default(), rows))
 }
 
 pub async fn complaints(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let rows = state.store.public_complaints(None).await?;
-    Ok(complaints_page(Some(actor.name.clone()), csrf, actor.role == Role::Office, rows))
+    Ok(complaints_page(Chrome::of(&actor, csrf).with_flash(&headers), rows))
 }
 
 /// Multipart: csrf, batch, file (.xlsx: 编号, 信访内容, 交办日期, 责任单位, 办理时限).
@@ -65,18 +71,16 @@ pub async fn import_complaints(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let upload = super::supervision::read_upload(form).await?;
     check_csrf(&csrf, upload.field("csrf"))?;
-    let (name, bytes) =
-        upload.file.as_ref().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
+    let (name, bytes) = upload.file().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
     let rows = crate::sheets::read_complaints(name, bytes).map_err(|e| AppError::BadRequest(format!("{e:#}")))?;
     state.store.import_complaints(&actor, upload.field("batch"), &rows).await?;
-    Ok(Redirect::to("/complaints").into_response())
+    Ok(done("/complaints", "imported", Some(rows.len())))
 }
 
 #[derive(Template)]
 #[template(path = "proposals.html")]
 struct ProposalsPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     office: bool,
     rows: Vec<PublicProposal>,
     units: Vec<String>,
@@ -84,14 +88,19 @@ struct ProposalsPage {
 
 pub async fn public_proposals(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
     let rows = state.store.proposals(None, None).await?;
-    Ok(render(&ProposalsPage { who: None, csrf: String::new(), office: false, rows, units: Vec::new() }))
+    Ok(render(&ProposalsPage { chrome: Chrome::default(), office: false, rows, units: Vec::new() }))
 }
 
 pub async fn proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let rows = state.store.proposals(Some(&actor), None).await?;
     let units = state.store.units().await?.into_iter().map(|u| u.1).collect();
-    Ok(render(&ProposalsPage { who: Some(actor.name.clone()), csrf, office: actor.role == Role::Office, rows, units }))
+    Ok(render(&ProposalsPage {
+        office: actor.role == Role::Office,
+        chrome: Chrome::of(&actor, csrf).with_flash(&headers),
+        rows,
+        units,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -12,21 +12,21 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_core::casework::{CaseCounts, REQUEST_TYPES};
-use duban_core::matter::{Matter, Satisfaction, Status};
-use duban_core::warning::{Level, assess_all};
+use duban_core::matter::{Satisfaction, Status};
 use serde::Deserialize;
 use time::Duration;
 
 use super::casework::{MetricsQuery, display_key, period};
-use super::pages::{check_csrf, render};
+use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, authenticate, cookie};
 use crate::accounts::random_token;
-use crate::store::{Channel, NewRequest, Role, StoreError};
+use crate::store::{Channel, NewRequest, QueueQuery, QueueSort, QueueView, Role, StoreError};
 
 const PUBLIC_CSRF_COOKIE: &str = "duban_public_csrf";
 
 struct QueueRow {
     id: i64,
+    number: String,
     received: String,
     kind: &'static str,
     category: String,
@@ -42,86 +42,181 @@ struct QueueRow {
 #[derive(Template)]
 #[template(path = "requests.html")]
 struct QueuePage {
-    who: Option<String>,
-    csrf: String,
-    office: bool,
+    chrome: Chrome,
     rows: Vec<QueueRow>,
-    status: String,
-    counts: Vec<(&'static str, &'static str, usize)>,
+    q: QueueParams,
+    /// The tabs: (view key, label, count, selected).
+    tabs: Vec<(&'static str, &'static str, u64, bool)>,
+    closed_period: (String, String),
+    total: u64,
+    page: u32,
+    pages: u32,
+    first: u64,
+    last: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    categories: Vec<(String, String)>,
+    places: Vec<String>,
+    sorts: Vec<(&'static str, String, &'static str)>,
 }
 
-#[derive(Deserialize, Default)]
-pub struct QueueQuery {
+/// The queue's query string.
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueParams {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    per: String,
+}
+
+impl QueueParams {
+    fn link(&self, changes: &[(&str, &str)]) -> String {
+        let mut p = self.clone();
+        p.page.clear();
+        for (k, v) in changes {
+            match *k {
+                "status" => p.status = v.to_string(),
+                "sort" => p.sort = v.to_string(),
+                "dir" => p.dir = v.to_string(),
+                "page" => p.page = v.to_string(),
+                _ => {}
+            }
+        }
+        let pairs = [
+            ("status", &p.status),
+            ("q", &p.q),
+            ("unit", &p.unit),
+            ("category", &p.category),
+            ("place", &p.place),
+            ("from", &p.from),
+            ("to", &p.to),
+            ("sort", &p.sort),
+            ("dir", &p.dir),
+            ("per", &p.per),
+            ("page", &p.page),
+        ];
+        let q: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", super::exports::percent_encode(v)))
+            .collect();
+        format!("/requests?{}", q.join("&"))
+    }
+
+    fn query(&self, today: time::Date) -> Result<QueueQuery, AppError> {
+        let bad = |name: &str, v: &str| AppError::BadRequest(format!("“{name}”无效：{v} / bad {name}: {v}"));
+        let view = match self.status.as_str() {
+            "" | "live" => QueueView::Live,
+            "overdue" => QueueView::Overdue,
+            "all" => QueueView::All,
+            key => QueueView::Status(status_from(key).ok_or_else(|| bad("状态", key))?),
+        };
+        let mut from = super::parse_date(&self.from, "受理起始日期")?;
+        let to = super::parse_date(&self.to, "受理截止日期")?;
+        // Closed requests pile up: without a period, the closed and "all" views show the last 30 days.
+        if matches!(view, QueueView::Status(Status::Done) | QueueView::Status(Status::Cancelled) | QueueView::All)
+            && from.is_none()
+            && to.is_none()
+        {
+            from = Some(today - Duration::days(29));
+        }
+        let number = |name: &str, v: &str| -> Result<u32, AppError> {
+            if v.trim().is_empty() { Ok(0) } else { v.trim().parse().map_err(|_| bad(name, v)) }
+        };
+        Ok(QueueQuery {
+            view,
+            q: self.q.chars().take(100).collect(),
+            unit: self.unit.chars().take(50).collect(),
+            category: self.category.clone(),
+            place: self.place.clone(),
+            from,
+            to,
+            sort: QueueSort::parse(&self.sort).ok_or_else(|| bad("排序", &self.sort))?,
+            descending: self.sort.is_empty() || self.dir == "desc",
+            page: number("页码", &self.page)?,
+            per_page: number("每页条数", &self.per)?,
+        })
+    }
 }
 
 fn status_from(key: &str) -> Option<Status> {
     serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
 }
 
-/// The queue: the last 30 days' requests by status, or the overdue ones.
+/// The queue: the live requests by status (whenever received), the overdue ones by the hour, and
+/// the closed ones of a period; searched by number, phone (where the role may see it) or words;
+/// paged with the total shown. A unit sees its own requests here: its inbox.
 pub async fn queue(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Query(q): Query<QueueQuery>,
+    Query(p): Query<QueueParams>,
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
-    let recent = state.store.requests_for(&actor, today - Duration::days(30), today, None, 5000).await?;
-    let matters: Vec<Matter> = recent.iter().map(|r| r.matter.clone()).collect();
-    let mut assessments = assess_all(&matters, today, &state.rules);
     let now = state.now();
-    for (a, m) in assessments.iter_mut().zip(&matters) {
-        duban_core::warning::by_the_hour(a, m, now);
-    }
-    let level_key = |l: Level| match l {
-        Level::Red => "red",
-        Level::Yellow => "yellow",
-        Level::Green => "green",
+    let query = p.query(today)?;
+    state.store.refresh_assessments(today).await?;
+    let page = state.store.queue(&actor, &query, now).await?;
+    let closed_period = (today - Duration::days(29), today);
+    let counts = state.store.queue_counts(&actor, now, closed_period).await?;
+    let label = |k: &str| match k {
+        "draft" => "待派单",
+        "dispatched" => "待签收",
+        "open" => "办理中",
+        "replied" => "待回访",
+        "overdue" => "已超期",
+        _ => "已办结（近30天）",
     };
-    let mut counts = Vec::new();
-    for (key, label) in
-        [("draft", "待派单"), ("dispatched", "待签收"), ("open", "办理中"), ("replied", "待回访"), ("done", "已办结")]
-    {
-        let s = status_from(key);
-        counts.push((key, label, matters.iter().filter(|m| Some(m.status) == s).count()));
-    }
-    // Past its moment where the limit is in hours, past its day otherwise.
-    let overdue = |m: &Matter| {
-        !m.status.is_closed()
-            && m.status != Status::Replied
-            && match m.due_at {
-                Some(at) => at < now,
-                None => m.deadline.is_some_and(|d| d < today),
-            }
-    };
-    counts.push(("overdue", "已超期", matters.iter().filter(|m| overdue(m)).count()));
-    let rows = matters
+    let selected = if p.status.is_empty() { "live" } else { p.status.as_str() };
+    let live_total: u64 = counts.iter().filter(|(k, _)| !matches!(*k, "overdue" | "done")).map(|(_, n)| n).sum();
+    let mut tabs = vec![("live", "在办", live_total, selected == "live")];
+    tabs.extend(counts.iter().map(|(k, n)| (*k, label(k), *n, selected == *k)));
+    let rows = page
+        .rows
         .iter()
-        .zip(&assessments)
-        .filter(|(m, _)| match q.status.as_str() {
-            "" => true,
-            "overdue" => overdue(m),
-            key => status_from(key) == Some(m.status),
-        })
-        .take(300)
-        .map(|(m, a)| {
+        .map(|r| {
+            let m = &r.listed.matter;
+            let mut a = duban_core::warning::Assessment {
+                level: r.listed.level,
+                expected: None,
+                actual: r.listed.progress,
+                reasons: Vec::new(),
+            };
+            duban_core::warning::by_the_hour(&mut a, m, now);
             let case = m.case.as_ref();
             QueueRow {
                 id: m.id.0,
+                number: r.number.clone(),
                 received: m.created_on.to_string(),
                 kind: case.map_or("", |c| c.request_type.label()),
-                category: case.map(|c| c.category.clone()).unwrap_or_default(),
-                place: case.and_then(|c| c.place.clone()).unwrap_or_default(),
-                unit: m.lead_unit.clone().unwrap_or_else(|| "—".into()),
+                category: r.category_name.clone(),
+                place: r.place.clone().unwrap_or_default(),
+                unit: r.listed.unit.clone().unwrap_or_else(|| "—".into()),
                 status: m.status.label(),
                 deadline: match m.due_at {
                     Some(at) => crate::export::moment(at),
                     None => m.deadline.map(|d| d.to_string()).unwrap_or_default(),
                 },
-                level: a.level.label(),
-                level_key: level_key(a.level),
+                level: if m.status.is_closed() { "—" } else { a.level.label() },
+                level_key: if m.status.is_closed() { "none" } else { super::level_key(a.level) },
                 title: if case.is_some_and(|c| c.confidential) && actor.role == Role::Leader {
                     "（保密）".into()
                 } else {
@@ -130,21 +225,41 @@ pub async fn queue(
             }
         })
         .collect();
+    let (categories, places, _) = intake_options(&state).await?;
+    let sorts = [("受理日期", "received"), ("时限", "deadline"), ("灯色", "level")]
+        .into_iter()
+        .map(|(label, key)| {
+            let current = p.sort == key || (p.sort.is_empty() && key == "received");
+            let descending = if p.sort.is_empty() { current } else { current && p.dir == "desc" };
+            let href = p.link(&[("sort", key), ("dir", if current && !descending { "desc" } else { "asc" })]);
+            (label, href, if current { if descending { "↓" } else { "↑" } } else { "" })
+        })
+        .collect();
+    let first = u64::from(page.page - 1) * u64::from(page.per_page) + 1;
+    let pages = page.pages();
     Ok(render(&QueuePage {
-        who: Some(actor.name.clone()),
-        csrf,
-        office: actor.role == Role::Office,
+        chrome: Chrome::of(&actor, csrf).with_flash(&headers),
         rows,
-        status: q.status,
-        counts,
+        tabs,
+        closed_period: (closed_period.0.to_string(), closed_period.1.to_string()),
+        total: page.total,
+        page: page.page,
+        pages,
+        first: first.min(page.total),
+        last: (first + page.rows.len() as u64).saturating_sub(1),
+        prev: (page.page > 1).then(|| p.link(&[("page", &(page.page - 1).to_string())])),
+        next: (page.page < pages).then(|| p.link(&[("page", &(page.page + 1).to_string())])),
+        categories,
+        places,
+        sorts,
+        q: p,
     }))
 }
 
 #[derive(Template)]
 #[template(path = "request_new.html")]
 struct IntakePage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     types: Vec<(&'static str, &'static str)>,
     categories: Vec<(String, String)>,
     places: Vec<String>,
@@ -179,7 +294,14 @@ pub async fn intake_form(State(state): State<Arc<AppState>>, headers: HeaderMap)
         return Err(StoreError::Forbidden.into());
     }
     let (categories, places, units) = intake_options(&state).await?;
-    Ok(render(&IntakePage { who: Some(actor.name), csrf, types: types(), categories, places, units, public: false }))
+    Ok(render(&IntakePage {
+        chrome: Chrome::of(&actor, csrf).with_flash(&headers),
+        types: types(),
+        categories,
+        places,
+        units,
+        public: false,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -240,10 +362,14 @@ pub async fn intake(
         "suggested" => received.suggested_unit.as_ref().map(|u| u.0),
         id => id.parse().ok().map(crate::store::UnitId),
     };
-    if let Some(unit) = unit {
-        state.store.dispatch(&actor, received.matter, received.version, unit, today).await?;
-    }
-    Ok(Redirect::to(&format!("/matters/{}", received.matter.0)).into_response())
+    let key = match unit {
+        Some(unit) => {
+            state.store.dispatch(&actor, received.matter, received.version, unit, today).await?;
+            "dispatched"
+        }
+        None => "received",
+    };
+    Ok(done(&format!("/matters/{}", received.matter.0), key, None))
 }
 
 struct RateRow {
@@ -255,8 +381,7 @@ struct RateRow {
 #[derive(Template)]
 #[template(path = "casework.html")]
 struct MetricsPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     from: String,
     to: String,
     by: String,
@@ -335,8 +460,7 @@ pub async fn metrics(
     let mut rows: Vec<RateRow> = groups.iter().map(|(k, c)| rate_row(k.clone(), c, &state)).collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.received));
     Ok(render(&MetricsPage {
-        who: Some(actor.name),
-        csrf,
+        chrome: Chrome::of(&actor, csrf).with_flash(&headers),
         from: from.to_string(),
         to: to.to_string(),
         by,
@@ -354,8 +478,7 @@ pub async fn metrics(
 #[derive(Template)]
 #[template(path = "public.html")]
 struct PublicPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     types: Vec<(&'static str, &'static str)>,
     categories: Vec<(String, String)>,
     places: Vec<String>,
@@ -376,8 +499,7 @@ async fn public_page(
     let (categories, places, _) = intake_options(state).await?;
     let csrf = random_token();
     let page = render(&PublicPage {
-        who: None,
-        csrf: csrf.clone(),
+        chrome: Chrome::anonymous(csrf.clone()),
         types: types(),
         categories,
         places,
@@ -491,8 +613,7 @@ pub async fn public_rate(
 #[derive(Template)]
 #[template(path = "knowledge.html")]
 struct KnowledgePage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     answers: Vec<(i64, String, String)>,
     q: String,
 }
@@ -516,7 +637,7 @@ pub async fn knowledge(
         return Err(StoreError::Forbidden.into());
     }
     let answers = state.store.search_answers(&q.q, None).await?;
-    Ok(render(&KnowledgePage { who: Some(actor.name), csrf, answers, q: q.q }))
+    Ok(render(&KnowledgePage { chrome: Chrome::of(&actor, csrf).with_flash(&headers), answers, q: q.q }))
 }
 
 #[derive(Deserialize)]
@@ -536,7 +657,7 @@ pub async fn add_answer(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     check_csrf(&csrf, &form.csrf)?;
     state.store.add_answer(&actor, &form.title, &form.body, Some(form.category.as_str())).await?;
-    Ok(Redirect::to("/knowledge").into_response())
+    Ok(done("/knowledge", "answer", None))
 }
 
 #[derive(Template)]

@@ -7,13 +7,18 @@
 //! Request bodies are bounded.
 
 mod api;
+mod bulletins;
 mod casework;
+mod dashboard;
 mod exports;
 mod filings;
+pub mod form;
 mod hotline;
+mod ledger;
+mod matter;
 mod open311;
-mod pages;
 mod reports;
+mod session;
 mod supervision;
 
 use std::sync::Arc;
@@ -28,19 +33,31 @@ use time::{Date, OffsetDateTime};
 
 use crate::store::{Actor, Store, StoreError};
 
-/// What every handler gets: the store, the warning rules, the casework rules, and the clock (fixed
-/// in the demo).
+/// What every handler gets: the store (which holds the warning rules), the ranking weights, the
+/// bulletin's issuing office, the casework rules, and the clock (fixed in the demo).
 pub struct AppState {
     pub store: Store,
-    pub rules: WarningRules,
+    pub ranking: duban_core::metrics::RankingWeights,
+    pub bulletin: crate::config::BulletinConfig,
     pub casework: duban_core::casework::CaseworkRules,
     pub today: Option<Date>,
 }
 
 impl AppState {
-    /// A state with the documented default rules.
+    /// A state with the documented default rules (the store's warning rules are its own).
     pub fn new(store: Store, today: Option<Date>) -> AppState {
-        AppState { store, rules: WarningRules::default(), casework: Default::default(), today }
+        AppState {
+            store,
+            ranking: Default::default(),
+            bulletin: Default::default(),
+            casework: Default::default(),
+            today,
+        }
+    }
+
+    /// The warning rules in force (the store's: the stored assessments are made by them).
+    pub fn rules(&self) -> &WarningRules {
+        self.store.rules()
     }
 
     pub fn today(&self) -> Date {
@@ -65,13 +82,17 @@ const MAX_BODY: usize = 1 << 20;
 
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/", get(pages::dashboard))
-        .route("/login", get(pages::login_form).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/matters", get(pages::matters))
-        .route("/matters/{id}", get(pages::matter))
-        .route("/matters/{id}/progress", post(pages::report_progress))
-        .route("/matters/{id}/act", post(pages::supervise))
+        .route("/", get(dashboard::show))
+        .route("/login", get(session::login_form).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/matters", get(ledger::list))
+        .route("/matters/{id}", get(matter::show))
+        .route("/matters/batch", post(ledger::batch))
+        .route(
+            "/matters/{id}/progress",
+            post(matter::report_progress).layer(DefaultBodyLimit::max(crate::store::MAX_ATTACHMENT_BYTES + (64 << 10))),
+        )
+        .route("/matters/{id}/act", post(matter::act))
         .route("/matters/{id}/split", post(supervision::split))
         .route(
             "/matters/{id}/evidence",
@@ -98,8 +119,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/complaints", get(filings::api_complaints).post(filings::api_import_complaints))
         .route("/api/v1/proposals", get(filings::api_proposals).post(filings::api_file_proposal))
         .route("/reports/new", get(reports::new))
-        .route("/reports/preview", post(reports::preview))
-        .route("/reports/adopt", post(reports::adopt))
+        .route(
+            "/reports/preview",
+            post(reports::preview).layer(DefaultBodyLimit::max(reports::MAX_REPORT_BYTES + (64 << 10))),
+        )
+        .route("/reports/adopt", post(reports::adopt).layer(DefaultBodyLimit::max(reports::MAX_ADOPT_BYTES)))
+        .route("/bulletins", get(bulletins::register).post(bulletins::issue))
+        .route("/bulletins/{id}", get(bulletins::download))
+        .route("/api/v1/bulletins", get(bulletins::api_register).post(bulletins::api_issue))
         .route("/exports/{name}", get(exports::download))
         .route("/assets/{file}", get(asset))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -114,8 +141,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/v1/matters/{id}/attachments/{file}", get(supervision::evidence))
         .route("/api/v1/dashboard", get(api::dashboard))
-        .route("/api/v1/reports", post(api::adopt))
-        .route("/api/v1/reports/preview", post(api::preview))
+        .route("/api/v1/reports", post(api::adopt).layer(DefaultBodyLimit::max(reports::MAX_ADOPT_BYTES)))
+        .route(
+            "/api/v1/reports/preview",
+            post(api::preview).layer(DefaultBodyLimit::max(reports::MAX_REPORT_BYTES + (64 << 10))),
+        )
         .route("/api/v1/campaigns", get(api::campaigns).post(api::create_campaign))
         .route("/api/v1/units", get(api::units))
         .route("/api/v1/units/{id}/webhook", axum::routing::put(api::set_webhook))
@@ -131,6 +161,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/open311/v2/services/{name}", get(open311::service_definition))
         .route("/open311/v2/requests/{name}", get(open311::one_request))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(form::finish))
         .with_state(state)
 }
 
@@ -138,8 +169,21 @@ pub fn router(state: Arc<AppState>) -> Router {
 pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tokio::spawn(crate::webhook::run(state.store.clone()));
+    tokio::spawn(reassess(state.clone()));
     axum::serve(listener, router(state)).await?;
     Ok(())
+}
+
+/// Keeps the stored warnings fresh in the background (a new day outdates them; changes make them
+/// stale), so that the first list of the day does not wait for it. Safe with several instances:
+/// each writes the same values.
+async fn reassess(state: Arc<AppState>) {
+    loop {
+        if let Err(e) = state.store.refresh_assessments(state.today()).await {
+            eprintln!("duban: reassessing the warnings failed: {e}");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
 }
 
 async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
@@ -188,7 +232,7 @@ pub(crate) async fn matter_view(state: &AppState, actor: &Actor, id: i64) -> Res
     let crate::store::Family { matter, timeline, children, responsible } = state.store.family(actor, id).await?;
     let family: Vec<duban_core::Matter> =
         std::iter::once(matter.clone()).chain(children.iter().map(|c| c.matter.clone())).collect();
-    let mut assessments = duban_core::warning::assess_all(&family, state.today(), &state.rules);
+    let mut assessments = duban_core::warning::assess_all(&family, state.today(), state.rules());
     let mut assessment = assessments.remove(0);
     duban_core::warning::by_the_hour(&mut assessment, &matter, state.now());
     Ok(MatterView { matter, timeline, children, assessment, child_assessments: assessments, responsible })
@@ -203,6 +247,20 @@ where
         Ok(v) => (status, axum::Json(v)).into_response(),
         Err(e) => e.json(),
     }
+}
+
+/// A colour as the pages' CSS classes name it (badge-red …).
+pub(crate) fn level_key(l: duban_core::warning::Level) -> &'static str {
+    match l {
+        duban_core::warning::Level::Green => "green",
+        duban_core::warning::Level::Yellow => "yellow",
+        duban_core::warning::Level::Red => "red",
+    }
+}
+
+/// A share as a whole percent, or a dash.
+pub(crate) fn percent(v: Option<f64>) -> String {
+    v.map_or("—".into(), |x| format!("{:.0}%", x * 100.0))
 }
 
 /// Parses a form's or query's date field, naming the field when it is not YYYY-MM-DD.
@@ -221,6 +279,8 @@ pub enum AppError {
     Unauthenticated,
     Store(StoreError),
     BadRequest(String),
+    /// The framework refused the request (a missing field, a body over the limit), in words.
+    Refused(StatusCode, String),
 }
 
 impl From<StoreError> for AppError {
@@ -234,6 +294,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Refused(status, _) => *status,
             AppError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             AppError::Store(StoreError::Forbidden) => StatusCode::FORBIDDEN,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
@@ -245,7 +306,7 @@ impl AppError {
     fn message(&self) -> String {
         match self {
             AppError::Unauthenticated => "请先登录 / please sign in".into(),
-            AppError::BadRequest(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Refused(_, m) => m.clone(),
             AppError::Store(StoreError::Other(detail)) => {
                 eprintln!("duban: internal error: {detail}");
                 "服务器内部错误 / internal error".into()
@@ -273,7 +334,7 @@ impl IntoResponse for AppError {
             return Redirect::to("/login").into_response();
         }
         let status = self.status();
-        let page = pages::ErrorPage { who: None, csrf: String::new(), message: self.message() };
+        let page = form::ErrorPage { chrome: form::Chrome::default(), message: self.message() };
         (status, Html(askama::Template::render(&page).unwrap_or_default())).into_response()
     }
 }

@@ -10,23 +10,25 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use duban_core::matter::MatterKind;
 use duban_report::{LeadUnits, Options, Reading};
 
-use super::pages::render;
+use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, authenticate};
 use crate::decompose::{Edit, UnitsByName, apply_edits, candidates, parse_deadline, parse_standard, report};
 use crate::store::{Actor, Role, StoreError, UnitId};
 
-/// Bigger than any work report; smaller than the request limit.
-pub(super) const MAX_REPORT_BYTES: usize = 900 * 1024;
+/// A report file as offices send it: a .docx with pictures runs to several megabytes.
+pub(super) const MAX_REPORT_BYTES: usize = 20 << 20;
+/// The adoption form carries the report's text back (URL-encoded Chinese takes nine bytes a
+/// character) with every row's fields.
+pub(super) const MAX_ADOPT_BYTES: usize = 16 << 20;
 
 #[derive(Template)]
 #[template(path = "report_new.html")]
 struct NewPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
 }
 
 pub(super) fn office_only(actor: &Actor) -> Result<(), AppError> {
@@ -39,13 +41,15 @@ pub(super) fn office_only(actor: &Actor) -> Result<(), AppError> {
 pub async fn new(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     office_only(&actor)?;
-    Ok(render(&NewPage { who: Some(actor.name), csrf }))
+    Ok(render(&NewPage { chrome: Chrome::of(&actor, csrf).with_flash(&headers) }))
 }
 
 struct Row {
     index: usize,
     number: usize,
     kind: &'static str,
+    /// The matter made from an earlier version of the report that this row is: (id, number).
+    matched: Option<(i64, String)>,
     title: String,
     lead: Option<i64>,
     co_units: String,
@@ -56,22 +60,24 @@ struct Row {
 #[derive(Template)]
 #[template(path = "report_preview.html")]
 struct PreviewPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     title: String,
     jurisdiction: String,
     review_year: String,
     plan_year: String,
     facts: usize,
     rows: Vec<Row>,
+    matched: usize,
     units: Vec<(i64, String)>,
     text: String,
     segments: Vec<(String, bool)>,
+    /// Reports adopted before that this one looks like, newest first.
+    earlier: Vec<crate::store::AdoptedReport>,
 }
 
 pub(super) fn read(bytes: &[u8], year: Option<i32>, table: &LeadUnits) -> Result<Reading, AppError> {
     let reading = duban_report::read(bytes, &Options { year, tasks: Some(table) })
-        .map_err(|e| AppError::BadRequest(format!("无法识别报告 / cannot read the report: {e}")))?;
+        .map_err(|e| AppError::BadRequest(format!("无法识别报告：{}", e.advice())))?;
     if reading.plan_year.is_none() {
         return Err(AppError::BadRequest(
             "未能确定报告年份，请填写报告年份 / could not tell the report's year; fill in the year".into(),
@@ -113,11 +119,15 @@ pub async fn preview(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     office_only(&actor)?;
     let (mut bytes, mut pasted, mut year, mut token) = (Vec::new(), String::new(), None, String::new());
-    while let Some(field) =
-        form.next_field().await.map_err(|e| AppError::BadRequest(format!("上传失败 / upload failed: {e}")))?
-    {
+    let failed = |_| {
+        AppError::BadRequest(
+            "上传未完成：文件可能超过20 MB上限或上传中断，请检查后重试，也可粘贴报告全文 / the upload did not complete: the file may be over 20 MB or the connection broke; try again or paste the text"
+                .into(),
+        )
+    };
+    while let Some(field) = form.next_field().await.map_err(failed)? {
         let name = field.name().unwrap_or("").to_string();
-        let data = field.bytes().await.map_err(|e| AppError::BadRequest(format!("上传失败 / upload failed: {e}")))?;
+        let data = field.bytes().await.map_err(failed)?;
         match name.as_str() {
             "csrf" => token = String::from_utf8_lossy(&data).into_owned(),
             "file" => bytes = data.to_vec(),
@@ -126,17 +136,24 @@ pub async fn preview(
             _ => {}
         }
     }
-    super::pages::check_csrf(&csrf, &token)?;
+    check_csrf(&csrf, &token)?;
     let bytes = if bytes.is_empty() { pasted.into_bytes() } else { bytes };
     if bytes.is_empty() {
         return Err(AppError::BadRequest("请上传文件或粘贴报告全文 / upload a file or paste the report".into()));
     }
     if bytes.len() > MAX_REPORT_BYTES {
-        return Err(AppError::BadRequest("文件过大（上限 900 KB）/ the file is too large (900 KB at most)".into()));
+        return Err(AppError::BadRequest("文件过大（上限 20 MB）/ the file is too large (20 MB at most)".into()));
     }
     let table = LeadUnits::builtin();
     let reading = read(&bytes, year, &table)?;
     let (unit_list, by_name) = units(&state).await?;
+    // Adopted before? The same text, or the same jurisdiction and year: the office stops, or adopts
+    // this as a new version whose rows are matched to the matters already made.
+    let earlier = state.store.adopted_like(&reading.text, reading.jurisdiction.as_deref(), reading.plan_year).await?;
+    let existing = match earlier.first() {
+        Some(r) => state.store.report_matters(r.id).await?,
+        None => Vec::new(),
+    };
     let rows = candidates(&reading, &by_name, &table)
         .into_iter()
         .enumerate()
@@ -144,6 +161,7 @@ pub async fn preview(
             index,
             number: index + 1,
             kind: m.kind.spec().label,
+            matched: matching(&m.title, &existing),
             title: m.title,
             lead: m.lead_unit.map(|u| u.0),
             co_units: m
@@ -155,20 +173,57 @@ pub async fn preview(
             deadline: m.deadline.map(|d| d.to_string()).unwrap_or_default(),
             standard: m.standard.as_ref().map_or(String::new(), crate::export::standard_text),
         })
-        .collect();
+        .collect::<Vec<_>>();
     Ok(render(&PreviewPage {
-        who: Some(actor.name),
-        csrf,
+        chrome: Chrome::of(&actor, csrf),
         title: reading.title.clone().unwrap_or_else(|| "政府工作报告".into()),
         jurisdiction: reading.jurisdiction.clone().unwrap_or_default(),
         review_year: reading.review_year.map(|y| y.to_string()).unwrap_or_default(),
         plan_year: reading.plan_year.map(|y| y.to_string()).unwrap_or_default(),
         facts: reading.facts.len(),
+        matched: rows.iter().filter(|r| r.matched.is_some()).count(),
         rows,
         units: unit_list,
         segments: segments(&reading),
+        earlier,
         text: reading.text,
     }))
+}
+
+/// The matter already made that a candidate row is (by its title: the same, or nearly), as
+/// (id, number).
+fn matching(title: &str, existing: &[(duban_core::MatterId, String, String)]) -> Option<(i64, String)> {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let t = squeeze(title);
+    existing
+        .iter()
+        .map(|(id, number, other)| (id, number, duban_core::casework::similarity(&t, &squeeze(other))))
+        .filter(|(_, _, alike)| *alike >= 0.8)
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(id, number, _)| (id.0, number.clone()))
+}
+
+/// Whether this reading may be adopted: a report like one adopted before only as its new version,
+/// chosen at preview (`supersedes`: the earlier report's id). The one rule for pages and API.
+pub(super) async fn new_version_of(
+    state: &AppState,
+    reading: &Reading,
+    supersedes: &str,
+) -> Result<Option<i64>, AppError> {
+    let earlier = state.store.adopted_like(&reading.text, reading.jurisdiction.as_deref(), reading.plan_year).await?;
+    let Some(latest) = earlier.first() else { return Ok(None) };
+    match supersedes.trim().parse::<i64>() {
+        Ok(id) if earlier.iter().any(|r| r.id == id) => Ok(Some(id)),
+        _ => Err(AppError::Store(StoreError::Invalid(format!(
+            "此报告{}已于{}采纳（“{}”，{}项事项），未重复采纳；如确需采纳，请在预览中选择“作为新版本采纳” / this report{} was adopted on {} already; adopt it as a new version from the preview if you must",
+            if latest.same_text { "" } else { "（同一地区、同一年度）" },
+            latest.adopted_at.get(..10).unwrap_or(&latest.adopted_at),
+            latest.title,
+            latest.matters,
+            if latest.same_text { "" } else { " (same jurisdiction and year)" },
+            latest.adopted_at.get(..10).unwrap_or(&latest.adopted_at),
+        )))),
+    }
 }
 
 pub async fn adopt(
@@ -179,11 +234,12 @@ pub async fn adopt(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     office_only(&actor)?;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    super::pages::check_csrf(&csrf, get("csrf").unwrap_or(""))?;
+    check_csrf(&csrf, get("csrf").unwrap_or(""))?;
     let text = get("text").unwrap_or("");
     let year = get("year").and_then(|y| y.parse().ok());
     let table = LeadUnits::builtin();
     let reading = read(text.as_bytes(), year, &table)?;
+    let supersedes = new_version_of(&state, &reading, get("supersedes").unwrap_or("")).await?;
     let (_, by_name) = units(&state).await?;
     let included: Vec<usize> =
         fields.iter().filter(|(n, _)| n == "include").filter_map(|(_, v)| v.parse().ok()).collect();
@@ -239,6 +295,8 @@ pub async fn adopt(
             m.co_units.clear();
         }
     }
-    state.store.adopt_report(&actor, &report(&reading, matters), today).await?;
-    Ok(Redirect::to("/matters").into_response())
+    let n = matters.len();
+    let new = crate::store::NewReport { supersedes, ..report(&reading, matters) };
+    state.store.adopt_report(&actor, &new, today).await?;
+    Ok(done("/matters", "adopted", Some(n)))
 }

@@ -7,11 +7,11 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use duban_core::matter::{Matter, MatterId};
 use duban_core::warning::{Level, assess_all};
 
-use super::pages::{check_csrf, render};
+use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, authenticate, parse_date};
 use crate::store::{NewShare, Role, StoreError, UnitId};
 
@@ -82,28 +82,31 @@ pub async fn split(
         .split(&actor, MatterId(id), form.version, &shares, form.follow_worst.is_some(), state.today())
         .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/matters/{id}")).into_response()),
-        Err(e) => super::pages::record_failed(&state, actor, csrf, id, e).await,
+        Ok(_) => Ok(done(&format!("/matters/{id}"), "split", None)),
+        Err(e) => super::matter::refused(&state, &actor, csrf, id, e.into(), Default::default()).await,
     }
 }
 
-/// A multipart form's fields: the small ones as text, the file as bytes with its name.
+/// A multipart form's fields: the small ones as text, the files as bytes with their names.
 pub(super) struct Upload {
     pub fields: Vec<(String, String)>,
-    pub file: Option<(String, Vec<u8>)>,
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 pub(super) async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
-    let mut upload = Upload { fields: Vec::new(), file: None };
-    let failed = |e: axum::extract::multipart::MultipartError| {
-        AppError::BadRequest(format!("上传失败（文件不得超过10MB）/ upload failed (10 MB at most): {e}"))
+    let mut upload = Upload { fields: Vec::new(), files: Vec::new() };
+    let failed = |_: axum::extract::multipart::MultipartError| {
+        AppError::BadRequest(
+            "上传未完成：文件可能超过大小上限（佐证材料10 MB，报告20 MB）或上传中断，请检查后重试 / the upload did not complete: the file may be over the limit (evidence 10 MB, reports 20 MB) or the connection broke"
+                .into(),
+        )
     };
     while let Some(field) = form.next_field().await.map_err(failed)? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("").to_string();
             let data = field.bytes().await.map_err(failed)?;
-            upload.file = Some((file_name, data.to_vec()));
+            upload.files.push((file_name, data.to_vec()));
         } else {
             let data = field.bytes().await.map_err(failed)?;
             upload.fields.push((name, String::from_utf8_lossy(&data).into_owned()));
@@ -116,6 +119,11 @@ impl Upload {
     pub fn field(&self, name: &str) -> &str {
         self.fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
     }
+
+    /// The first file chosen (an empty file input sends a nameless, empty part: not a file).
+    pub fn file(&self) -> Option<&(String, Vec<u8>)> {
+        self.files.iter().find(|(n, b)| !n.is_empty() || !b.is_empty())
+    }
 }
 
 pub async fn upload(
@@ -127,12 +135,14 @@ pub async fn upload(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let upload = read_upload(form).await?;
     check_csrf(&csrf, upload.field("csrf"))?;
-    let version = upload.field("version").parse().map_err(|_| AppError::BadRequest("version".into()))?;
-    let (name, bytes) =
-        upload.file.as_ref().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
+    let version = upload
+        .field("version")
+        .parse()
+        .map_err(|_| AppError::BadRequest("表单缺少版本号，请刷新页面 / the form lacks its version; reload".into()))?;
+    let (name, bytes) = upload.file().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
     match state.store.attach(&actor, MatterId(id), version, name, bytes, state.today()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/matters/{id}")).into_response()),
-        Err(e) => super::pages::record_failed(&state, actor, csrf, id, e).await,
+        Ok(_) => Ok(done(&format!("/matters/{id}"), "evidence", None)),
+        Err(e) => super::matter::refused(&state, &actor, csrf, id, e.into(), Default::default()).await,
     }
 }
 
@@ -171,8 +181,7 @@ struct CampaignRow {
 #[derive(Template)]
 #[template(path = "campaigns.html")]
 struct CampaignsPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     campaigns: Vec<CampaignRow>,
 }
 
@@ -180,7 +189,7 @@ pub async fn campaigns(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
     let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-    let assessments = assess_all(&matters, today, &state.rules);
+    let assessments = assess_all(&matters, today, state.rules());
     let campaigns = state
         .store
         .campaigns(&actor)
@@ -206,7 +215,7 @@ pub async fn campaigns(State(state): State<Arc<AppState>>, headers: HeaderMap) -
             }
         })
         .collect();
-    Ok(render(&CampaignsPage { who: Some(actor.name), csrf, campaigns }))
+    Ok(render(&CampaignsPage { chrome: Chrome::of(&actor, csrf).with_flash(&headers), campaigns }))
 }
 
 pub async fn create_campaign(
@@ -222,14 +231,13 @@ pub async fn create_campaign(
     let matters: Vec<MatterId> =
         fields.iter().filter(|(k, _)| k == "matter").filter_map(|(_, v)| v.parse().ok()).map(MatterId).collect();
     state.store.create_campaign(&actor, get("name"), deadline, &matters, state.today()).await?;
-    Ok(Redirect::to("/campaigns").into_response())
+    Ok(done("/campaigns", "campaign", None))
 }
 
 #[derive(Template)]
 #[template(path = "units.html")]
 struct UnitsPage {
-    who: Option<String>,
-    csrf: String,
+    chrome: Chrome,
     /// (id, name, kind, webhook)
     units: Vec<(i64, String, String, String)>,
 }
@@ -247,7 +255,7 @@ pub async fn units(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
             (id.0, name, kind, hook)
         })
         .collect();
-    Ok(render(&UnitsPage { who: Some(actor.name), csrf, units }))
+    Ok(render(&UnitsPage { chrome: Chrome::of(&actor, csrf).with_flash(&headers), units }))
 }
 
 #[derive(serde::Deserialize)]
@@ -270,7 +278,7 @@ pub async fn set_webhook(
     }
     let url = form.url.trim();
     state.store.set_webhook(&actor, UnitId(id), (!url.is_empty()).then_some(url)).await?;
-    Ok(Redirect::to("/units").into_response())
+    Ok(done("/units", "webhook", None))
 }
 
 #[cfg(test)]

@@ -192,7 +192,13 @@ async fn casework(store: &Store) {
         .await
         .expect("rate");
     let m = store
-        .record(&centre, a.matter, m.version, date!(2019 - 10 - 10), Change::SignedOff { note: "办结".into() })
+        .record(
+            &centre,
+            a.matter,
+            m.version,
+            date!(2019 - 10 - 10),
+            Change::SignedOff { note: "办结".into(), exceptions: vec![] },
+        )
         .await
         .expect("close");
     assert_eq!((m.status, m.reopens), (Status::Done, 1));

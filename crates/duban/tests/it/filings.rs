@@ -51,7 +51,7 @@ async fn filings(store: &Store) {
         (&env_user, Change::Accepted),
         (&env_user, Change::ProgressReported { value: None, percent: Some(100.0), narrative: "已责令企业整改".into() }),
         (&env_user, Change::CompletionRequested { note: "整改到位".into() }),
-        (&office, Change::SignedOff { note: "办结销号".into() }),
+        (&office, Change::SignedOff { note: "办结销号".into(), exceptions: vec![] }),
     ] {
         v = store.record(who, ids[0], v, date!(2019 - 07 - 20), change).await.expect("step").version;
     }
@@ -138,7 +138,7 @@ async fn filings(store: &Store) {
         .expect("rated")
         .version;
     let m = store
-        .record(&office, id, v, date!(2019 - 09 - 21), Change::SignedOff { note: "办结".into() })
+        .record(&office, id, v, date!(2019 - 09 - 21), Change::SignedOff { note: "办结".into(), exceptions: vec![] })
         .await
         .expect("close");
     assert_eq!((m.status, m.reopens, m.on_time()), (Status::Done, 1, Some(true)));

@@ -62,6 +62,7 @@ async fn story(store: &Store) {
             matter("年内新增城镇就业4900人", hr, vec![], 4900.0, "人"),
             matter("新建、改扩建幼儿园6所", edu, vec![hr], 6.0, "所"),
         ],
+        supersedes: None,
     };
     // Only the office adopts; a bad unit id rolls the whole adoption back.
     assert_eq!(
@@ -107,7 +108,13 @@ async fn story(store: &Store) {
     );
     assert_eq!(
         store
-            .record(&hr_user, jobs, v, date!(2019 - 06 - 30), Change::SignedOff { note: String::new() })
+            .record(
+                &hr_user,
+                jobs,
+                v,
+                date!(2019 - 06 - 30),
+                Change::SignedOff { note: String::new(), exceptions: vec![] }
+            )
             .await
             .expect_err("refused"),
         StoreError::Forbidden
@@ -128,18 +135,34 @@ async fn story(store: &Store) {
         .expect("remind");
     let m =
         store.record(&hr_user, jobs, m.version, date!(2019 - 12 - 01), report_progress(5020.0)).await.expect("report");
+    // Sign-off is a review: the office closing it unasked needs a reason; the unit applies with a
+    // statement and evidence; a send-back needs a reason.
+    let unasked = Change::SignedOff { note: String::new(), exceptions: vec![] };
+    let e = store.record(&office, jobs, m.version, date!(2019 - 12 - 02), unasked).await.expect_err("refused");
+    assert!(matches!(&e, StoreError::Invalid(msg) if msg.contains("未经单位申请销号")), "{e:?}");
+    let apply = Change::CompletionRequested { note: "全年新增城镇就业5020人，申请销号".into() };
+    let e = store.record(&hr_user, jobs, m.version, date!(2019 - 12 - 02), apply.clone()).await.expect_err("refused");
+    assert!(matches!(&e, StoreError::Invalid(msg) if msg.contains("佐证材料")), "{e:?}");
+    let pdf = ("就业统计表.pdf".to_string(), b"%PDF-1.4\n%%EOF\n".to_vec());
+    let m = store
+        .record_with_evidence(&hr_user, jobs, m.version, date!(2019 - 12 - 02), Some(apply.clone()), &[pdf])
+        .await
+        .expect("apply with evidence");
+    assert_eq!((m.status, m.attachments.len()), (Status::Submitted, 1));
+    let back = |reason: &str| Change::SentBack { reason: reason.into() };
+    assert!(store.record(&office, jobs, m.version, date!(2019 - 12 - 02), back(" ")).await.is_err());
+    let m =
+        store.record(&office, jobs, m.version, date!(2019 - 12 - 02), back("请补充分月明细")).await.expect("send back");
+    assert_eq!(m.status, Status::Open);
+    let m = store.record(&hr_user, jobs, m.version, date!(2019 - 12 - 02), apply).await.expect("submit again");
     let m = store
         .record(
-            &hr_user,
+            &office,
             jobs,
             m.version,
-            date!(2019 - 12 - 02),
-            Change::CompletionRequested { note: "申请销号".into() },
+            date!(2019 - 12 - 03),
+            Change::SignedOff { note: "销号".into(), exceptions: vec![] },
         )
-        .await
-        .expect("submit");
-    let m = store
-        .record(&office, jobs, m.version, date!(2019 - 12 - 03), Change::SignedOff { note: "销号".into() })
         .await
         .expect("sign off");
     assert_eq!(m.status, Status::Done);
@@ -163,10 +186,19 @@ async fn story(store: &Store) {
             "progress_reported",
             "reminded",
             "progress_reported",
+            "evidence_attached",
+            "completion_requested",
+            "sent_back",
             "completion_requested",
             "signed_off"
         ]
     );
+    // Ledger numbers: per year, in the order adopted, kept in the matter.
+    assert_eq!(m.number.as_deref(), Some("2019-001"));
+    let (k, _) = store.timeline(&office, kindergartens).await.expect("timeline");
+    assert_eq!(k.number.as_deref(), Some("2019-002"));
+    assert_eq!(store.matter_by_number(&office, "2019-002").await.expect("by number"), kindergartens);
+    assert_eq!(store.matter_by_number(&edu_user, "2019-001").await.expect_err("not its own"), StoreError::Forbidden);
     assert_eq!(events[3].actor, "人社局");
     assert_eq!(events[4].actor, "督查室");
 }
@@ -191,6 +223,7 @@ async fn concurrent_edits(store: &Store) {
             standard: None,
             section: None,
         }],
+        supersedes: None,
     };
     let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
     for round in 0..5 {
@@ -247,10 +280,35 @@ async fn story_on_sqlite() {
     let store = Store::open(&url, true).await.expect("open");
     story(&store).await;
     store.close().await;
-    // Everything acknowledged is there after reopening.
+    // Everything acknowledged is there after reopening, numbers and all; the next adoption of the
+    // year carries on from them.
     let store = Store::open(&url, false).await.expect("reopen");
     let office = Actor { user: duban::store::UserId(1), name: "督查室".into(), role: Role::Office };
-    assert_eq!(store.matters_for(&office).await.expect("list").len(), 2);
+    let numbers: Vec<Option<String>> =
+        store.matters_for(&office).await.expect("list").into_iter().map(|r| r.matter.number).collect();
+    assert_eq!(numbers, [Some("2019-001".to_string()), Some("2019-002".to_string())]);
+    let unit = store.unit_id("教育和体育局").await.expect("unit");
+    let more = NewReport {
+        title: "补充任务".into(),
+        jurisdiction: None,
+        plan_year: Some(2019),
+        body: "补充".into(),
+        matters: vec![NewMatter {
+            kind: MatterKind::Task,
+            title: "新建学校".into(),
+            source: String::new(),
+            span: None,
+            lead_unit: Some(unit),
+            co_units: vec![],
+            deadline: None,
+            standard: None,
+            section: None,
+        }],
+        supersedes: None,
+    };
+    let (_, ids) = store.adopt_report(&office, &more, date!(2019 - 08 - 01)).await.expect("adopt");
+    let (m, _) = store.timeline(&office, ids[0]).await.expect("timeline");
+    assert_eq!(m.number.as_deref(), Some("2019-003"));
     store.close().await;
 }
 

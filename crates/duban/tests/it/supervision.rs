@@ -56,6 +56,7 @@ async fn supervision(store: &Store) {
             standard: Some(Standard { value: 4900.0, unit: "人".into(), goal: Goal::AtLeast }),
             section: Some("主要预期目标".into()),
         }],
+        supersedes: None,
     };
     let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
     let jobs = ids[0];

@@ -51,6 +51,7 @@ pub(crate) async fn fixture() -> Fixture {
         plan_year: Some(2019),
         body: String::new(),
         matters: vec![m("新建、改扩建幼儿园6所", a), m("新增城镇就业4900人（保密）", b)],
+        supersedes: None,
     };
     let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
     let state = Arc::new(AppState::new(store, Some(date!(2019 - 07 - 01))));
@@ -175,19 +176,33 @@ async fn reporting_progress_escapes_user_text_and_needs_the_form_token() {
     let csrf = b.login("unit_a").await;
     let uri = format!("/matters/{}/progress", f.a_matter);
     let text = "<script>alert(1)</script> 完成3所";
-    let r = b.send("POST", &uri, Some(&format!("csrf=forged&version=3&value=3&narrative={}", urlencode(text)))).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = b.send("POST", &uri, Some(&format!("csrf={csrf}&version=3&value=3&narrative={}", urlencode(text)))).await;
+    let form = |csrf: &str, version: &str, value: &str| {
+        multipart_with(&[("csrf", csrf), ("version", version), ("value", value), ("narrative", text)], "", b"")
+    };
+    let (ct, body) = form("forged", "3", "3");
+    assert_eq!(post_multipart(&b, &uri, &ct, body).await.status, StatusCode::BAD_REQUEST);
+    let (ct, body) = form(&csrf, "3", "3");
+    let r = post_multipart(&b, &uri, &ct, body).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = b.send("GET", &format!("/matters/{}", f.a_matter), None).await;
     let escaped = page.body.contains("&#60;script&#62;alert(1)") || page.body.contains("&lt;script&gt;alert(1)");
     assert!(escaped, "the text shows, escaped: {}", page.body);
     assert!(!page.body.contains("<script>alert(1)"));
     assert!(page.body.contains("50%"), "3 of 6 reported: {}", page.body);
-    // The same form again, now stale: 409 with the matter's current state shown.
-    let r = b.send("POST", &uri, Some(&format!("csrf={csrf}&version=3&value=4&narrative=x"))).await;
+    // The same form again, now stale: 409 with the matter's current state shown, and what was
+    // typed kept in the form.
+    let (ct, body) = form(&csrf, "3", "4");
+    let r = post_multipart(&b, &uri, &ct, body).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("已被他人修改"), "{}", r.body);
+    assert!(r.body.contains("value=\"4\"") && r.body.contains("完成3所</textarea>"), "input kept: {}", r.body);
+    // A percent of 500 is refused with the reason, nothing recorded.
+    let v = version_on(&page.body);
+    let (ct, body) =
+        multipart_with(&[("csrf", &csrf), ("version", &v), ("percent", "500"), ("narrative", "x")], "", b"");
+    let r = post_multipart(&b, &uri, &ct, body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("0到100之间"), "{}", r.body);
 }
 
 pub(crate) async fn api(
@@ -307,8 +322,9 @@ async fn post_multipart(b: &Browser<'_>, uri: &str, content_type: &str, body: Ve
         .expect("request");
     let resp = b.router.clone().oneshot(req).await.expect("response");
     let status = resp.status();
+    let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, location: None, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply { status, location, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
 #[tokio::test]
@@ -354,8 +370,16 @@ async fn import_preview_and_adopt_a_report() {
     assert!(list.body.contains("幼儿园6所") && list.body.contains("2019-09-01"), "{}", list.body);
     let all = office.send("GET", "/matters", None).await;
     assert!(all.body.contains("2019-11-30") && all.body.contains("（待分派）"), "{}", all.body);
-    // A bad deadline names its row and adopts nothing.
-    let form = format!("csrf={csrf}&year=2019&text={}&include=0&deadline_0=tomorrow", urlencode(&reading.text));
+    // Importing it again is caught at preview: the earlier adoption named, the rows it made
+    // marked and left unticked.
+    let (ct, body) = multipart(&csrf, &seed, "");
+    let again = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert!(again.body.contains("此报告已经采纳过") && again.body.contains("作为新版本采纳"), "{}", again.body);
+    assert!(again.body.contains("已有 2019-003") && again.body.contains("已有 2019-004"), "{}", again.body);
+    assert!(again.body.contains("<b id=\"matched-count\">2</b>"), "{}", again.body);
+    // A bad deadline names its row and adopts nothing (as a new version of report 2).
+    let form =
+        format!("csrf={csrf}&year=2019&text={}&supersedes=2&include=0&deadline_0=tomorrow", urlencode(&reading.text));
     let r = office.send("POST", "/reports/adopt", Some(&form)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("第1行"), "{}", r.body);
@@ -390,8 +414,9 @@ async fn exports_open_as_real_office_files_and_hold_only_what_the_account_sees()
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("a real xlsx");
     let sheet = book.worksheet_range("任务分解表").expect("sheet");
     let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    assert_eq!(rows[0][..5], ["序号", "工作任务", "牵头单位", "责任单位", "完成时限"]);
+    assert_eq!(rows[0][..5], ["编号", "工作任务", "牵头单位", "责任单位", "完成时限"]);
     assert_eq!(rows.len(), 3);
+    assert!(rows.iter().any(|r| r[0] == "2019-001") && rows.iter().any(|r| r[0] == "2019-002"), "{rows:?}");
     assert!(rows.iter().any(|r| r[1] == "新建、改扩建幼儿园6所" && r[2] == "教育和体育局" && r[4] == "2019-12-31"));
 
     for name in ["tasks.docx", "bulletin.docx"] {
@@ -401,7 +426,7 @@ async fn exports_open_as_real_office_files_and_hold_only_what_the_account_sees()
         let text = duban_report::decode::decode(&bytes).expect("a real docx").text;
         assert!(text.contains("幼儿园"), "{name}: {text}");
         if name == "bulletin.docx" {
-            assert!(text.contains("政务督查通报") && text.contains("单位排名") && text.contains("红灯"), "{text}");
+            assert!(text.contains("政务督查通报") && text.contains("考核排名") && text.contains("红灯"), "{text}");
         }
     }
     let (_, csv, _) = download(&mut office, "ledger.csv").await;
@@ -558,8 +583,14 @@ async fn adoption_edits_merge_split_co_units_standards_and_working_days() {
     assert_eq!(adopted[0]["standard"], json!({"value": 8.0, "unit": "所", "goal": "atleast"}));
     assert!(adopted[1]["standard"].is_null(), "the standard stays with the first line");
     // An unknown co-unit and a merge into a dropped row name their rows; nothing is adopted.
+    // (Adopted once already: a second adoption is a new version of report 2, or nothing.)
+    let again =
+        office.send("POST", "/reports/adopt", Some(&format!("csrf={csrf}&year=2019&text={text}&include={kg}"))).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("已于") && again.body.contains("新版本"), "{}", again.body);
     for bad in [format!("&include={kg}&co_{kg}=不存在局"), format!("&include={kg}&merge_{kg}=1")] {
-        let r = office.send("POST", "/reports/adopt", Some(&format!("csrf={csrf}&year=2019&text={text}{bad}"))).await;
+        let form = format!("csrf={csrf}&year=2019&text={text}&supersedes=2{bad}");
+        let r = office.send("POST", "/reports/adopt", Some(&form)).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
         assert!(r.body.contains(&format!("第{}行", kg + 1)), "{}", r.body);
     }
@@ -755,7 +786,47 @@ async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
     assert_eq!(resp.status(), StatusCode::OK);
     let bytes = resp.into_body().collect().await.expect("body").to_bytes();
     let text = duban_report::decode::decode(&bytes).expect("a real docx").text;
-    assert!(text.contains("2019-06-01至2019-06-30") && text.contains("分领域推进情况"), "{text}");
+    assert!(text.contains("2019年6月1日至2019年6月30日") && text.contains("分领域推进情况"), "{text}");
+    assert!(text.contains("预览稿，未编号"), "an export is a preview: {text}");
+    // Issued bulletins: numbered per year, kept as issued, downloaded again unchanged.
+    let (s, first) = api(r, "POST", "/api/v1/bulletins", Some(&office), Some(json!({}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    assert_eq!(
+        (first["issue"].as_str(), first["from"].as_str(), first["to"].as_str()),
+        (Some("2019年第1期"), Some("2019-06-01"), Some("2019-06-30"))
+    );
+    let (s, _) = api(r, "POST", "/api/v1/bulletins", Some(&unit), Some(json!({}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "units do not issue bulletins");
+    let (_, second) =
+        api(r, "POST", "/api/v1/bulletins", Some(&office), Some(json!({"from": "2019-01-01", "to": "2019-06-30"})))
+            .await;
+    assert_eq!(second["number"], 2);
+    let fetch = |id: &Value| get(format!("/bulletins/{}", id.as_i64().unwrap_or(0)));
+    let once = r
+        .clone()
+        .oneshot(fetch(&first["id"]))
+        .await
+        .expect("response")
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let twice = r
+        .clone()
+        .oneshot(fetch(&first["id"]))
+        .await
+        .expect("response")
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(once, twice, "the same bytes, as issued");
+    let text = duban_report::decode::decode(&once).expect("a real docx").text;
+    assert!(text.contains("2019年第1期") && text.contains("区人民政府督查室"), "{text}");
+    let (_, list) = api(r, "GET", "/api/v1/bulletins", Some(&unit), None).await;
+    assert_eq!(list["bulletins"].as_array().map(Vec::len), Some(2), "units read the register");
     let resp = r
         .clone()
         .oneshot(get("/api/v1/exports/bulletin.docx?from=2019-07-01&to=2019-06-30".into()))

@@ -1,0 +1,588 @@
+//! Lists at a district's scale: the ledger and the request queue filtered, searched, sorted and
+//! paged in SQL, with the total always counted (no silent caps). A matter's warning depends on the
+//! day, so it is kept beside the matter (`level`, `progress`, `assessed_on`) and made again for the
+//! matters a change made stale or a new day outdated, before a list is read
+//! (`refresh_assessments`); closed, draft and replied matters never go stale. Batch actions of the
+//! office (remind, escalate, sign off many at once) run here too, all in one transaction.
+
+use duban_core::matter::{Change, Matter, MatterId, Status};
+use duban_core::warning::{Level, assess_all};
+use sqlx::Row;
+use time::Date;
+
+use super::{Actor, LEDGER_KINDS, Role, Store, StoreError, record_tx, sees, status_name, unjson};
+
+/// A bound value of a query built piece by piece.
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL with its arguments, numbered as they are added ($1 is the unit of a unit account).
+struct Sql {
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    fn new(unit: i64) -> Sql {
+        Sql { args: vec![Arg::Int(unit)] }
+    }
+
+    fn text(&mut self, v: impl Into<String>) -> String {
+        self.args.push(Arg::Text(v.into()));
+        format!("${}", self.args.len())
+    }
+
+    fn int(&mut self, v: i64) -> String {
+        self.args.push(Arg::Int(v));
+        format!("${}", self.args.len())
+    }
+
+    fn query<'q>(&self, sql: &'q str) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for a in &self.args {
+            q = match a {
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}
+
+/// `LIKE` pattern for "contains", with the wildcards of the text escaped (`ESCAPE '\'`).
+fn contains(text: &str) -> String {
+    let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn level_name(l: Level) -> &'static str {
+    match l {
+        Level::Green => "green",
+        Level::Yellow => "yellow",
+        Level::Red => "red",
+    }
+}
+
+fn level_from(s: &str) -> Level {
+    match s {
+        "red" => Level::Red,
+        "yellow" => Level::Yellow,
+        _ => Level::Green,
+    }
+}
+
+/// A page of a list: its rows, and how many there are in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(u64::from(self.per_page.max(1))) as u32).max(1)
+    }
+}
+
+/// The most rows one page may hold (a print view asks for all of them, up to this).
+pub const MAX_PER_PAGE: u32 = 5000;
+
+/// One line of a list: the matter, its lead unit's name and its warning as last assessed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub matter: Matter,
+    pub unit: Option<String>,
+    pub level: Level,
+    pub progress: Option<f64>,
+}
+
+/// How the ledger is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LedgerSort {
+    /// By ledger number: each matter followed by its sub-matters.
+    #[default]
+    Number,
+    Deadline,
+    Level,
+    Progress,
+    Unit,
+}
+
+impl LedgerSort {
+    pub fn parse(key: &str) -> Option<LedgerSort> {
+        Some(match key {
+            "number" | "" => LedgerSort::Number,
+            "deadline" => LedgerSort::Deadline,
+            "level" => LedgerSort::Level,
+            "progress" => LedgerSort::Progress,
+            "unit" => LedgerSort::Unit,
+            _ => return None,
+        })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            LedgerSort::Number => "COALESCE(m.parent_id, m.id) {dir}, m.id",
+            LedgerSort::Deadline => "COALESCE(m.deadline, '9999-12-31') {dir}, m.id",
+            LedgerSort::Level => {
+                "CASE WHEN m.status IN ('done', 'cancelled', 'draft') THEN 3 WHEN m.level = 'red' THEN 0 WHEN m.level = 'yellow' THEN 1 ELSE 2 END {dir}, m.id"
+            }
+            LedgerSort::Progress => "COALESCE(m.progress, -1) {dir}, m.id",
+            LedgerSort::Unit => "COALESCE(u.name, '') {dir}, m.id",
+        }
+    }
+}
+
+/// What the ledger is narrowed to. Empty strings and `None` mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct LedgerQuery {
+    /// Words in the title, the source clause or the timeline's notes, or a ledger number.
+    pub q: String,
+    /// Part of the lead unit's name.
+    pub unit: String,
+    /// Live (assigned, not closed) matters of this colour.
+    pub level: Option<Level>,
+    pub status: Option<Status>,
+    pub section: String,
+    pub campaign: Option<i64>,
+    pub sort: LedgerSort,
+    pub descending: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// How the queue is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueSort {
+    #[default]
+    Received,
+    Deadline,
+    Level,
+}
+
+impl QueueSort {
+    pub fn parse(key: &str) -> Option<QueueSort> {
+        Some(match key {
+            "received" | "" => QueueSort::Received,
+            "deadline" => QueueSort::Deadline,
+            "level" => QueueSort::Level,
+            _ => return None,
+        })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            QueueSort::Received => "m.opened_on {dir}, m.id {dir}",
+            QueueSort::Deadline => "COALESCE(m.due_at, m.deadline || ' 23:59', '9999') {dir}, m.id",
+            QueueSort::Level => {
+                "CASE WHEN m.status IN ('done', 'cancelled', 'draft', 'replied') THEN 3 WHEN m.level = 'red' THEN 0 WHEN m.level = 'yellow' THEN 1 ELSE 2 END {dir}, m.id"
+            }
+        }
+    }
+}
+
+/// Which requests of the queue: by status, all live ones, the overdue ones, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueView {
+    /// Not closed (the work to do), whenever received.
+    #[default]
+    Live,
+    Status(Status),
+    /// Live and past its moment (hour limits) or its day.
+    Overdue,
+    All,
+}
+
+/// What the queue is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    pub view: QueueView,
+    /// A request number, a caller's phone (where the role may see it), or words of the request.
+    pub q: String,
+    pub unit: String,
+    pub category: String,
+    pub place: String,
+    /// Received from … to (inclusive).
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub sort: QueueSort,
+    pub descending: bool,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One line of the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub listed: Listed,
+    pub number: String,
+    pub category: String,
+    pub category_name: String,
+    pub place: Option<String>,
+}
+
+impl Store {
+    /// Makes again the stored warnings a change made stale or a new day outdated: every matter
+    /// whose `assessed_on` is before `today`, assessed with its sub-matters. Concurrent callers
+    /// write the same values; a matter changed meanwhile is left stale (the version is checked).
+    /// Returns how many were assessed.
+    pub async fn refresh_assessments(&self, today: Date) -> Result<usize, StoreError> {
+        let mut done = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT version, state FROM matters WHERE assessed_on < $1 ORDER BY assessed_on, id LIMIT 2000",
+            )
+            .bind(today.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let mut batch: Vec<(i64, Matter)> = Vec::with_capacity(rows.len());
+            for r in &rows {
+                batch.push((r.try_get(0)?, unjson(&r.try_get::<String, _>(1)?)?));
+            }
+            // Sub-matters of the batch's split matters roll up into them.
+            let mut family: Vec<Matter> = batch.iter().map(|(_, m)| m.clone()).collect();
+            let parents: Vec<i64> = batch.iter().filter(|(_, m)| !m.children.is_empty()).map(|(_, m)| m.id.0).collect();
+            for chunk in parents.chunks(500) {
+                let marks = (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!("SELECT state FROM matters WHERE parent_id IN ({marks})");
+                let mut q = sqlx::query(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for r in q.fetch_all(&self.pool).await? {
+                    let kid: Matter = unjson(&r.try_get::<String, _>(0)?)?;
+                    if !family.iter().any(|m| m.id == kid.id) {
+                        family.push(kid);
+                    }
+                }
+            }
+            let assessments = assess_all(&family, today, &self.rules);
+            let (_turn, mut tx) = self.write_tx().await?;
+            for ((version, m), a) in batch.iter().zip(&assessments) {
+                // Closed, draft and replied matters keep their colour until something happens.
+                let settled = m.status.is_closed() || matches!(m.status, Status::Draft | Status::Replied);
+                let on = if settled { "9999-12-31".to_string() } else { today.to_string() };
+                sqlx::query(
+                    "UPDATE matters SET level = $1, progress = $2, assessed_on = $3 WHERE id = $4 AND version = $5",
+                )
+                .bind(level_name(a.level))
+                .bind(a.actual)
+                .bind(on)
+                .bind(m.id.0)
+                .bind(*version)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            done += batch.len();
+        }
+    }
+
+    /// A page of the ledger (targets, tasks, projects) as the actor may see it, with the total.
+    pub async fn ledger(&self, actor: &Actor, q: &LedgerQuery) -> Result<Page<Listed>, StoreError> {
+        let (access, unit) = sees(actor.role);
+        let mut sql = Sql::new(unit);
+        let mut filter = format!("{access} AND {LEDGER_KINDS}");
+        let words = q.q.trim();
+        if !words.is_empty() {
+            let number = sql.text(words);
+            let like = sql.text(contains(words));
+            filter.push_str(&format!(
+                " AND (m.number = {number} OR m.title LIKE {like} ESCAPE '\\' OR m.source LIKE {like} ESCAPE '\\' OR m.notes LIKE {like} ESCAPE '\\')"
+            ));
+        }
+        if !q.unit.trim().is_empty() {
+            let like = sql.text(contains(&q.unit));
+            filter.push_str(&format!(" AND u.name LIKE {like} ESCAPE '\\'"));
+        }
+        if let Some(level) = q.level {
+            let l = sql.text(level_name(level));
+            filter.push_str(&format!(" AND m.level = {l} AND m.status NOT IN ('done', 'cancelled', 'draft')"));
+        }
+        if let Some(status) = q.status {
+            let s = sql.text(status_name(status));
+            filter.push_str(&format!(" AND m.status = {s}"));
+        }
+        if !q.section.trim().is_empty() {
+            let s = sql.text(q.section.trim());
+            // The dashboard counts matters without a section under （未分节）.
+            filter.push_str(&format!(" AND COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）') = {s}"));
+        }
+        if let Some(c) = q.campaign {
+            let c = sql.int(c);
+            filter.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM campaign_matters cm WHERE cm.matter_id = m.id AND cm.campaign_id = {c})"
+            ));
+        }
+        let from = "FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id";
+        let total: i64 =
+            sql.query(&format!("SELECT COUNT(*) {from} WHERE {filter}")).fetch_one(&self.pool).await?.try_get(0)?;
+        let (per_page, page) = paging(q.page, q.per_page, total);
+        let order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
+        let limit = sql.int(i64::from(per_page));
+        let offset = sql.int(i64::from(page - 1) * i64::from(per_page));
+        let rows = sql
+            .query(&format!(
+                "SELECT m.state, u.name, m.level, m.progress {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        let rows = rows.iter().map(listed).collect::<Result<_, _>>()?;
+        Ok(Page { rows, total: total as u64, page, per_page })
+    }
+
+    /// A page of the request queue as the actor may see it, with the total. The caller's phone is
+    /// searched only for the office and the handling units (who may see it); `now` decides what is
+    /// overdue by the hour.
+    pub async fn queue(
+        &self,
+        actor: &Actor,
+        q: &QueueQuery,
+        now: time::PrimitiveDateTime,
+    ) -> Result<Page<QueueRow>, StoreError> {
+        let (access, unit) = sees(actor.role);
+        let mut sql = Sql::new(unit);
+        let mut filter = format!("{access} AND m.kind = 'request'");
+        match q.view {
+            QueueView::Live => {
+                filter.push_str(" AND m.status IN ('draft', 'dispatched', 'open', 'replied', 'submitted')")
+            }
+            QueueView::Status(s) => {
+                let s = sql.text(status_name(s));
+                filter.push_str(&format!(" AND m.status = {s}"));
+            }
+            QueueView::Overdue => {
+                let moment = sql.text(super::moment_key(now));
+                let day = sql.text(now.date().to_string());
+                filter.push_str(&format!(
+                    " AND m.status IN ('dispatched', 'open', 'submitted') AND (m.due_at < {moment} OR (m.due_at IS NULL AND m.deadline < {day}))"
+                ));
+            }
+            QueueView::All => {}
+        }
+        if let Some(from) = q.from {
+            let f = sql.text(from.to_string());
+            filter.push_str(&format!(" AND m.opened_on >= {f}"));
+        }
+        if let Some(to) = q.to {
+            let t = sql.text(to.to_string());
+            filter.push_str(&format!(" AND m.opened_on <= {t}"));
+        }
+        let words = q.q.trim();
+        if !words.is_empty() {
+            let digits = words.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+            let may_see_phone = matches!(actor.role, Role::Office | Role::Unit(_));
+            if digits {
+                let n = sql.text(words.replace([' ', '-'], ""));
+                filter.push_str(&format!(" AND (r.number = {n}"));
+                if may_see_phone {
+                    filter.push_str(&format!(" OR r.phone = {n}"));
+                }
+                filter.push(')');
+            } else {
+                let like = sql.text(contains(words));
+                // A leader does not read a confidential request's words.
+                let hidden = if actor.role == Role::Leader { " AND r.confidential = 0" } else { "" };
+                filter.push_str(&format!(
+                    " AND ((m.title LIKE {like} ESCAPE '\\' OR r.content LIKE {like} ESCAPE '\\' OR r.address LIKE {like} ESCAPE '\\'){hidden})"
+                ));
+            }
+        }
+        if !q.unit.trim().is_empty() {
+            let like = sql.text(contains(&q.unit));
+            filter.push_str(&format!(" AND u.name LIKE {like} ESCAPE '\\'"));
+        }
+        if !q.category.trim().is_empty() {
+            let c = sql.text(q.category.trim());
+            filter.push_str(&format!(" AND (r.category = {c} OR c.parent = {c})"));
+        }
+        if !q.place.trim().is_empty() {
+            let p = sql.text(q.place.trim());
+            filter.push_str(&format!(" AND r.place = {p}"));
+        }
+        let from = "FROM matters m JOIN requests r ON r.matter_id = m.id LEFT JOIN units u ON u.id = m.lead_unit_id \
+                    LEFT JOIN categories c ON c.code = r.category";
+        let total: i64 =
+            sql.query(&format!("SELECT COUNT(*) {from} WHERE {filter}")).fetch_one(&self.pool).await?.try_get(0)?;
+        let (per_page, page) = paging(q.page, q.per_page, total);
+        let order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
+        let limit = sql.int(i64::from(per_page));
+        let offset = sql.int(i64::from(page - 1) * i64::from(per_page));
+        let rows = sql
+            .query(&format!(
+                "SELECT m.state, u.name, m.level, m.progress, r.number, r.category, COALESCE(c.name, r.category), r.place \
+                 {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        let rows = rows
+            .iter()
+            .map(|r| {
+                Ok(QueueRow {
+                    listed: listed(r)?,
+                    number: r.try_get(4)?,
+                    category: r.try_get(5)?,
+                    category_name: r.try_get(6)?,
+                    place: r.try_get(7)?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Page { rows, total: total as u64, page, per_page })
+    }
+
+    /// Counts of the queue's views for the tabs: each live status and the overdue (whenever
+    /// received), and those closed between `from` and `to`.
+    pub async fn queue_counts(
+        &self,
+        actor: &Actor,
+        now: time::PrimitiveDateTime,
+        (from, to): (Date, Date),
+    ) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        let (access, unit) = sees(actor.role);
+        let mut sql = Sql::new(unit);
+        let moment = sql.text(super::moment_key(now));
+        let day = sql.text(now.date().to_string());
+        let rows = sql
+            .query(&format!(
+                "SELECT m.status, COUNT(*), SUM(CASE WHEN m.status IN ('dispatched', 'open', 'submitted') AND (m.due_at < {moment} OR (m.due_at IS NULL AND m.deadline < {day})) THEN 1 ELSE 0 END) \
+                 FROM matters m WHERE {access} AND m.kind = 'request' AND m.status IN ('draft', 'dispatched', 'open', 'replied', 'submitted') GROUP BY m.status"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: Vec<(&'static str, u64)> =
+            ["draft", "dispatched", "open", "replied", "overdue", "done"].iter().map(|k| (*k, 0)).collect();
+        for r in &rows {
+            let status: String = r.try_get(0)?;
+            let n: i64 = r.try_get(1)?;
+            let late: i64 = r.try_get::<Option<i64>, _>(2)?.unwrap_or(0);
+            let status = if status == "submitted" { "open".to_string() } else { status };
+            if let Some(slot) = out.iter_mut().find(|(k, _)| *k == status) {
+                slot.1 += n as u64;
+            }
+            out[4].1 += late as u64;
+        }
+        let mut sql = Sql::new(unit);
+        let (f, t) = (sql.text(from.to_string()), sql.text(to.to_string()));
+        let done: i64 = sql
+            .query(&format!(
+                "SELECT COUNT(*) FROM matters m WHERE {access} AND m.kind = 'request' AND m.status = 'done' AND m.opened_on >= {f} AND m.opened_on <= {t}"
+            ))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        out[5].1 = done as u64;
+        Ok(out)
+    }
+
+    /// The matter a person cites: by its number (a ledger or request number), or "#id". Another
+    /// unit's matter is Forbidden, as everywhere.
+    pub async fn matter_by_number(&self, actor: &Actor, cited: &str) -> Result<MatterId, StoreError> {
+        let cited = cited.trim();
+        let id = match cited.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
+            Some(id) => Some(id),
+            None => {
+                let row = sqlx::query("SELECT id FROM matters WHERE number = $1 ORDER BY id LIMIT 1")
+                    .bind(cited.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| r.try_get::<i64, _>(0)).transpose()?
+            }
+        };
+        let id = MatterId(id.ok_or(StoreError::NotFound)?);
+        super::load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
+        Ok(id)
+    }
+
+    /// One change on many matters, in one transaction: all of them, or none (the error names the
+    /// matter). Each is taken as it is now (no version to compare: a reminder or a sign-off by
+    /// the office conflicts with nothing a unit does). A sign-off is reviewed for each.
+    pub async fn record_many(
+        &self,
+        actor: &Actor,
+        ids: &[MatterId],
+        on: Date,
+        change: &Change,
+    ) -> Result<Vec<Matter>, StoreError> {
+        if ids.is_empty() {
+            return Err(StoreError::Invalid("请先勾选事项 / tick the matters first".into()));
+        }
+        let (_turn, mut tx) = self.write_tx().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let change = self.reviewed(&mut tx, actor, *id, on, change.clone()).await?;
+            let m = record_tx(&mut tx, actor, *id, None, on, change).await.map_err(|e| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!("事项{} / matter {}：{m}", id.0, id.0)),
+                e => e,
+            })?;
+            out.push(m);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// A sign-off with the exceptions that make it need a reason, worked out here from the
+    /// matter as it stands on `on` (with its sub-matters): never taken from the client.
+    pub(super) async fn reviewed(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        id: MatterId,
+        on: Date,
+        change: Change,
+    ) -> Result<Change, StoreError> {
+        let Change::SignedOff { note, .. } = change else { return Ok(change) };
+        let (m, _, _) = super::load_visible(tx, actor, id).await?;
+        let mut family = vec![m.clone()];
+        if !m.children.is_empty() {
+            for r in
+                sqlx::query("SELECT state FROM matters WHERE parent_id = $1").bind(id.0).fetch_all(&mut **tx).await?
+            {
+                family.push(unjson(&r.try_get::<String, _>(0)?)?);
+            }
+        }
+        let a = assess_all(&family, on, &self.rules).swap_remove(0);
+        Ok(Change::SignedOff { note, exceptions: duban_core::warning::sign_off_exceptions(&m, &a) })
+    }
+}
+
+/// The page size (1 … MAX_PER_PAGE, 50 by default) and the page (1-based, at most the last).
+fn paging(page: u32, per_page: u32, total: i64) -> (u32, u32) {
+    let per_page = if per_page == 0 { 50 } else { per_page.min(MAX_PER_PAGE) };
+    let last = (total.max(1) as u64).div_ceil(u64::from(per_page)) as u32;
+    (per_page, page.clamp(1, last.max(1)))
+}
+
+fn listed(r: &sqlx::any::AnyRow) -> Result<Listed, StoreError> {
+    Ok(Listed {
+        matter: unjson(&r.try_get::<String, _>(0)?)?,
+        unit: r.try_get(1)?,
+        level: level_from(&r.try_get::<String, _>(2)?),
+        progress: r.try_get(3)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_in_search_words_are_literal() {
+        assert_eq!(contains(" 100%_达标 "), "%100\\%\\_达标%");
+        assert_eq!(contains("a\\b"), "%a\\\\b%");
+    }
+
+    #[test]
+    fn pages_stay_in_range() {
+        assert_eq!(paging(0, 0, 0), (50, 1));
+        assert_eq!(paging(7, 50, 120), (50, 3));
+        assert_eq!(paging(2, 100_000, 10), (MAX_PER_PAGE, 1));
+    }
+}

@@ -1,0 +1,145 @@
+//! The register of bulletins (督查通报): the office issues one for a period (by default the last
+//! complete month), numbered per year, with the issuing office and date of the configuration; each
+//! is kept as issued and downloaded again unchanged. A preview (not numbered, not kept) is an
+//! export.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::exports::{DOCX, Period, bulletin_bytes, file, last_complete_month, ledger_as_of};
+use super::form::{Chrome, check_csrf, done, render};
+use super::{AppError, AppState, api, authenticate};
+use crate::store::{IssuedBulletin, NewBulletin, Role, StoreError};
+
+#[derive(Template)]
+#[template(path = "bulletins.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    issued: Vec<IssuedBulletin>,
+    from: String,
+    to: String,
+    issuer: String,
+    title: String,
+    next_issue: String,
+}
+
+pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    let issued = state.store.bulletins().await?;
+    let (from, to) = last_complete_month(state.today());
+    let year = state.today().year();
+    let next = issued.iter().filter(|b| b.year == year).map(|b| b.number).max().unwrap_or(0) + 1;
+    Ok(render(&RegisterPage {
+        chrome: Chrome::of(&actor, csrf).with_flash(&headers),
+        issued,
+        from: from.to_string(),
+        to: to.to_string(),
+        issuer: state.bulletin.issuer.clone(),
+        title: state.bulletin.title.clone(),
+        next_issue: format!("{year}年第{next}期"),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct IssueForm {
+    csrf: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// Issues the bulletin of a period: numbered, made from the ledger as it stood at the period's
+/// end, and kept.
+async fn issue_for(state: &AppState, actor: &crate::store::Actor, period: &Period) -> Result<IssuedBulletin, AppError> {
+    if actor.role != Role::Office {
+        return Err(StoreError::Forbidden.into());
+    }
+    let today = state.today();
+    let (from, to) = period.resolve(today)?;
+    let year = today.year();
+    // The ledger is read first; the document is made in the register's transaction, with the
+    // number it is filed under printed in it.
+    let ledger = ledger_as_of(state, actor, to).await?;
+    let new = NewBulletin {
+        year,
+        title: state.bulletin.title.clone(),
+        issuer: state.bulletin.issuer.clone(),
+        issued_on: today,
+        from,
+        to,
+    };
+    Ok(state
+        .store
+        .issue_bulletin(actor, &new, |number| {
+            bulletin_bytes(state, &ledger, (from, to), &format!("{year}年第{number}期"), today)
+        })
+        .await?)
+}
+
+pub async fn issue(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Form(form): Form<IssueForm>,
+) -> Result<Response, AppError> {
+    let (actor, csrf) = authenticate(&state, &headers).await?;
+    check_csrf(&csrf, &form.csrf)?;
+    let b = issue_for(&state, &actor, &Period { from: form.from, to: form.to }).await?;
+    Ok(done("/bulletins", "issued", Some(b.number as usize)))
+}
+
+/// An issued bulletin's document, exactly as issued.
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    authenticate(&state, &headers).await?;
+    let (b, bytes) = state.store.bulletin(id).await?;
+    file(Ok(bytes), DOCX, format!("{}{}.docx", b.title, b.issue()))
+}
+
+fn json(b: &IssuedBulletin) -> serde_json::Value {
+    serde_json::json!({"id": b.id, "year": b.year, "number": b.number, "issue": b.issue(), "title": b.title,
+        "issuer": b.issuer, "issued_on": b.issued_on.to_string(), "from": b.from.to_string(), "to": b.to.to_string(),
+        "issued_by": b.issued_by, "bytes": b.size, "document": format!("/bulletins/{}", b.id)})
+}
+
+pub async fn api_register(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    api(StatusCode::OK, async {
+        authenticate(&state, &headers).await?;
+        let list: Vec<serde_json::Value> = state.store.bulletins().await?.iter().map(json).collect();
+        Ok(serde_json::json!({"bulletins": list}))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct IssueBody {
+    #[serde(default)]
+    from: Option<time::Date>,
+    #[serde(default)]
+    to: Option<time::Date>,
+}
+
+pub async fn api_issue(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<IssueBody>,
+) -> Response {
+    api(StatusCode::CREATED, async {
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let period = Period {
+            from: body.from.map(|d| d.to_string()).unwrap_or_default(),
+            to: body.to.map(|d| d.to_string()).unwrap_or_default(),
+        };
+        Ok(json(&issue_for(&state, &actor, &period).await?))
+    })
+    .await
+}
