@@ -37,17 +37,26 @@ pub fn year_end(reading: &Reading) -> Option<Date> {
 pub fn candidates(reading: &Reading, units: &UnitsByName, table: &duban_report::LeadUnits) -> Vec<NewMatter> {
     let end = year_end(reading);
     let unit = |name: &str| units.get(name).copied();
-    let mut matters = Vec::new();
-    for f in reading.facts.iter().filter(|f| f.headline) {
-        let lead = table.suggest(&f.text).and_then(|(u, _)| unit(&u)).or_else(|| unit("发展和改革局"));
-        let clause = f.text.rsplit('，').next().unwrap_or("");
+    let mut matters: Vec<NewMatter> = Vec::new();
+    let clause_of = |f: &Fact| f.text.rsplit('，').next().unwrap_or("").to_string();
+    let headline: Vec<&Fact> = reading.facts.iter().filter(|f| f.headline).collect();
+    for f in &headline {
+        let clause = clause_of(f);
+        // A clause with several targets (固定资产投资、社会消费品零售总额增长8%左右) gives each its own
+        // title, the others' indicators taken out.
+        let others: Vec<&str> = headline
+            .iter()
+            .filter(|o| o.indicator != f.indicator && clause_of(o) == clause)
+            .map(|o| o.indicator.as_str())
+            .collect();
+        let title = own_title(&clause, &f.indicator, &others);
+        if matters.iter().any(|m| m.kind == MatterKind::Target && m.title == title) {
+            continue; // the same target read twice: one row
+        }
+        let lead = table.suggest(&title).and_then(|(u, _)| unit(&u)).or_else(|| unit("发展和改革局"));
         matters.push(NewMatter {
             kind: MatterKind::Target,
-            title: if clause.contains(f.indicator.as_str()) {
-                clause.to_string()
-            } else {
-                format!("{}：{clause}", f.indicator)
-            },
+            title,
             source: f.text.clone(),
             span: Some((f.start as i64, f.end as i64)),
             lead_unit: lead,
@@ -59,9 +68,13 @@ pub fn candidates(reading: &Reading, units: &UnitsByName, table: &duban_report::
     }
     for t in &reading.tasks {
         let facts: Vec<Fact> = t.facts.iter().filter_map(|&i| reading.facts.get(i).cloned()).collect();
+        let title: String = t.text.chars().take(200).collect();
+        if matters.iter().any(|m| m.kind == MatterKind::Task && m.title == title) {
+            continue; // a sentence read twice: one row
+        }
         matters.push(NewMatter {
             kind: MatterKind::Task,
-            title: t.text.chars().take(200).collect(),
+            title,
             source: t.section.join(" / "),
             span: Some((t.start as i64, t.end as i64)),
             lead_unit: t.lead_unit.as_deref().and_then(unit),
@@ -73,6 +86,21 @@ pub fn candidates(reading: &Reading, units: &UnitsByName, table: &duban_report::
         });
     }
     matters
+}
+
+/// A headline target's title: its clause, without the other indicators the clause shares (joined
+/// by 、 和 与 及); its indicator put before the clause where the clause does not name it.
+fn own_title(clause: &str, indicator: &str, others: &[&str]) -> String {
+    let mut title = clause.to_string();
+    for o in others {
+        for joined in ["、", "和", "与", "及"].iter().flat_map(|j| [format!("{j}{o}"), format!("{o}{j}")]) {
+            title = title.replacen(&joined, "", 1);
+        }
+    }
+    if !title.contains(indicator) || others.iter().any(|o| title.contains(o)) {
+        return format!("{indicator}：{clause}");
+    }
+    title
 }
 
 /// The report to adopt with the given matters.
@@ -248,6 +276,38 @@ mod tests {
             standard: m.standard.clone(),
             merge_into: None,
         }
+    }
+
+    #[test]
+    fn a_shared_clause_gives_each_target_its_own_title() {
+        let c = "固定资产投资、社会消费品零售总额增长8%左右";
+        assert_eq!(own_title(c, "固定资产投资", &["社会消费品零售总额"]), "固定资产投资增长8%左右");
+        assert_eq!(own_title(c, "社会消费品零售总额", &["固定资产投资"]), "社会消费品零售总额增长8%左右");
+        assert_eq!(
+            own_title("城乡居民收入分别增长8%和9%", "城镇居民收入", &[]),
+            "城镇居民收入：城乡居民收入分别增长8%和9%"
+        );
+        assert_eq!(own_title("地区生产总值增长7.5%左右", "地区生产总值", &[]), "地区生产总值增长7.5%左右");
+    }
+
+    /// The bundled report's candidate rows: no two with the same title (the preview showed one twice).
+    #[test]
+    fn the_seed_has_no_row_twice() {
+        let table = duban_report::LeadUnits::builtin();
+        let reading = duban_report::read_text(
+            crate::demo::BUNDLED_REPORT,
+            &duban_report::Options { year: Some(2019), tasks: Some(&table) },
+        );
+        let rows = candidates(&reading, &UnitsByName::new(), &table);
+        let mut titles: Vec<&str> = rows.iter().map(|m| m.title.as_str()).collect();
+        let n = titles.len();
+        titles.sort_unstable();
+        titles.dedup();
+        assert_eq!(titles.len(), n, "a title twice among {n} rows");
+        assert!(
+            titles.contains(&"固定资产投资增长8%左右") && titles.contains(&"社会消费品零售总额增长8%左右"),
+            "{titles:?}"
+        );
     }
 
     #[test]

@@ -38,6 +38,29 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// Times each page `repeat` times through the router with the session `token`, at the server (no
+/// network), and prints p50 and p95; fails on a page that does not answer 200. Returns the p95s.
+async fn time_pages(app: &axum::Router, token: &str, pages: &[&str], repeat: usize, note: &str) -> Result<Vec<f64>> {
+    let mut p95s = Vec::with_capacity(pages.len());
+    for page in pages {
+        let mut times = Vec::with_capacity(repeat);
+        for _ in 0..repeat {
+            let req =
+                Request::get(*page).header(header::COOKIE, format!("{SESSION_COOKIE}={token}")).body(Body::empty())?;
+            let t = Instant::now();
+            let resp = app.clone().oneshot(req).await?;
+            anyhow::ensure!(resp.status().is_success(), "{page}: {}", resp.status());
+            let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        let p95 = percentile(&times, 0.95);
+        println!("{page}: p50 {:.1} ms, p95 {p95:.1} ms ({repeat} requests{note})", percentile(&times, 0.5));
+        p95s.push(p95);
+    }
+    Ok(p95s)
+}
+
 pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
@@ -111,26 +134,8 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
         let app = router(state);
         let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
         println!("采纳报告 / adopting the bundled report ({seed_matters} matters): {adopt_ms:.1} ms");
-        for page in ["/", "/matters"] {
-            let mut times = Vec::with_capacity(args.requests);
-            for _ in 0..args.requests {
-                let req = Request::get(page)
-                    .header(header::COOKIE, format!("{SESSION_COOKIE}={token}"))
-                    .body(Body::empty())?;
-                let t = Instant::now();
-                let resp = app.clone().oneshot(req).await?;
-                let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            times.sort_by(f64::total_cmp);
-            println!(
-                "{page}: p50 {:.1} ms, p95 {:.1} ms ({} requests, {} matters)",
-                percentile(&times, 0.5),
-                percentile(&times, 0.95),
-                args.requests,
-                args.matters + seed_matters
-            );
-        }
+        let note = format!(", {} matters", args.matters + seed_matters);
+        time_pages(&app, &token, &["/", "/matters"], args.requests, &note).await?;
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
         Ok(ExitCode::SUCCESS)
@@ -268,6 +273,15 @@ pub fn intake(args: IntakeArgs) -> Result<ExitCode> {
     })
 }
 
+/// The metrics pages the benchmarks time: a year by unit, by category, a quarter by place, and the
+/// API.
+const METRICS_PAGES: &[&str] = &[
+    "/casework?from=2019-01-01&to=2019-12-31",
+    "/casework?from=2019-01-01&to=2019-12-31&by=category",
+    "/casework?from=2019-07-01&to=2019-09-30&by=place",
+    "/api/v1/casework/metrics?from=2019-01-01&to=2019-12-31&by=unit",
+];
+
 #[derive(clap::Args, Debug)]
 pub struct MetricsArgs {
     /// 诉求件数 / requests stored
@@ -295,33 +309,151 @@ pub fn metrics(args: MetricsArgs) -> Result<ExitCode> {
         let state = Arc::new(AppState::new(store.clone(), Some(date!(2019 - 12 - 31))));
         let app = router(state);
         let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
-        for page in [
-            "/casework?from=2019-01-01&to=2019-12-31",
-            "/casework?from=2019-01-01&to=2019-12-31&by=category",
-            "/casework?from=2019-07-01&to=2019-09-30&by=place",
-            "/api/v1/casework/metrics?from=2019-01-01&to=2019-12-31&by=unit",
-        ] {
-            let mut times = Vec::with_capacity(args.repeat);
-            for _ in 0..args.repeat {
-                let req = Request::get(page)
-                    .header(header::COOKIE, format!("{SESSION_COOKIE}={token}"))
-                    .body(Body::empty())?;
-                let t = Instant::now();
-                let resp = app.clone().oneshot(req).await?;
-                anyhow::ensure!(resp.status().is_success(), "{page}: {}", resp.status());
-                let _ = axum::body::to_bytes(resp.into_body(), usize::MAX).await?;
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            times.sort_by(f64::total_cmp);
-            println!(
-                "{page}: p50 {:.1} ms, p95 {:.1} ms ({} requests stored)",
-                percentile(&times, 0.5),
-                percentile(&times, 0.95),
-                args.requests
-            );
-        }
+        time_pages(&app, &token, METRICS_PAGES, args.repeat, &format!(", {} requests stored", args.requests)).await?;
         store.close().await;
         let _ = std::fs::remove_dir_all(&dir);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ListsArgs {
+    /// 诉求件数 / requests stored
+    #[arg(long, default_value_t = 10_000_000)]
+    requests: u64,
+    /// 台账事项数 / ledger matters
+    #[arg(long, default_value_t = 20_000)]
+    matters: usize,
+    /// 每页请求次数 / requests per page
+    #[arg(long, default_value_t = 20)]
+    repeat: usize,
+    /// 保留（或复用）此目录中的测试账本，以便反复测量 / keep (or reuse) the benchmark ledger in this directory, to measure again
+    #[arg(long, value_name = "DIR")]
+    keep: Option<std::path::PathBuf>,
+}
+
+/// `duban bench lists`: every list of the daily work — the ledger searched, filtered, sorted and
+/// paged; the request queue by status, searched by number, phone and words, paged deep; a unit's
+/// inbox — and the metrics page, over N synthetic requests and a ledger of M matters on a
+/// temporary SQLite file, timed at the server (p50/p95). Prints the slowest p95.
+pub fn lists(args: ListsArgs) -> Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async {
+        let dir = match &args.keep {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                d.clone()
+            }
+            None => tempfile_dir()?,
+        };
+        let path = dir.join("lists.db");
+        let reuse = args.keep.is_some() && path.exists();
+        let url = format!("sqlite://{}", path.display());
+        let store = Store::open(&url, true).await.with_context(|| url.clone())?;
+        if reuse {
+            eprintln!("复用 / reusing {}", path.display());
+            return time_lists(&store, &args).await;
+        }
+        let places = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"].map(String::from);
+        let (office, _) = hotline_ledger(&store, &places).await?;
+        let units = store.units().await?;
+        eprintln!("写入 {} 件合成诉求 / writing {} synthetic requests …", args.requests, args.requests);
+        let started = Instant::now();
+        store.synthesize_requests(args.requests, date!(2019 - 01 - 01), &places).await?;
+        println!("写入 / written: {} requests in {:.0} s", args.requests, started.elapsed().as_secs_f64());
+
+        // The ledger: M tasks over the units, a tenth of them with a report (progress of every
+        // colour), in sections.
+        let started = Instant::now();
+        let matters: Vec<NewMatter> = (0..args.matters)
+            .map(|i| NewMatter {
+                kind: MatterKind::Task,
+                title: format!("第{i}项重点工作：新建改造农村公路{}公里，建设{}个社区服务中心", 10 + i % 90, 1 + i % 7),
+                source: "二、2019年工作安排".into(),
+                span: None,
+                lead_unit: Some(units[i % units.len()].0),
+                co_units: vec![],
+                deadline: Some(date!(2019 - 12 - 31)),
+                standard: Some(Standard { value: 100.0, unit: "公里".into(), goal: Goal::AtLeast }),
+                section: Some(format!("（{}）重点工作", ["一", "二", "三", "四", "五", "六"][i % 6])),
+            })
+            .collect();
+        let report = NewReport {
+            title: "bench".into(),
+            jurisdiction: None,
+            plan_year: Some(2019),
+            body: String::new(),
+            matters,
+            supersedes: None,
+        };
+        let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 01 - 01)).await?;
+        let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
+        let unit = store.add_user("bench_unit", &units[0].1, &hash, Role::Unit(units[0].0)).await?;
+        let office = store.account("bench_centre").await?.0;
+        for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+            let actor = if i % units.len() == 0 { unit.clone() } else { office.clone() };
+            let change = if i % units.len() == 0 {
+                Change::ProgressReported {
+                    value: Some((i % 100) as f64), percent: None, narrative: "路基完成".into()
+                }
+            } else {
+                Change::Reminded { note: "请加快进度".into() }
+            };
+            store.record(&actor, *id, 3, date!(2019 - 06 - 30), change).await?;
+        }
+        println!("台账 / ledger: {} matters in {:.1} s", args.matters, started.elapsed().as_secs_f64());
+        let started = Instant::now();
+        let assessed = store.refresh_assessments(date!(2019 - 07 - 01)).await?;
+        println!(
+            "评估 / first assessment of the day: {assessed} matters in {:.1} s (then only what changes)",
+            started.elapsed().as_secs_f64()
+        );
+
+        store.analyze().await?;
+        let code = time_lists(&store, &args).await?;
+        store.close().await;
+        if args.keep.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Ok(code)
+    })
+}
+
+/// The timed part of `bench lists`, on a ledger written before.
+async fn time_lists(store: &Store, args: &ListsArgs) -> Result<ExitCode> {
+    {
+        let office = store.account("bench_centre").await?.0;
+        let unit = store.account("bench_unit").await?.0;
+        let state = Arc::new(AppState::new(store.clone(), Some(date!(2019 - 07 - 01))));
+        let app = router(state);
+        let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
+        let unit_token = store.open_session(unit.user, time::Duration::hours(1)).await?.token;
+        let deep = format!("/matters?page={}", args.matters / 50 / 2);
+        let number = format!("/requests?q={}&status=all", store.synthetic_number(args.requests / 2).await?);
+        let pages = [
+            "/matters",
+            "/matters?q=%E7%A4%BE%E5%8C%BA%E6%9C%8D%E5%8A%A1",
+            "/matters?q=2019-12345",
+            "/matters?unit=%E5%B1%80",
+            "/matters?level=red",
+            "/matters?sort=progress&dir=desc",
+            deep.as_str(),
+            "/requests",
+            "/requests?status=open&sort=deadline",
+            "/requests?status=overdue",
+            "/requests?status=done",
+            "/requests?status=done&page=200",
+            "/requests?status=all&from=2019-12-01&to=2019-12-31",
+            number.as_str(),
+            "/requests?q=%E8%B7%AF%E7%81%AF&status=open",
+            "/api/v1/matters?level=yellow",
+        ];
+        let note = format!(", {} requests, {} matters", args.requests, args.matters);
+        let mut p95s = time_pages(&app, &token, &pages, args.repeat, &note).await?;
+        p95s.extend(time_pages(&app, &unit_token, &["/requests", "/matters"], args.repeat, " (a unit)").await?);
+        p95s.extend(time_pages(&app, &token, METRICS_PAGES, args.repeat, &note).await?);
+        let worst = p95s.iter().copied().fold(0.0, f64::max);
+        println!("最慢 p95 / slowest p95: {worst:.1} ms");
+        Ok(ExitCode::SUCCESS)
+    }
 }

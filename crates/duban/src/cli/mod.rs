@@ -59,6 +59,8 @@ enum BenchCommand {
     Intake(bench::IntakeArgs),
     /// 海量诉求下的统计页面耗时 / the metrics page over millions of stored requests
     Metrics(bench::MetricsArgs),
+    /// 海量诉求与台账下各列表（检索、筛选、排序、分页）的服务端耗时 / every list (search, filters, sorting, pages) over millions of requests and a large ledger
+    Lists(bench::ListsArgs),
 }
 
 #[derive(Subcommand)]
@@ -82,6 +84,7 @@ pub fn run() -> ExitCode {
         Command::Bench(BenchCommand::Ledger(args)) => bench::ledger(args),
         Command::Bench(BenchCommand::Intake(args)) => bench::intake(args),
         Command::Bench(BenchCommand::Metrics(args)) => bench::metrics(args),
+        Command::Bench(BenchCommand::Lists(args)) => bench::lists(args),
     };
     match result {
         Ok(code) => code,

@@ -181,6 +181,19 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
         if roll < 0.12 {
             // The unit applies with its evidence on the day of its last report; the office reviews
             // and signs off the day after.
+            let finished = match &nm.standard {
+                Some(s) => Change::ProgressReported {
+                    value: Some(s.value),
+                    percent: None,
+                    narrative: "已全面完成，待验收".into(),
+                },
+                None => Change::ProgressReported {
+                    value: None,
+                    percent: Some(100.0),
+                    narrative: "已全面完成，待验收".into(),
+                },
+            };
+            version = store.record(unit, *id, version, last_on, finished).await?.version;
             let evidence = [("验收材料.pdf".to_string(), EVIDENCE_PDF.to_vec())];
             let apply = Change::CompletionRequested { note: "已完成，申请销号".into() };
             version = store.record_with_evidence(unit, *id, version, last_on, Some(apply), &evidence).await?.version;
@@ -260,6 +273,9 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let by_unit_name: BTreeMap<String, Actor> = unit_actors.values().map(|a| (a.name.clone(), a.clone())).collect();
     let requests = requests::seed(store, &centre, &by_unit_name, &catalogue, &places, today, requests).await?;
 
+    // The lists' stored warnings as of the demo's today, and the planner's statistics.
+    store.refresh_assessments(today).await?;
+    store.analyze().await?;
     let all: Vec<_> = store.matters_for(&office).await?.into_iter().map(|r| r.matter).collect();
     let by_level = count_by_level(&all, today, &WarningRules::default());
     Ok(DemoSummary { accounts, matters: all.len(), requests, today, by_level })

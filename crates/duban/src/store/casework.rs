@@ -202,6 +202,7 @@ impl Store {
         let (_turn, mut tx) = self.write_tx().await?;
         let (m, number) =
             insert_request(&mut tx, &actor, channel, r, (received.date(), now_rfc3339()), due, &[]).await?;
+        super::rollups::moved(&mut tx, None, &m).await?;
         tx.commit().await?;
         Ok(Received { matter: m.id, version: m.version, number, deadline, suggested_unit: suggested })
     }
@@ -228,6 +229,7 @@ impl Store {
         }
         let (_turn, mut tx) = self.write_tx().await?;
         let mut out = Vec::with_capacity(items.len());
+        let mut counted = super::rollups::Pending::default();
         for (i, (r, received, events)) in items.iter().enumerate() {
             // History keeps its day; the hour is not known (counted from nine o'clock).
             let nine = received.with_hms(9, 0, 0).unwrap_or(received.midnight());
@@ -239,8 +241,10 @@ impl Store {
                     StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
                     e => e,
                 })?;
+            counted.add(&m);
             out.push((m.id, number));
         }
+        counted.write(&mut tx).await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -561,7 +565,8 @@ impl Store {
 }
 
 /// One request into the ledger inside `tx` (its category checked by the caller): the matter (classified, with its deadline, then moved on
-/// by `events`), its particulars, and the access columns.
+/// by `events`), its particulars, and the access columns. Its roll-up counts are the caller's to
+/// write (one at a time, or summed for a bulk import).
 async fn insert_request(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     actor: &Actor,
@@ -587,11 +592,12 @@ async fn insert_request(
     let category = clean("类别", &r.category, 20)?;
     let title: String = content.chars().take(40).collect();
     let row = sqlx::query(
-        "INSERT INTO matters (kind, title, source, status, version, state) VALUES ($1, $2, $3, 'draft', 0, '{}') RETURNING id",
+        "INSERT INTO matters (kind, title, source, status, version, state, notes) VALUES ($1, $2, $3, 'draft', 0, '{}', $4) RETURNING id",
     )
     .bind(kind_name(MatterKind::Request))
     .bind(title.clone())
     .bind(channel.key())
+    .bind(super::notes_of(events.iter().map(|(_, _, c)| c)))
     .fetch_one(&mut **tx)
     .await?;
     let id = MatterId(row.try_get(0)?);
@@ -624,7 +630,6 @@ async fn insert_request(
     if assigned {
         super::sync_units(tx, &m).await?;
     }
-    super::rollups::moved(tx, None, &m).await?;
     sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16)")
         .bind(id.0)

@@ -51,6 +51,17 @@ impl Sql {
     }
 }
 
+/// Whether a search is a ledger number (2019-012, 2019-012-3) rather than words.
+fn is_ledger_number(q: &str) -> bool {
+    let mut parts = q.split('-');
+    let year = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && !rest.is_empty()
+        && rest.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// `LIKE` pattern for "contains", with the wildcards of the text escaped (`ESCAPE '\'`).
 fn contains(text: &str) -> String {
     let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -127,7 +138,7 @@ impl LedgerSort {
 
     fn sql(self) -> &'static str {
         match self {
-            LedgerSort::Number => "COALESCE(m.parent_id, m.id) {dir}, m.id",
+            LedgerSort::Number => "COALESCE(m.parent_id, m.id) {dir}, m.id {dir}",
             LedgerSort::Deadline => "COALESCE(m.deadline, '9999-12-31') {dir}, m.id",
             LedgerSort::Level => {
                 "CASE WHEN m.status IN ('done', 'cancelled', 'draft') THEN 3 WHEN m.level = 'red' THEN 0 WHEN m.level = 'yellow' THEN 1 ELSE 2 END {dir}, m.id"
@@ -271,10 +282,10 @@ impl Store {
                 let settled = m.status.is_closed() || matches!(m.status, Status::Draft | Status::Replied);
                 let on = if settled { "9999-12-31".to_string() } else { today.to_string() };
                 sqlx::query(
-                    "UPDATE matters SET level = $1, progress = $2, assessed_on = $3 WHERE id = $4 AND version = $5",
+                    "UPDATE matters SET level = $1, progress = CAST($2 AS DOUBLE PRECISION), assessed_on = $3 WHERE id = $4 AND version = $5",
                 )
                 .bind(level_name(a.level))
-                .bind(a.actual)
+                .bind(super::real(a.actual))
                 .bind(on)
                 .bind(m.id.0)
                 .bind(*version)
@@ -286,20 +297,36 @@ impl Store {
         }
     }
 
+    /// Refreshes the statistics the query planner chooses indexes by: after bulk loads, and once a
+    /// day in the background (on SQLite a full pass: sampled statistics mislead it about how few
+    /// of millions of matters a filter keeps).
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        use sqlx::Executor;
+        let sql = match self.backend {
+            super::Backend::Sqlite => "PRAGMA analysis_limit = 0; ANALYZE;",
+            super::Backend::Postgres => "ANALYZE",
+        };
+        self.pool.execute(sql).await?;
+        Ok(())
+    }
+
     /// A page of the ledger (targets, tasks, projects) as the actor may see it, with the total.
     pub async fn ledger(&self, actor: &Actor, q: &LedgerQuery) -> Result<Page<Listed>, StoreError> {
         let (access, unit) = sees(actor.role);
         let mut sql = Sql::new(unit);
         let mut filter = format!("{access} AND {LEDGER_KINDS}");
         let words = q.q.trim();
-        if !words.is_empty() {
+        if is_ledger_number(words) {
             let number = sql.text(words);
+            filter.push_str(&format!(" AND m.number = {number}"));
+        } else if !words.is_empty() {
             let like = sql.text(contains(words));
             filter.push_str(&format!(
-                " AND (m.number = {number} OR m.title LIKE {like} ESCAPE '\\' OR m.source LIKE {like} ESCAPE '\\' OR m.notes LIKE {like} ESCAPE '\\')"
+                " AND (m.title LIKE {like} ESCAPE '\\' OR m.source LIKE {like} ESCAPE '\\' OR m.notes LIKE {like} ESCAPE '\\')"
             ));
         }
-        if !q.unit.trim().is_empty() {
+        let by_unit = !q.unit.trim().is_empty();
+        if by_unit {
             let like = sql.text(contains(&q.unit));
             filter.push_str(&format!(" AND u.name LIKE {like} ESCAPE '\\'"));
         }
@@ -322,21 +349,61 @@ impl Store {
                 " AND EXISTS (SELECT 1 FROM campaign_matters cm WHERE cm.matter_id = m.id AND cm.campaign_id = {c})"
             ));
         }
-        let from = "FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id";
-        let total: i64 =
-            sql.query(&format!("SELECT COUNT(*) {from} WHERE {filter}")).fetch_one(&self.pool).await?.try_get(0)?;
-        let (per_page, page) = paging(q.page, q.per_page, total);
+        let joins = if by_unit || q.sort == LedgerSort::Unit { UNIT } else { "" };
         let order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
+        let (ids, total, page, per_page) = self.page_of(&mut sql, joins, &filter, &order, q.page, q.per_page).await?;
+        let rows = self.rows_of(&ids, UNIT, "m.state, u.name, m.level, m.progress").await?;
+        let rows = rows.iter().map(listed).collect::<Result<_, _>>()?;
+        Ok(Page { rows, total, page, per_page })
+    }
+
+    /// The total of `filter` over `matters m` with `joins`, and the ids of one page of it in `order`
+    /// (the sort carries ids only; the rows are read afterwards for the page alone). Returns
+    /// (ids, total, page, per page).
+    async fn page_of(
+        &self,
+        sql: &mut Sql,
+        joins: &str,
+        filter: &str,
+        order: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<i64>, u64, u32, u32), StoreError> {
+        let total: i64 = sql
+            .query(&format!("SELECT COUNT(*) FROM matters m {joins} WHERE {filter}"))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let (per_page, page) = paging(page, per_page, total);
         let limit = sql.int(i64::from(per_page));
         let offset = sql.int(i64::from(page - 1) * i64::from(per_page));
-        let rows = sql
+        let ids = sql
             .query(&format!(
-                "SELECT m.state, u.name, m.level, m.progress {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+                "SELECT m.id FROM matters m {joins} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             ))
             .fetch_all(&self.pool)
-            .await?;
-        let rows = rows.iter().map(listed).collect::<Result<_, _>>()?;
-        Ok(Page { rows, total: total as u64, page, per_page })
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((ids, total as u64, page, per_page))
+    }
+
+    /// The rows of these matters (`columns` over `matters m` with `joins`), in the order given.
+    async fn rows_of(&self, ids: &[i64], joins: &str, columns: &str) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let text = format!("SELECT m.id, {columns} FROM matters m {joins} WHERE m.id IN ({marks})");
+        let mut query = sqlx::query(&text);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut rows = query.fetch_all(&self.pool).await?;
+        let at = |r: &sqlx::any::AnyRow| r.try_get::<i64, _>(0).ok().and_then(|id| ids.iter().position(|x| *x == id));
+        rows.sort_by_key(|r| at(r).unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     /// A page of the request queue as the actor may see it, with the total. The caller's phone is
@@ -348,13 +415,11 @@ impl Store {
         q: &QueueQuery,
         now: time::PrimitiveDateTime,
     ) -> Result<Page<QueueRow>, StoreError> {
-        let (access, unit) = sees(actor.role);
+        let (access, unit) = self.handled_by(actor.role).await?;
         let mut sql = Sql::new(unit);
         let mut filter = format!("{access} AND m.kind = 'request'");
         match q.view {
-            QueueView::Live => {
-                filter.push_str(" AND m.status IN ('draft', 'dispatched', 'open', 'replied', 'submitted')")
-            }
+            QueueView::Live => filter.push_str(&format!(" AND m.status IN {LIVE}")),
             QueueView::Status(s) => {
                 let s = sql.text(status_name(s));
                 filter.push_str(&format!(" AND m.status = {s}"));
@@ -376,7 +441,12 @@ impl Store {
             let t = sql.text(to.to_string());
             filter.push_str(&format!(" AND m.opened_on <= {t}"));
         }
+        let mut joins = String::new();
         let words = q.q.trim();
+        let category = q.category.trim();
+        if !words.is_empty() || !category.is_empty() || !q.place.trim().is_empty() {
+            joins.push_str(" JOIN requests r ON r.matter_id = m.id");
+        }
         if !words.is_empty() {
             let digits = words.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
             let may_see_phone = matches!(actor.role, Role::Office | Role::Unit(_));
@@ -388,54 +458,78 @@ impl Store {
                 }
                 filter.push(')');
             } else {
-                let like = sql.text(contains(words));
+                // The words of the request and its address (its title is the start of its words).
                 // A leader does not read a confidential request's words.
+                let like = sql.text(contains(words));
                 let hidden = if actor.role == Role::Leader { " AND r.confidential = 0" } else { "" };
                 filter.push_str(&format!(
-                    " AND ((m.title LIKE {like} ESCAPE '\\' OR r.content LIKE {like} ESCAPE '\\' OR r.address LIKE {like} ESCAPE '\\'){hidden})"
+                    " AND ((r.content LIKE {like} ESCAPE '\\' OR r.address LIKE {like} ESCAPE '\\'){hidden})"
                 ));
             }
         }
         if !q.unit.trim().is_empty() {
             let like = sql.text(contains(&q.unit));
+            joins.push_str(UNIT);
             filter.push_str(&format!(" AND u.name LIKE {like} ESCAPE '\\'"));
         }
-        if !q.category.trim().is_empty() {
-            let c = sql.text(q.category.trim());
+        if !category.is_empty() {
+            let c = sql.text(category);
+            joins.push_str(" LEFT JOIN categories c ON c.code = r.category");
             filter.push_str(&format!(" AND (r.category = {c} OR c.parent = {c})"));
         }
         if !q.place.trim().is_empty() {
             let p = sql.text(q.place.trim());
             filter.push_str(&format!(" AND r.place = {p}"));
         }
-        let from = "FROM matters m JOIN requests r ON r.matter_id = m.id LEFT JOIN units u ON u.id = m.lead_unit_id \
-                    LEFT JOIN categories c ON c.code = r.category";
-        let total: i64 =
-            sql.query(&format!("SELECT COUNT(*) {from} WHERE {filter}")).fetch_one(&self.pool).await?.try_get(0)?;
-        let (per_page, page) = paging(q.page, q.per_page, total);
-        let order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
-        let limit = sql.int(i64::from(per_page));
-        let offset = sql.int(i64::from(page - 1) * i64::from(per_page));
-        let rows = sql
-            .query(&format!(
-                "SELECT m.state, u.name, m.level, m.progress, r.number, r.category, COALESCE(c.name, r.category), r.place \
-                 {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            ))
-            .fetch_all(&self.pool)
+        // By the day received, the queue of one status walks its index in order; the live and
+        // overdue views (a few among millions) sort what they hold rather than walk the whole day
+        // index for it.
+        let mut order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
+        if q.sort == QueueSort::Received && matches!(q.view, QueueView::Live | QueueView::Overdue) {
+            order = order.replacen("m.opened_on", "(m.opened_on || '')", 1);
+        }
+        let (ids, total, page, per_page) = self.page_of(&mut sql, &joins, &filter, &order, q.page, q.per_page).await?;
+        let rows = self
+            .rows_of(
+                &ids,
+                &format!("JOIN requests r ON r.matter_id = m.id {UNIT} LEFT JOIN categories c ON c.code = r.category"),
+                "m.state, u.name, m.level, m.progress, r.number, r.category, COALESCE(c.name, r.category), r.place",
+            )
             .await?;
         let rows = rows
             .iter()
             .map(|r| {
                 Ok(QueueRow {
-                    listed: listed(r)?,
-                    number: r.try_get(4)?,
-                    category: r.try_get(5)?,
-                    category_name: r.try_get(6)?,
-                    place: r.try_get(7)?,
+                    listed: listed_at(r, 1)?,
+                    number: r.try_get(5)?,
+                    category: r.try_get(6)?,
+                    category_name: r.try_get(7)?,
+                    place: r.try_get(8)?,
                 })
             })
             .collect::<Result<_, StoreError>>()?;
-        Ok(Page { rows, total: total as u64, page, per_page })
+        Ok(Page { rows, total, page, per_page })
+    }
+
+    /// Which requests `m` a role handles, as SQL with the unit bound to `$1`: all for the office and
+    /// leaders; for a unit, those it leads and those it co-handles. (Requests are not split, so the
+    /// sub-matter rule of `sees` does not arise; a unit co-handling none is asked by its lead column
+    /// alone, which its index answers.)
+    async fn handled_by(&self, role: Role) -> Result<(&'static str, i64), StoreError> {
+        let Role::Unit(u) = role else { return Ok(sees(role)) };
+        let co = sqlx::query(
+            "SELECT 1 FROM matter_units mu JOIN matters x ON x.id = mu.matter_id WHERE mu.unit_id = $1 AND x.kind = 'request' LIMIT 1",
+        )
+        .bind(u.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match co {
+            None => ("m.lead_unit_id = $1", u.0),
+            Some(_) => (
+                "(m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1))",
+                u.0,
+            ),
+        })
     }
 
     /// Counts of the queue's views for the tabs: each live status and the overdue (whenever
@@ -446,7 +540,7 @@ impl Store {
         now: time::PrimitiveDateTime,
         (from, to): (Date, Date),
     ) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        let (access, unit) = sees(actor.role);
+        let (access, unit) = self.handled_by(actor.role).await?;
         let mut sql = Sql::new(unit);
         let moment = sql.text(super::moment_key(now));
         let day = sql.text(now.date().to_string());
@@ -561,13 +655,24 @@ fn paging(page: u32, per_page: u32, total: i64) -> (u32, u32) {
 }
 
 fn listed(r: &sqlx::any::AnyRow) -> Result<Listed, StoreError> {
+    listed_at(r, 1)
+}
+
+/// A listed matter from four columns starting at `at`: state, unit name, level, progress.
+fn listed_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Listed, StoreError> {
     Ok(Listed {
-        matter: unjson(&r.try_get::<String, _>(0)?)?,
-        unit: r.try_get(1)?,
-        level: level_from(&r.try_get::<String, _>(2)?),
-        progress: r.try_get(3)?,
+        matter: unjson(&r.try_get::<String, _>(at)?)?,
+        unit: r.try_get(at + 1)?,
+        level: level_from(&r.try_get::<String, _>(at + 2)?),
+        progress: r.try_get(at + 3)?,
     })
 }
+
+/// The lead unit's name, for lists that filter or sort by it.
+const UNIT: &str = " LEFT JOIN units u ON u.id = m.lead_unit_id";
+
+/// The statuses of a live request (the work to do).
+const LIVE: &str = "('draft', 'dispatched', 'open', 'replied', 'submitted')";
 
 #[cfg(test)]
 mod tests {
@@ -577,6 +682,17 @@ mod tests {
     fn wildcards_in_search_words_are_literal() {
         assert_eq!(contains(" 100%_达标 "), "%100\\%\\_达标%");
         assert_eq!(contains("a\\b"), "%a\\\\b%");
+    }
+
+    #[test]
+    fn ledger_numbers_are_told_from_words() {
+        assert!(is_ledger_number("2019-012") && is_ledger_number("2019-012-3"));
+        assert!(
+            !is_ledger_number("2019")
+                && !is_ledger_number("2019年")
+                && !is_ledger_number("2019-")
+                && !is_ledger_number("幼儿园")
+        );
     }
 
     #[test]

@@ -989,13 +989,18 @@ fn words(change: &Change) -> Option<&str> {
     }
 }
 
+/// The notes of these changes: their words, a line each.
+fn notes_of<'a>(changes: impl Iterator<Item = &'a Change>) -> String {
+    changes.filter_map(words).map(|w| format!("{w}\n")).collect()
+}
+
 /// Adds the words of `events` to the matter's notes.
 async fn note_words(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: MatterId,
     events: impl Iterator<Item = &Event>,
 ) -> Result<(), StoreError> {
-    let text: String = events.filter_map(|e| words(&e.change)).map(|w| format!("{w}\n")).collect();
+    let text = notes_of(events.map(|e| &e.change));
     if !text.is_empty() {
         sqlx::query("UPDATE matters SET notes = notes || $1 WHERE id = $2")
             .bind(text)
@@ -1007,7 +1012,7 @@ async fn note_words(
 }
 
 /// Appends a new matter's first events to its timeline, numbered from 1, in as few statements as
-/// the parameter limit allows.
+/// the parameter limit allows. (Their words are the caller's to put in the new row's notes.)
 async fn append_events(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: MatterId,
@@ -1043,7 +1048,7 @@ async fn append_events(
         }
         q.execute(&mut **tx).await?;
     }
-    note_words(tx, id, events.iter().map(|(e, _)| e)).await
+    Ok(())
 }
 
 /// Appends one event to a matter's timeline as its `seq`-th.
@@ -1109,21 +1114,29 @@ async fn record_tx(
 /// Writes a matter's lead unit and co-units (from its state, by name) to the columns access is
 /// checked on; returns the lead unit's id.
 async fn sync_units(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter) -> Result<Option<i64>, StoreError> {
-    let mut ids = Vec::new();
-    for name in m.lead_unit.iter().chain(&m.co_units) {
+    let missing = |name: &str| StoreError::Invalid(format!("没有单位“{name}” / no unit {name:?}"));
+    // The lead unit by name, in the same statement that writes it.
+    let lead = match &m.lead_unit {
+        Some(name) => {
+            let row = sqlx::query(
+                "UPDATE matters SET lead_unit_id = (SELECT id FROM units WHERE name = $1) WHERE id = $2 RETURNING lead_unit_id",
+            )
+            .bind(name.clone())
+            .bind(m.id.0)
+            .fetch_one(&mut **tx)
+            .await?;
+            Some(row.try_get::<Option<i64>, _>(0)?.ok_or_else(|| missing(name))?)
+        }
+        None => {
+            sqlx::query("UPDATE matters SET lead_unit_id = NULL WHERE id = $1").bind(m.id.0).execute(&mut **tx).await?;
+            None
+        }
+    };
+    sqlx::query("DELETE FROM matter_units WHERE matter_id = $1").bind(m.id.0).execute(&mut **tx).await?;
+    for name in &m.co_units {
         let row =
             sqlx::query("SELECT id FROM units WHERE name = $1").bind(name.clone()).fetch_optional(&mut **tx).await?;
-        let row = row.ok_or_else(|| StoreError::Invalid(format!("没有单位“{name}” / no unit {name:?}")))?;
-        ids.push(row.try_get::<i64, _>(0)?);
-    }
-    let lead = m.lead_unit.as_ref().map(|_| ids[0]);
-    sqlx::query("UPDATE matters SET lead_unit_id = $1 WHERE id = $2")
-        .bind(lead)
-        .bind(m.id.0)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("DELETE FROM matter_units WHERE matter_id = $1").bind(m.id.0).execute(&mut **tx).await?;
-    for &u in ids.iter().skip(usize::from(lead.is_some())) {
+        let u: i64 = row.ok_or_else(|| missing(name))?.try_get(0)?;
         if Some(u) != lead {
             sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(m.id.0)

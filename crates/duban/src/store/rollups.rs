@@ -80,9 +80,13 @@ async fn upsert(tx: &mut sqlx::Transaction<'static, sqlx::Any>, k: &Key, delta: 
     if delta.iter().all(|d| *d == 0) {
         return Ok(());
     }
-    let tables: [(&str, Vec<(&str, &String)>); 2] = [
+    // By day, and by month (a year's figures sum twelve months' rows, not 365 days').
+    let month = k.0.get(..7).unwrap_or(&k.0).to_string();
+    let tables: [(&str, Vec<(&str, &String)>); 4] = [
         ("case_rollups", vec![("day", &k.0), ("unit", &k.1), ("category", &k.2), ("request_type", &k.3)]),
         ("place_rollups", vec![("day", &k.0), ("unit", &k.1), ("place", &k.4)]),
+        ("case_rollups_month", vec![("month", &month), ("unit", &k.1), ("category", &k.2), ("request_type", &k.3)]),
+        ("place_rollups_month", vec![("month", &month), ("unit", &k.1), ("place", &k.4)]),
     ];
     for (table, dims) in tables {
         let names = dims.iter().map(|d| d.0).collect::<Vec<_>>().join(", ");
@@ -130,9 +134,33 @@ pub(super) async fn moved(
     }
 }
 
+/// Counts of many new requests, summed by where they are counted, written at the end of a bulk
+/// import with one upsert per place instead of two per request.
+#[derive(Default)]
+pub(super) struct Pending(std::collections::BTreeMap<Key, [i64; 12]>);
+
+impl Pending {
+    pub(super) fn add(&mut self, m: &Matter) {
+        let Some(k) = key(m) else { return };
+        let c = counts(&CaseCounts::of(m));
+        let slot = self.0.entry(k).or_insert([0; 12]);
+        for i in 0..12 {
+            slot[i] += c[i];
+        }
+    }
+
+    pub(super) async fn write(self, tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<(), StoreError> {
+        for (k, delta) in &self.0 {
+            upsert(tx, k, *delta).await?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// The casework counts of requests received between `from` and `to`, from the roll-ups,
     /// grouped `by` unit, category, type, place or month (a unit account sees its own requests).
+    /// Whole months are read from the monthly roll-ups, the days at either end from the daily ones.
     pub async fn rollup_counts(
         &self,
         actor: &Actor,
@@ -140,39 +168,128 @@ impl Store {
         to: Date,
         by: &str,
     ) -> Result<Vec<(String, CaseCounts)>, StoreError> {
-        let (table, group) = match by {
-            "category" => ("case_rollups", "category"),
-            "type" => ("case_rollups", "request_type"),
-            "place" => ("place_rollups", "place"),
-            "month" => ("case_rollups", "substr(day, 1, 7)"),
-            "day" => ("case_rollups", "day"),
-            _ => ("case_rollups", "unit"),
-        };
-        let sums = COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ");
-        let (unit_filter, unit_name) = match actor.role {
+        let unit_name = match actor.role {
             Role::Unit(u) => {
                 let row = sqlx::query("SELECT name FROM units WHERE id = $1").bind(u.0).fetch_one(&self.pool).await?;
-                (" AND unit = $3", Some(row.try_get::<String, _>(0)?))
+                Some(row.try_get::<String, _>(0)?)
             }
-            _ => ("", None),
+            _ => None,
         };
-        let sql = format!(
-            "SELECT {group} AS k, {sums} FROM {table} WHERE day >= $1 AND day <= $2{unit_filter} GROUP BY {group} ORDER BY {group}"
-        );
-        let mut q = sqlx::query(&sql).bind(from.to_string()).bind(to.to_string());
-        if let Some(u) = unit_name {
-            q = q.bind(u);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
+        let mut sums: std::collections::BTreeMap<String, [i64; 12]> = std::collections::BTreeMap::new();
+        for (span, monthly) in spans(from, to, by == "day") {
+            let (table, group, first, last) = match (by, monthly) {
+                ("place", false) => ("place_rollups", "place", span.0.to_string(), span.1.to_string()),
+                ("place", true) => ("place_rollups_month", "place", month_key(span.0), month_key(span.1)),
+                (_, false) => ("case_rollups", group_column(by, "day"), span.0.to_string(), span.1.to_string()),
+                (_, true) => ("case_rollups_month", group_column(by, "month"), month_key(span.0), month_key(span.1)),
+            };
+            let column = if monthly { "month" } else { "day" };
+            let summed = COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect::<Vec<_>>().join(", ");
+            let unit_filter = if unit_name.is_some() { " AND unit = $3" } else { "" };
+            let sql = format!(
+                "SELECT {group} AS k, {summed} FROM {table} WHERE {column} >= $1 AND {column} <= $2{unit_filter} GROUP BY {group}"
+            );
+            let mut q = sqlx::query(&sql).bind(first).bind(last);
+            if let Some(u) = &unit_name {
+                q = q.bind(u.clone());
+            }
+            for r in q.fetch_all(&self.pool).await? {
                 let k: String = r.try_get(0)?;
-                let v: Vec<i64> = (1..=12).map(|i| r.try_get::<i64, _>(i)).collect::<Result<_, _>>()?;
-                Ok((k, from_sums(&v)))
-            })
-            .filter(|x: &Result<(String, CaseCounts), StoreError>| {
-                x.as_ref().map_or(true, |(_, c)| *c != CaseCounts::default())
-            })
-            .collect()
+                let slot = sums.entry(k).or_insert([0; 12]);
+                for (i, v) in slot.iter_mut().enumerate() {
+                    *v += r.try_get::<i64, _>(i + 1)?;
+                }
+            }
+        }
+        Ok(sums.into_iter().map(|(k, v)| (k, from_sums(&v))).filter(|(_, c)| *c != CaseCounts::default()).collect())
+    }
+}
+
+/// The column a grouping reads: the unit, category or type, or the month of a day (or a month).
+fn group_column(by: &str, time: &'static str) -> &'static str {
+    match (by, time) {
+        ("category", _) => "category",
+        ("type", _) => "request_type",
+        ("month", "day") => "substr(day, 1, 7)",
+        ("month", _) => "month",
+        ("day", _) => "day",
+        _ => "unit",
+    }
+}
+
+fn month_key(d: Date) -> String {
+    format!("{:04}-{:02}", d.year(), d.month() as u8)
+}
+
+/// A period cut into the spans the roll-ups are read by: (first, last, whole months?). Whole
+/// calendar months inside it come from the monthly roll-ups; the days before the first and after
+/// the last from the daily ones. `by_day` keeps it all daily.
+fn spans(from: Date, to: Date, by_day: bool) -> Vec<((Date, Date), bool)> {
+    if from > to {
+        return Vec::new();
+    }
+    let first_of = |d: Date| d.replace_day(1).unwrap_or(d);
+    let next_month = |d: Date| {
+        let first = first_of(d);
+        let (y, m) = if first.month() == time::Month::December {
+            (first.year() + 1, time::Month::January)
+        } else {
+            (first.year(), first.month().next())
+        };
+        Date::from_calendar_date(y, m, 1).unwrap_or(first)
+    };
+    // The first whole month begins on `from` if it is the 1st, else the month after.
+    let start = if from.day() == 1 { from } else { next_month(from) };
+    // The last whole month ends on `to` if it is its month's last day, else the month before.
+    let end_next = if next_month(to) - time::Duration::DAY == to { next_month(to) } else { first_of(to) };
+    if by_day || start >= end_next {
+        return vec![((from, to), false)];
+    }
+    let mut out = Vec::new();
+    if from < start {
+        out.push(((from, start - time::Duration::DAY), false));
+    }
+    out.push(((start, end_next - time::Duration::DAY), true));
+    if end_next <= to {
+        out.push(((end_next, to), false));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spans;
+    use time::macros::date;
+
+    #[test]
+    fn periods_are_cut_into_whole_months_and_days() {
+        assert_eq!(
+            spans(date!(2019 - 01 - 01), date!(2019 - 12 - 31), false),
+            vec![((date!(2019 - 01 - 01), date!(2019 - 12 - 31)), true)]
+        );
+        assert_eq!(
+            spans(date!(2019 - 01 - 15), date!(2019 - 03 - 10), false),
+            vec![
+                ((date!(2019 - 01 - 15), date!(2019 - 01 - 31)), false),
+                ((date!(2019 - 02 - 01), date!(2019 - 02 - 28)), true),
+                ((date!(2019 - 03 - 01), date!(2019 - 03 - 10)), false),
+            ]
+        );
+        assert_eq!(
+            spans(date!(2019 - 06 - 24), date!(2019 - 06 - 30), false),
+            vec![((date!(2019 - 06 - 24), date!(2019 - 06 - 30)), false)]
+        );
+        assert_eq!(
+            spans(date!(2019 - 12 - 01), date!(2020 - 01 - 05), false),
+            vec![
+                ((date!(2019 - 12 - 01), date!(2019 - 12 - 31)), true),
+                ((date!(2020 - 01 - 01), date!(2020 - 01 - 05)), false),
+            ]
+        );
+        assert_eq!(
+            spans(date!(2019 - 01 - 01), date!(2019 - 12 - 31), true),
+            vec![((date!(2019 - 01 - 01), date!(2019 - 12 - 31)), false)]
+        );
+        assert!(spans(date!(2019 - 02 - 01), date!(2019 - 01 - 01), false).is_empty());
     }
 }

@@ -19,7 +19,7 @@ impl Store {
         }
         let (_turn, mut tx) = self.write_tx().await?;
         let statements = [
-            "CREATE TEMP TABLE syn_categories AS SELECT ROW_NUMBER() OVER (ORDER BY c.code) - 1 AS i, c.code AS code, COALESCE(u.name, '') AS unit \
+            "CREATE TEMP TABLE syn_categories AS SELECT ROW_NUMBER() OVER (ORDER BY c.code) - 1 AS i, c.code AS code, c.name AS name, COALESCE(u.name, '') AS unit \
              FROM categories c LEFT JOIN dispatch_rules d ON d.category = c.code AND d.place = '' LEFT JOIN units u ON u.id = d.unit_id WHERE c.parent IS NOT NULL".to_string(),
             "CREATE TEMP TABLE syn_places (i INTEGER PRIMARY KEY, place TEXT NOT NULL)".to_string(),
             format!(
@@ -30,7 +30,7 @@ impl Store {
             "INSERT INTO syn_types (i, key) VALUES (0, 'consultation'), (1, 'help'), (2, 'complaint'), (3, 'report'), (4, 'suggestion'), (5, 'praise')".to_string(),
             format!(
                 "CREATE TEMP TABLE syn AS WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {n}) \
-                 SELECT n, date('{first_day}', '+' || (n % 365) || ' days') AS day, c.code AS category, c.unit AS unit, p.place AS place, t.key AS request_type, \
+                 SELECT n, date('{first_day}', '+' || (n % 365) || ' days') AS day, c.code AS category, c.name AS category_name, c.unit AS unit, p.place AS place, t.key AS request_type, \
                  (n % 10 != 0) AS dispatched, (n % 37 = 0) AS returned, (n % 10 != 0 AND n % 200 != 0) AS replied, (n % 300 != 0) AS closed, \
                  (n % 300 != 0 AND n % 17 != 0) AS closed_on_time, (n % 5 != 0) AS rated, (n % 5 != 0 AND n % 11 != 0) AS satisfied, \
                  (n % 5 != 0 AND n % 11 = 0 AND n % 2 = 0) AS basic, (n % 5 != 0) AS solved_known, (n % 5 != 0 AND n % 13 != 0) AS solved, (n % 50 = 0) AS reopened \
@@ -49,13 +49,16 @@ impl Store {
              day, date(day, '+5 days'), (SELECT id FROM units WHERE name = unit), 'green', CASE WHEN closed THEN '9999-12-31' ELSE '' END \
              FROM syn ORDER BY n".to_string(),
             "INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
-             SELECT m.id, 'S' || m.id, 'synthetic', '', '', '', '', '合成诉求', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \
+             SELECT m.id, replace(s.day, '-', '') || printf('%07d', m.id), 'synthetic', '', '', '', '', s.place || '第' || (s.n % 97) || '小区' || s.category_name || '问题，请尽快处理', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \
              FROM syn s JOIN matters m ON m.source = 'synthetic' AND m.id = (SELECT MIN(id) FROM matters WHERE source = 'synthetic') + s.n - 1".to_string(),
-            "UPDATE matters SET state = json_set(state, '$.id', id, '$.number', 'S' || id), number = 'S' || id WHERE source = 'synthetic'".to_string(),
+            "UPDATE matters SET state = json_set(state, '$.id', id, '$.number', replace(opened_on, '-', '') || printf('%07d', id)), \
+             number = replace(opened_on, '-', '') || printf('%07d', id) WHERE source = 'synthetic'".to_string(),
             "INSERT INTO case_rollups SELECT day, unit, category, request_type, COUNT(*), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), \
              SUM(rated), SUM(satisfied), SUM(basic), SUM(solved_known), SUM(solved), SUM(reopened) FROM syn GROUP BY day, unit, category, request_type".to_string(),
             "INSERT INTO place_rollups SELECT day, unit, place, COUNT(*), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), \
              SUM(rated), SUM(satisfied), SUM(basic), SUM(solved_known), SUM(solved), SUM(reopened) FROM syn GROUP BY day, unit, place".to_string(),
+            "INSERT INTO case_rollups_month SELECT substr(day, 1, 7), unit, category, request_type, SUM(received), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), SUM(rated), SUM(satisfied), SUM(basic), SUM(solved_known), SUM(solved), SUM(reopened) FROM case_rollups GROUP BY substr(day, 1, 7), unit, category, request_type".to_string(),
+            "INSERT INTO place_rollups_month SELECT substr(day, 1, 7), unit, place, SUM(received), SUM(dispatched), SUM(returned), SUM(replied), SUM(closed), SUM(closed_on_time), SUM(rated), SUM(satisfied), SUM(basic), SUM(solved_known), SUM(solved), SUM(reopened) FROM place_rollups GROUP BY substr(day, 1, 7), unit, place".to_string(),
             "DROP TABLE syn".to_string(),
             "DROP TABLE syn_categories".to_string(),
             "DROP TABLE syn_places".to_string(),
@@ -66,5 +69,15 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The number of the `k`-th synthetic request (for the benchmarks' searches).
+    pub async fn synthetic_number(&self, k: u64) -> Result<String, StoreError> {
+        let row =
+            sqlx::query("SELECT number FROM requests WHERE channel = 'synthetic' ORDER BY matter_id LIMIT 1 OFFSET $1")
+                .bind(k as i64)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(sqlx::Row::try_get(&row, 0)?)
     }
 }

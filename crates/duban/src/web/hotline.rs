@@ -130,13 +130,18 @@ impl QueueParams {
             key => QueueView::Status(status_from(key).ok_or_else(|| bad("状态", key))?),
         };
         let mut from = super::parse_date(&self.from, "受理起始日期")?;
-        let to = super::parse_date(&self.to, "受理截止日期")?;
-        // Closed requests pile up: without a period, the closed and "all" views show the last 30 days.
+        let mut to = super::parse_date(&self.to, "受理截止日期")?;
+        // Closed requests pile up: without a period, the closed and "all" views show the last 7 days
+        // (a number or a phone is looked up whenever it came in).
+        let lookup =
+            !self.q.trim().is_empty() && self.q.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
         if matches!(view, QueueView::Status(Status::Done) | QueueView::Status(Status::Cancelled) | QueueView::All)
             && from.is_none()
             && to.is_none()
+            && !lookup
         {
-            from = Some(today - Duration::days(29));
+            from = Some(today - Duration::days(CLOSED_DAYS - 1));
+            to = Some(today);
         }
         let number = |name: &str, v: &str| -> Result<u32, AppError> {
             if v.trim().is_empty() { Ok(0) } else { v.trim().parse().map_err(|_| bad(name, v)) }
@@ -157,6 +162,9 @@ impl QueueParams {
     }
 }
 
+/// The days of closed requests the queue shows when no period is asked for.
+const CLOSED_DAYS: i64 = 7;
+
 fn status_from(key: &str) -> Option<Status> {
     serde_json::from_value(serde_json::Value::String(key.to_string())).ok()
 }
@@ -175,7 +183,7 @@ pub async fn queue(
     let query = p.query(today)?;
     state.store.refresh_assessments(today).await?;
     let page = state.store.queue(&actor, &query, now).await?;
-    let closed_period = (today - Duration::days(29), today);
+    let closed_period = (today - Duration::days(CLOSED_DAYS - 1), today);
     let counts = state.store.queue_counts(&actor, now, closed_period).await?;
     let label = |k: &str| match k {
         "draft" => "待派单",
@@ -183,7 +191,7 @@ pub async fn queue(
         "open" => "办理中",
         "replied" => "待回访",
         "overdue" => "已超期",
-        _ => "已办结（近30天）",
+        _ => "已办结（近7天）",
     };
     let selected = if p.status.is_empty() { "live" } else { p.status.as_str() };
     let live_total: u64 = counts.iter().filter(|(k, _)| !matches!(*k, "overdue" | "done")).map(|(_, n)| n).sum();

@@ -178,9 +178,18 @@ pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow
 /// stale), so that the first list of the day does not wait for it. Safe with several instances:
 /// each writes the same values.
 async fn reassess(state: Arc<AppState>) {
+    let mut analyzed: Option<Date> = None;
     loop {
         if let Err(e) = state.store.refresh_assessments(state.today()).await {
             eprintln!("duban: reassessing the warnings failed: {e}");
+        }
+        // The planner's statistics, once a day (the first pass at start).
+        let today = OffsetDateTime::now_utc().date();
+        if analyzed != Some(today) {
+            match state.store.analyze().await {
+                Ok(()) => analyzed = Some(today),
+                Err(e) => eprintln!("duban: refreshing the planner's statistics failed: {e}"),
+            }
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }
