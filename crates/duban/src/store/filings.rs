@@ -117,9 +117,8 @@ impl Store {
                 standard: None,
                 section: Some(batch.to_string()),
             };
-            let m = self
-                .insert_matter(&mut tx, actor, None, &nm, None, Some(c.number.trim().to_string()), c.assigned_on)
-                .await?;
+            let origin = super::Origin { number: Some(c.number.trim().to_string()), ..Default::default() };
+            let m = self.insert_matter(&mut tx, actor, &nm, origin, c.assigned_on).await?;
             sqlx::query(
                 "INSERT INTO complaints (matter_id, number, batch, content, assigned_on) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -218,8 +217,8 @@ impl Store {
             standard: None,
             section: Some(p.session.trim().to_string()),
         };
-        let mut m =
-            self.insert_matter(&mut tx, actor, None, &nm, None, Some(p.number.trim().to_string()), today).await?;
+        let origin = super::Origin { number: Some(p.number.trim().to_string()), ..Default::default() };
+        let mut m = self.insert_matter(&mut tx, actor, &nm, origin, today).await?;
         if !p.co_units.is_empty() {
             let ev = Event {
                 on: today,

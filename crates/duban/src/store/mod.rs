@@ -138,6 +138,15 @@ pub struct NewMatter {
     pub section: Option<String>,
 }
 
+/// Where a new matter comes from: the report it is adopted with, the matter it is a share of
+/// (and its weight), and the number it is cited by.
+#[derive(Debug, Clone, Default)]
+struct Origin {
+    report: Option<i64>,
+    parent: Option<(MatterId, f64)>,
+    number: Option<String>,
+}
+
 /// One share of a split (1 → N): the sub-matter's unit, its share of the standard, its deadline
 /// (the parent's when none).
 #[derive(Debug, Clone)]
@@ -588,7 +597,8 @@ impl Store {
         let numbers = ledger_numbers(&mut tx, year, report.matters.len()).await?;
         let mut ids = Vec::with_capacity(report.matters.len());
         for (nm, number) in report.matters.iter().zip(numbers) {
-            ids.push(self.insert_matter(&mut tx, actor, Some(report_id), nm, None, Some(number), today).await?.id);
+            let origin = Origin { report: Some(report_id), parent: None, number: Some(number) };
+            ids.push(self.insert_matter(&mut tx, actor, nm, origin, today).await?.id);
         }
         tx.commit().await?;
         Ok((report_id, ids))
@@ -599,12 +609,11 @@ impl Store {
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         actor: &Actor,
-        report_id: Option<i64>,
         nm: &NewMatter,
-        parent: Option<(MatterId, f64)>,
-        number: Option<String>,
+        origin: Origin,
         today: Date,
     ) -> Result<Matter, StoreError> {
+        let Origin { report: report_id, parent, number } = origin;
         // Insert a placeholder state to get the id, then fold the first events into it.
         let row = sqlx::query(
             "INSERT INTO matters (kind, report_id, parent_id, title, source, source_start, source_end, status, version, state) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', 0, '{}') RETURNING id",

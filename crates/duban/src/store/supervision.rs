@@ -137,8 +137,8 @@ impl Store {
                 standard: parent.standard.as_ref().map(|s| s.share(share.weight)),
                 section: parent.section.clone(),
             };
-            let child =
-                self.insert_matter(&mut tx, actor, report_id, &nm, Some((id, share.weight)), number, today).await?;
+            let origin = super::Origin { report: report_id, parent: Some((id, share.weight)), number };
+            let child = self.insert_matter(&mut tx, actor, &nm, origin, today).await?;
             made.push(Share { matter: child.id, unit, weight: share.weight });
         }
         let m =

@@ -81,7 +81,7 @@ const FLASHES: &[(&str, &str)] = &[
     ("extension", "已申请延期"),
     ("decided", "延期申请已审批"),
     ("received", "已受理"),
-    ("issued", "督查通报已印发"),
+    ("issued", "督查通报第{n}期已印发"),
     ("filed", "已登记"),
     ("imported", "已导入"),
     ("answer", "已加入知识库"),
@@ -93,8 +93,9 @@ fn flash_text(value: &str) -> Option<String> {
     let (key, count) = value.split_once('.').map_or((value, None), |(k, n)| (k, n.parse::<u32>().ok()));
     let text = FLASHES.iter().find(|(k, _)| *k == key)?.1;
     Some(match count {
+        Some(n) if text.contains("{n}") => text.replace("{n}", &n.to_string()),
         Some(n) => format!("{text}（{n}项）"),
-        None => text.to_string(),
+        None => text.replace("{n}", ""),
     })
 }
 
@@ -228,6 +229,7 @@ mod tests {
         assert_eq!(flash_text("reminded.3").as_deref(), Some("已催办（3项）"));
         assert_eq!(flash_text("reported").as_deref(), Some("进展已报送，灯色已按最新进展重新评估"));
         assert_eq!(flash_text("<script>"), None);
+        assert_eq!(flash_text("issued.12").as_deref(), Some("督查通报第12期已印发"));
     }
 
     #[test]

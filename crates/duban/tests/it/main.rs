@@ -6,6 +6,7 @@ mod durability;
 mod extract;
 mod filings;
 mod ledger;
+mod lists;
 mod open311;
 mod store;
 mod supervision;
