@@ -149,6 +149,10 @@ pub struct AdoptBody {
     year: Option<i32>,
     /// The matters to create; without it, every candidate as suggested.
     matters: Option<Vec<AdoptMatter>>,
+    /// A report adopted before that this one is a new version of (required when it looks like
+    /// one: the same text, or the same jurisdiction and year).
+    #[serde(default)]
+    supersedes: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +175,12 @@ pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(
         office_only(&actor)?;
         let table = LeadUnits::builtin();
         let reading = read(body.text.as_bytes(), body.year, &table)?;
+        let supersedes = super::reports::new_version_of(
+            &state,
+            &reading,
+            &body.supersedes.map(|id| id.to_string()).unwrap_or_default(),
+        )
+        .await?;
         let matters = match body.matters {
             None => candidates(&reading, &unit_table(&state).await?.1, &table),
             Some(list) => {
@@ -204,7 +214,8 @@ pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(
                 out
             }
         };
-        let (report_id, ids) = state.store.adopt_report(&actor, &report(&reading, matters), state.today()).await?;
+        let new = crate::store::NewReport { supersedes, ..report(&reading, matters) };
+        let (report_id, ids) = state.store.adopt_report(&actor, &new, state.today()).await?;
         Ok(serde_json::json!({"report": report_id, "matters": ids}))
     })
     .await
@@ -395,19 +406,39 @@ pub async fn openapi() -> Json<serde_json::Value> {
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["login", "password"],
                     "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},
                 "responses": {"200": {"description": "token"}, "401": {"description": "wrong login or password"}}}},
-            "/api/v1/matters": {"get": {"summary": "The matters the caller may see, with their warnings",
-                "responses": {"200": {"description": "list"}, "401": {"description": "not signed in"}}}},
+            "/api/v1/matters": {"get": {"summary": "The ledger the caller may see, a page at a time, with the total: searched, filtered, sorted",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "words of the title, source clause or timeline, or a ledger number (2019-012)"},
+                    {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "part of the lead unit's name"},
+                    {"name": "level", "in": "query", "schema": {"type": "string", "enum": ["", "red", "yellow", "green"]}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["", "draft", "dispatched", "open", "replied", "submitted", "done", "cancelled"]}},
+                    {"name": "section", "in": "query", "schema": {"type": "string"}},
+                    {"name": "campaign", "in": "query", "schema": {"type": "string"}, "description": "a special campaign's id"},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["", "number", "deadline", "level", "progress", "unit"]}},
+                    {"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["", "asc", "desc"]}},
+                    {"name": "page", "in": "query", "schema": {"type": "string"}, "description": "1-based; past the end gives the last page"},
+                    {"name": "per", "in": "query", "schema": {"type": "string"}, "description": "rows a page, 1 to 5000 (default 50)"}],
+                "responses": {"200": {"description": "{today, total, page, per_page, matters: [{number, matter, lead_unit, level, progress}]}"},
+                    "400": {"description": "a parameter is not valid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "401": {"description": "not signed in"}}}},
+            "/api/v1/bulletins": {
+                "get": {"summary": "The register of issued bulletins (督查通报), newest first", "responses": {"200": {"description": "{bulletins: [...]}"}, "401": {"description": "not signed in"}}},
+                "post": {"summary": "Office: issue the bulletin of a period (default: the last complete month), numbered 第N期 per year and kept as issued",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}}}}},
+                    "responses": {"201": {"description": "the issued bulletin: id, year, number, issue, period, document link"},
+                        "400": {"description": "bad period"}, "403": {"description": "not the office"}}}},
             "/api/v1/matters/{id}": {"get": {"summary": "One matter with its warning and timeline",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "matter"}, "404": {"description": "no such matter, or not the caller's"}}}},
             "/api/v1/matters/{id}/events": {"post": {"summary": "Record a change (progress, reminder, sign-off …)",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["version", "change"],
-                    "properties": {"version": {"type": "integer"}, "on": {"type": "string", "format": "date"},
-                        "change": {"type": "object", "description": "{\"type\": \"progress_reported\", \"value\": 2310, \"narrative\": \"…\"} and the other changes of duban-core"}}}}}},
-                "responses": {"200": {"description": "the matter after the change"}, "403": {"description": "not the caller's to change"},
+                    "properties": {"version": {"type": "integer"}, "on": {"type": "string", "format": "date", "description": "the office may date a change in the past (not before the matter's latest entry); a unit records on the day; nothing after today"},
+                        "change": {"type": "object", "description": "{\"type\": \"progress_reported\", \"value\": 2310, \"percent\": null, \"narrative\": \"…\"} (percent 0–100; a value only where the matter has a standard), milestone_proposed {name, due}, completion_requested {note} (needs evidence attached first), signed_off {note} (a reason needed when closing without an application, below the standard or on red: the exceptions are worked out by the server), sent_back {reason}, and the other changes of duban-core"}}}}}},
+                "responses": {"200": {"description": "the matter after the change"}, "400": {"description": "a date after today, or a unit's date not today"}, "403": {"description": "not the caller's to change"},
                     "404": {"description": "no such matter"}, "409": {"description": "stale version; body has current_version"},
-                    "422": {"description": "the lifecycle refuses it"}}}},
+                    "422": {"description": "the lifecycle refuses it, or what it carries is out of bounds (the message says which)"}}}},
             "/api/v1/matters/{id}/split": {"post": {"summary": "Office: split a matter into sub-matters (1 → N), one per unit with its share of the standard",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["version", "shares"], "properties": {
@@ -433,6 +464,7 @@ pub async fn openapi() -> Json<serde_json::Value> {
             "/api/v1/reports": {"post": {"summary": "Office: adopt a report, creating its matters (all candidates, or the given list)",
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                     "text": {"type": "string"}, "year": {"type": "integer"},
+                    "supersedes": {"type": "integer", "description": "the report adopted before that this is a new version of; without it, a report like one adopted before (same text, or same jurisdiction and year) is refused (422)"},
                     "matters": {"type": "array", "items": {"type": "object", "required": ["kind", "title"], "properties": {
                         "kind": {"type": "string", "enum": ["target", "task", "project"]}, "title": {"type": "string"}, "source": {"type": "string"}, "section": {"type": "string"},
                         "lead_unit": {"type": "string"}, "co_units": {"type": "array", "items": {"type": "string"}}, "deadline": {"type": "string", "format": "date"},
@@ -449,10 +481,10 @@ pub async fn openapi() -> Json<serde_json::Value> {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"url": {"type": ["string", "null"]}}}}}},
                 "responses": {"200": {"description": "saved"}, "403": {"description": "not the office"}, "404": {"description": "no such unit"}}}},
-            "/api/v1/exports/{name}": {"get": {"summary": "Documents: tasks.xlsx, tasks.docx (任务分解表), ledger.xlsx, ledger.csv (台账), bulletin.docx (督查通报)",
+            "/api/v1/exports/{name}": {"get": {"summary": "Documents: tasks.xlsx, tasks.docx (任务分解表), ledger.xlsx, ledger.csv (台账), bulletin.docx (a bulletin's preview, not numbered)",
                 "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string", "enum": ["tasks.xlsx", "tasks.docx", "ledger.xlsx", "ledger.csv", "bulletin.docx"]}},
-                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's first day (default: the first of the month of `to`)"},
-                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's last day; the figures are as of then (default: today)"}],
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's first day (default: the first of the month of `to`, or of the last complete month)"},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "the period's last day; the figures are as of then (default: the last complete month's end)"}],
                 "responses": {"200": {"description": "the file"}, "400": {"description": "bad period"}, "404": {"description": "no such document"}}}}
         }
     }))

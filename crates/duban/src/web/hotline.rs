@@ -268,6 +268,8 @@ pub async fn queue(
 #[template(path = "request_new.html")]
 struct IntakePage {
     chrome: Chrome,
+    draft: IntakeForm,
+    error: Option<String>,
     types: Vec<(&'static str, &'static str)>,
     categories: Vec<(String, String)>,
     places: Vec<String>,
@@ -304,6 +306,8 @@ pub async fn intake_form(State(state): State<Arc<AppState>>, headers: HeaderMap)
     let (categories, places, units) = intake_options(&state).await?;
     Ok(render(&IntakePage {
         chrome: Chrome::of(&actor, csrf).with_flash(&headers),
+        draft: IntakeForm::default(),
+        error: None,
         types: types(),
         categories,
         places,
@@ -312,16 +316,21 @@ pub async fn intake_form(State(state): State<Arc<AppState>>, headers: HeaderMap)
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct IntakeForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     caller_name: String,
+    #[serde(default)]
     phone: String,
     #[serde(default)]
     address: String,
+    #[serde(default)]
     content: String,
+    #[serde(default)]
     request_type: String,
+    #[serde(default)]
     category: String,
     #[serde(default)]
     place: String,
@@ -359,12 +368,38 @@ pub async fn intake(
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     check_csrf(&csrf, &form.csrf)?;
-    let r = form.request()?;
     let today = state.today();
-    let received = state
-        .store
-        .receive(Some(&actor), Channel::Phone, &r, &state.casework.time_limits, &super::CALENDAR, state.now())
-        .await?;
+    let taken = async {
+        let r = form.request()?;
+        Ok::<_, AppError>(
+            state
+                .store
+                .receive(Some(&actor), Channel::Phone, &r, &state.casework.time_limits, &super::CALENDAR, state.now())
+                .await?,
+        )
+    }
+    .await;
+    let received = match taken {
+        Ok(r) => r,
+        // What the operator typed comes back with the reason.
+        Err(e @ (AppError::BadRequest(_) | AppError::Store(StoreError::Invalid(_)))) => {
+            let (categories, places, units) = intake_options(&state).await?;
+            let status = e.status();
+            let mut page = render(&IntakePage {
+                chrome: Chrome::of(&actor, csrf),
+                draft: form,
+                error: Some(e.message()),
+                types: types(),
+                categories,
+                places,
+                units,
+                public: false,
+            });
+            *page.status_mut() = status;
+            return Ok(page);
+        }
+        Err(e) => return Err(e),
+    };
     let unit = match form.dispatch.as_str() {
         "" => None,
         "suggested" => received.suggested_unit.as_ref().map(|u| u.0),
@@ -487,6 +522,7 @@ pub async fn metrics(
 #[template(path = "public.html")]
 struct PublicPage {
     chrome: Chrome,
+    draft: IntakeForm,
     types: Vec<(&'static str, &'static str)>,
     categories: Vec<(String, String)>,
     places: Vec<String>,
@@ -499,6 +535,7 @@ struct PublicPage {
 
 async fn public_page(
     state: &AppState,
+    draft: IntakeForm,
     filed: Option<(String, String)>,
     found: Option<crate::store::PublicRequest>,
     (number, phone4): (String, String),
@@ -508,6 +545,7 @@ async fn public_page(
     let csrf = random_token();
     let page = render(&PublicPage {
         chrome: Chrome::anonymous(csrf.clone()),
+        draft,
         types: types(),
         categories,
         places,
@@ -527,7 +565,7 @@ fn public_csrf(headers: &HeaderMap, given: &str) -> Result<(), AppError> {
 
 /// The public's page: file a request, look one up.
 pub async fn public(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
-    public_page(&state, None, None, (String::new(), String::new()), None).await
+    public_page(&state, IntakeForm::default(), None, None, (String::new(), String::new()), None).await
 }
 
 pub async fn public_file(
@@ -536,14 +574,19 @@ pub async fn public_file(
     Form(form): Form<IntakeForm>,
 ) -> Result<Response, AppError> {
     public_csrf(&headers, &form.csrf)?;
-    let r = form.request()?;
+    let none = || (String::new(), String::new());
+    let r = match form.request() {
+        Ok(r) => r,
+        Err(e) => return public_page(&state, form, None, None, none(), Some(e.message())).await,
+    };
     match state.store.receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.now()).await
     {
         Ok(received) => {
             let last4 = duban_core::casework::last_four(&r.phone);
-            public_page(&state, Some((received.number, last4)), None, (String::new(), String::new()), None).await
+            public_page(&state, IntakeForm::default(), Some((received.number, last4)), None, none(), None).await
         }
-        Err(StoreError::Invalid(m)) => public_page(&state, None, None, (String::new(), String::new()), Some(m)).await,
+        // What the citizen typed comes back with the reason.
+        Err(StoreError::Invalid(m)) => public_page(&state, form, None, None, none(), Some(m)).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -562,10 +605,11 @@ pub async fn public_lookup(
 ) -> Result<Response, AppError> {
     let key = (q.number.trim().to_string(), q.phone4.trim().to_string());
     match state.store.lookup(&key.0, &key.1).await {
-        Ok(found) => public_page(&state, None, Some(found), key, None).await,
+        Ok(found) => public_page(&state, IntakeForm::default(), None, Some(found), key, None).await,
         Err(StoreError::NotFound) => {
             public_page(
                 &state,
+                IntakeForm::default(),
                 None,
                 None,
                 key,
@@ -612,7 +656,7 @@ pub async fn public_rate(
         Ok(_) => Ok(Redirect::to(&format!("/public/lookup?number={}&phone4={}", key.0, key.1)).into_response()),
         Err(StoreError::Invalid(m)) => {
             let found = state.store.lookup(&key.0, &key.1).await.ok();
-            public_page(&state, None, found, key, Some(m)).await
+            public_page(&state, IntakeForm::default(), None, found, key, Some(m)).await
         }
         Err(e) => Err(e.into()),
     }

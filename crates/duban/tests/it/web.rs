@@ -727,7 +727,11 @@ async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
     let (s, v) = api(r, "POST", "/api/v1/reports", Some(&office), Some(body.clone())).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["matters"].as_array().map(Vec::len), Some(2));
-    let bad = json!({"text": preview["text"], "matters": [{"kind": "task", "title": "x", "lead_unit": "无此单位"}]});
+    // The same report again: refused unless adopted as a new version of the first.
+    let (s, v) = api(r, "POST", "/api/v1/reports", Some(&office), Some(body.clone())).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("新版本")), "{v}");
+    let bad = json!({"text": preview["text"], "supersedes": 2, "matters": [{"kind": "task", "title": "x", "lead_unit": "无此单位"}]});
     let (s, v) = api(r, "POST", "/api/v1/reports", Some(&office), Some(bad)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["message"].as_str().is_some_and(|m| m.contains("无此单位")), "{v}");
@@ -846,7 +850,83 @@ async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
         "/api/v1/matters/{id}/attachments",
         "/api/v1/campaigns",
         "/api/v1/units/{id}/webhook",
+        "/api/v1/bulletins",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
+}
+
+/// A refused intake comes back with the reason and what the operator typed; a framework refusal
+/// (a field missing) is a sentence naming the field, never the library's words.
+#[tokio::test]
+async fn refused_forms_keep_what_was_typed_and_speak_chinese() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let form = format!(
+        "csrf={csrf}&caller_name={}&phone=13812345678&content={}&request_type=complaint&category=9999&dispatch=",
+        urlencode("王先生"),
+        urlencode("幸福小区路灯不亮")
+    );
+    let r = office.send("POST", "/requests", Some(&form)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("没有类别") && r.body.contains("幸福小区路灯不亮</textarea>"), "{}", r.body);
+    assert!(r.body.contains("value=\"王先生\""), "{}", r.body);
+    // A form without its fields: the field is named in words, the library's text is not shown.
+    let r = office.send("POST", &format!("/matters/{}/act", f.a_matter), Some(&format!("csrf={csrf}"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("缺少“版本号”") && !r.body.contains("deserialize"), "{}", r.body);
+    // A report over the limit is refused with the limit named.
+    let big = vec![b'x'; 21 << 20];
+    let (ct, body) = multipart(&csrf, &big, "");
+    let r = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert!(r.status.is_client_error() && r.body.contains("20 MB"), "{} {}", r.status, r.body);
+    // A damaged Word file is refused with what to do, not the zip library's words.
+    let mut docx = b"PK\x03\x04".to_vec();
+    docx.extend_from_slice(&[0u8; 200]);
+    let (ct, body) = multipart(&csrf, &docx, "");
+    let r = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("另存为") && !r.body.contains("EOCD") && !r.body.contains("Zip"), "{}", r.body);
+}
+
+/// A report as offices send it: a .docx with pictures, several megabytes, is read.
+#[tokio::test]
+async fn a_docx_with_pictures_over_a_megabyte_is_read() {
+    use std::io::Write;
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let seed = std::fs::read_to_string(crate::seed_path()).expect("seed");
+    let paragraphs: String = seed
+        .lines()
+        .map(|l| format!("<w:p><w:r><w:t>{}</w:t></w:r></w:p>", l.replace('&', "&amp;").replace('<', "&lt;")))
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{paragraphs}</w:body></w:document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        z.start_file("word/document.xml", stored).expect("part");
+        z.write_all(xml.as_bytes()).expect("write");
+        z.start_file("word/media/image1.jpeg", stored).expect("part");
+        // A photo's worth of bytes that do not compress.
+        let mut x: u64 = 1;
+        let photo: Vec<u8> = (0..3_000_000)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (x >> 33) as u8
+            })
+            .collect();
+        z.write_all(&photo).expect("write");
+        z.finish().expect("zip");
+    }
+    let docx = buf.into_inner();
+    assert!(docx.len() > 2 << 20, "{} bytes", docx.len());
+    let (ct, body) = multipart(&csrf, &docx, "");
+    let r = post_multipart(&office, "/reports/preview", &ct, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body.chars().take(500).collect::<String>());
+    assert!(r.body.contains("新建、改扩建幼儿园6所"));
 }
