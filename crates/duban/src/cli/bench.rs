@@ -93,27 +93,7 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
             "建立 {} 项事项、约 {} 条事件 / building {} matters, about {} events …",
             args.matters, args.events, args.matters, args.events
         );
-        let matters: Vec<NewMatter> = (0..args.matters)
-            .map(|i| NewMatter {
-                kind: MatterKind::Task,
-                title: format!("第{i}项重点工作：新建改造农村公路{}公里", 10 + i % 90),
-                source: "二、2019年工作安排".into(),
-                span: None,
-                lead_unit: Some(unit_ids[i % unit_ids.len()]),
-                co_units: vec![],
-                deadline: Some(date!(2019 - 12 - 31)),
-                standard: Some(Standard { value: 100.0, unit: "公里".into(), goal: Goal::AtLeast }),
-                section: Some(format!("（{}）重点工作", ["一", "二", "三", "四", "五", "六"][i % 6])),
-            })
-            .collect();
-        let report = NewReport {
-            title: "bench".into(),
-            jurisdiction: None,
-            plan_year: Some(2019),
-            body: String::new(),
-            matters,
-            supersedes: None,
-        };
+        let report = generated_ledger(args.matters, &unit_ids);
         let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 01 - 01)).await?;
         let per_matter = (args.events / args.matters.max(1)).saturating_sub(3);
         for (i, id) in ids.iter().enumerate() {
@@ -140,6 +120,31 @@ pub fn ledger(args: BenchArgs) -> Result<ExitCode> {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// A report of `n` generated tasks over the units, in six sections, each with a standard to reach.
+fn generated_ledger(n: usize, units: &[crate::store::UnitId]) -> NewReport {
+    let matters = (0..n)
+        .map(|i| NewMatter {
+            kind: MatterKind::Task,
+            title: format!("第{i}项重点工作：新建改造农村公路{}公里，建设{}个社区服务中心", 10 + i % 90, 1 + i % 7),
+            source: "二、2019年工作安排".into(),
+            span: None,
+            lead_unit: Some(units[i % units.len()]),
+            co_units: vec![],
+            deadline: Some(date!(2019 - 12 - 31)),
+            standard: Some(Standard { value: 100.0, unit: "公里".into(), goal: Goal::AtLeast }),
+            section: Some(format!("（{}）重点工作", ["一", "二", "三", "四", "五", "六"][i % 6])),
+        })
+        .collect();
+    NewReport {
+        title: "bench".into(),
+        jurisdiction: None,
+        plan_year: Some(2019),
+        body: String::new(),
+        matters,
+        supersedes: None,
+    }
 }
 
 /// A 12345 centre's ledger for the benchmarks: the streets given and the usual departments as
@@ -290,6 +295,9 @@ pub struct MetricsArgs {
     /// 每页请求次数 / requests per page
     #[arg(long, default_value_t = 20)]
     repeat: usize,
+    /// 保留（或复用）此目录中的测试账本 / keep (or reuse) the benchmark ledger in this directory
+    #[arg(long, value_name = "DIR")]
+    keep: Option<std::path::PathBuf>,
 }
 
 /// `duban bench metrics`: the metrics page and API over N stored requests (synthetic, written in
@@ -297,23 +305,49 @@ pub struct MetricsArgs {
 pub fn metrics(args: MetricsArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let dir = tempfile_dir()?;
-        let url = format!("sqlite://{}/metrics.db", dir.display());
-        let store = Store::open(&url, true).await.with_context(|| url.clone())?;
-        let places = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"].map(String::from);
-        let (office, _) = hotline_ledger(&store, &places).await?;
-        eprintln!("写入 {} 件合成诉求 / writing {} synthetic requests …", args.requests, args.requests);
-        let started = Instant::now();
-        store.synthesize_requests(args.requests, date!(2019 - 01 - 01), &places).await?;
-        println!("写入 / written: {} requests in {:.0} s", args.requests, started.elapsed().as_secs_f64());
+        let (store, dir, reused) = bench_store(args.keep.as_deref()).await?;
+        if !reused {
+            let places =
+                ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"].map(String::from);
+            hotline_ledger(&store, &places).await?;
+            eprintln!("写入 {} 件合成诉求 / writing {} synthetic requests …", args.requests, args.requests);
+            let started = Instant::now();
+            store.synthesize_requests(args.requests, date!(2019 - 01 - 01), &places).await?;
+            println!("写入 / written: {} requests in {:.0} s", args.requests, started.elapsed().as_secs_f64());
+            store.analyze().await?;
+        }
+        let office = store.account("bench_centre").await?.0;
         let state = Arc::new(AppState::new(store.clone(), Some(date!(2019 - 12 - 31))));
         let app = router(state);
         let token = store.open_session(office.user, time::Duration::hours(1)).await?.token;
         time_pages(&app, &token, METRICS_PAGES, args.repeat, &format!(", {} requests stored", args.requests)).await?;
         store.close().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        if args.keep.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The benchmarks' ledger: in `keep` (reused when it holds one: `bench lists` and `bench metrics`
+/// share it), else in a temporary directory. Returns the store, its directory and whether it was
+/// there already.
+async fn bench_store(keep: Option<&std::path::Path>) -> Result<(Store, std::path::PathBuf, bool)> {
+    let dir = match keep {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            d.to_path_buf()
+        }
+        None => tempfile_dir()?,
+    };
+    let path = dir.join("bench.db");
+    let reused = keep.is_some() && path.exists();
+    let url = format!("sqlite://{}", path.display());
+    let store = Store::open(&url, true).await.with_context(|| url.clone())?;
+    if reused {
+        eprintln!("复用 / reusing {}", path.display());
+    }
+    Ok((store, dir, reused))
 }
 
 #[derive(clap::Args, Debug)]
@@ -339,19 +373,8 @@ pub struct ListsArgs {
 pub fn lists(args: ListsArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let dir = match &args.keep {
-            Some(d) => {
-                std::fs::create_dir_all(d)?;
-                d.clone()
-            }
-            None => tempfile_dir()?,
-        };
-        let path = dir.join("lists.db");
-        let reuse = args.keep.is_some() && path.exists();
-        let url = format!("sqlite://{}", path.display());
-        let store = Store::open(&url, true).await.with_context(|| url.clone())?;
-        if reuse {
-            eprintln!("复用 / reusing {}", path.display());
+        let (store, dir, reused) = bench_store(args.keep.as_deref()).await?;
+        if reused {
             return time_lists(&store, &args).await;
         }
         let places = ["罗庄街道", "傅庄街道", "盛庄街道", "高都街道", "沂堂镇", "褚墩镇", "黄山镇"].map(String::from);
@@ -365,27 +388,8 @@ pub fn lists(args: ListsArgs) -> Result<ExitCode> {
         // The ledger: M tasks over the units, a tenth of them with a report (progress of every
         // colour), in sections.
         let started = Instant::now();
-        let matters: Vec<NewMatter> = (0..args.matters)
-            .map(|i| NewMatter {
-                kind: MatterKind::Task,
-                title: format!("第{i}项重点工作：新建改造农村公路{}公里，建设{}个社区服务中心", 10 + i % 90, 1 + i % 7),
-                source: "二、2019年工作安排".into(),
-                span: None,
-                lead_unit: Some(units[i % units.len()].0),
-                co_units: vec![],
-                deadline: Some(date!(2019 - 12 - 31)),
-                standard: Some(Standard { value: 100.0, unit: "公里".into(), goal: Goal::AtLeast }),
-                section: Some(format!("（{}）重点工作", ["一", "二", "三", "四", "五", "六"][i % 6])),
-            })
-            .collect();
-        let report = NewReport {
-            title: "bench".into(),
-            jurisdiction: None,
-            plan_year: Some(2019),
-            body: String::new(),
-            matters,
-            supersedes: None,
-        };
+        let unit_ids: Vec<_> = units.iter().map(|u| u.0).collect();
+        let report = generated_ledger(args.matters, &unit_ids);
         let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 01 - 01)).await?;
         let hash = hash_password("bench-password").map_err(anyhow::Error::msg)?;
         let unit = store.add_user("bench_unit", &units[0].1, &hash, Role::Unit(units[0].0)).await?;

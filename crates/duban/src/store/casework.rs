@@ -472,11 +472,12 @@ impl Store {
     }
 
     /// Answers of the knowledge base whose title or text holds every word of `query` (words split on
-    /// spaces), those of `category` first; at most 10. (id, title, text)
+    /// spaces), those of `category` first; at most `limit`. (id, title, text)
     pub async fn search_answers(
         &self,
         query: &str,
         category: Option<&str>,
+        limit: i64,
     ) -> Result<Vec<(i64, String, String)>, StoreError> {
         let words: Vec<String> =
             query.split_whitespace().take(5).map(|w| w.replace(['%', '_'], "")).filter(|w| !w.is_empty()).collect();
@@ -484,7 +485,10 @@ impl Store {
         for i in 0..words.len() {
             sql.push_str(&format!(" AND (title LIKE ${n} OR body LIKE ${n})", n = i + 2));
         }
-        sql.push_str(" ORDER BY CASE WHEN category = $1 THEN 0 ELSE 1 END, id LIMIT 10");
+        sql.push_str(&format!(
+            " ORDER BY CASE WHEN category = $1 THEN 0 ELSE 1 END, id LIMIT {}",
+            limit.clamp(1, 1000)
+        ));
         let mut q = sqlx::query(&sql).bind(category.unwrap_or("").to_string());
         for w in words {
             q = q.bind(format!("%{w}%"));

@@ -319,7 +319,7 @@ pub async fn answers(State(state): State<Arc<AppState>>, headers: HeaderMap, Que
         if actor.role != Role::Office {
             return Err(StoreError::Forbidden.into());
         }
-        let found = state.store.search_answers(&q.q, q.category.as_deref()).await?;
+        let found = state.store.search_answers(&q.q, q.category.as_deref(), 50).await?;
         Ok(json!({"answers": found.into_iter().map(|(id, title, body)| json!({"id": id, "title": title, "body": body})).collect::<Vec<_>>()}))
     })
     .await

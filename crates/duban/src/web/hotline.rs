@@ -100,25 +100,22 @@ impl QueueParams {
                 _ => {}
             }
         }
-        let pairs = [
-            ("status", &p.status),
-            ("q", &p.q),
-            ("unit", &p.unit),
-            ("category", &p.category),
-            ("place", &p.place),
-            ("from", &p.from),
-            ("to", &p.to),
-            ("sort", &p.sort),
-            ("dir", &p.dir),
-            ("per", &p.per),
-            ("page", &p.page),
-        ];
-        let q: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", super::exports::percent_encode(v)))
-            .collect();
-        format!("/requests?{}", q.join("&"))
+        super::query_string(
+            "/requests",
+            &[
+                ("status", &p.status),
+                ("q", &p.q),
+                ("unit", &p.unit),
+                ("category", &p.category),
+                ("place", &p.place),
+                ("from", &p.from),
+                ("to", &p.to),
+                ("sort", &p.sort),
+                ("dir", &p.dir),
+                ("per", &p.per),
+                ("page", &p.page),
+            ],
+        )
     }
 
     fn query(&self, today: time::Date) -> Result<QueueQuery, AppError> {
@@ -688,7 +685,8 @@ pub async fn knowledge(
     if actor.role != Role::Office {
         return Err(StoreError::Forbidden.into());
     }
-    let answers = state.store.search_answers(&q.q, None).await?;
+    // The whole knowledge base (offices keep hundreds of answers, not millions), searched.
+    let answers = state.store.search_answers(&q.q, None, 1000).await?;
     Ok(render(&KnowledgePage { chrome: Chrome::of(&actor, csrf).with_flash(&headers), answers, q: q.q }))
 }
 
@@ -735,6 +733,7 @@ pub async fn knowledge_search(
     let id = q.matter.ok_or_else(|| AppError::BadRequest("matter".into()))?;
     let (m, _) = state.store.timeline(&actor, duban_core::MatterId(id)).await?;
     let category = m.case.as_ref().map(|c| c.category.as_str());
-    let answers = state.store.search_answers(&q.q, category).await?;
+    // Beside a request: the ten best.
+    let answers = state.store.search_answers(&q.q, category, 10).await?;
     Ok(render(&KnowledgeResults { csrf, matter: id, version: m.version, answers }))
 }

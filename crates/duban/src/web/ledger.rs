@@ -140,25 +140,22 @@ impl LedgerParams {
             };
             *slot = v.to_string();
         }
-        let pairs = [
-            ("q", &p.q),
-            ("unit", &p.unit),
-            ("level", &p.level),
-            ("status", &p.status),
-            ("section", &p.section),
-            ("campaign", &p.campaign),
-            ("sort", &p.sort),
-            ("dir", &p.dir),
-            ("per", &p.per),
-            ("page", &p.page),
-            ("print", &p.print),
-        ];
-        let query: Vec<String> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", super::exports::percent_encode(v)))
-            .collect();
-        format!("/matters?{}", query.join("&"))
+        super::query_string(
+            "/matters",
+            &[
+                ("q", &p.q),
+                ("unit", &p.unit),
+                ("level", &p.level),
+                ("status", &p.status),
+                ("section", &p.section),
+                ("campaign", &p.campaign),
+                ("sort", &p.sort),
+                ("dir", &p.dir),
+                ("per", &p.per),
+                ("page", &p.page),
+                ("print", &p.print),
+            ],
+        )
     }
 }
 

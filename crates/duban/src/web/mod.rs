@@ -267,6 +267,16 @@ pub(crate) fn level_key(l: duban_core::warning::Level) -> &'static str {
     }
 }
 
+/// A list's address with its parameters, the empty ones left out.
+pub(crate) fn query_string(path: &str, pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", exports::percent_encode(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
 /// A share as a whole percent, or a dash.
 pub(crate) fn percent(v: Option<f64>) -> String {
     v.map_or("—".into(), |x| format!("{:.0}%", x * 100.0))
