@@ -623,7 +623,6 @@ impl Matter {
 
     /// Applies one event, or refuses it without changing anything.
     pub fn apply(&mut self, event: &Event) -> Result<(), LifecycleError> {
-        let refuse = || Err(LifecycleError { status: self.status, event: event.change.name(), detail: None });
         let (status, name) = (self.status, event.change.name());
         let invalid = |detail: String| Err(LifecycleError { status, event: name, detail: Some(detail) });
         if event.on < self.created_on {
@@ -641,6 +640,15 @@ impl Matter {
         if let Some(detail) = self.check(&event.change) {
             return invalid(detail);
         }
+        self.replay(event)
+    }
+
+    /// Folds an event of a timeline accepted before (a past period refolded for a bulletin): the
+    /// lifecycle still decides what can follow what, but what the event carries and its date are
+    /// not judged again, so rules added since do not rewrite history. New events go through
+    /// [`Matter::apply`].
+    pub fn replay(&mut self, event: &Event) -> Result<(), LifecycleError> {
+        let refuse = || Err(LifecycleError { status: self.status, event: event.change.name(), detail: None });
         let live = !self.status.is_closed();
         match &event.change {
             Change::Assigned { lead_unit, co_units } => {
@@ -899,8 +907,9 @@ impl Matter {
                 "{}，须填写销号理由 / a reason is needed to close it",
                 exceptions.iter().map(Exception::explain).collect::<Vec<_>>().join("、")
             )),
-            Change::SentBack { reason } | Change::MilestoneDeclined { reason, .. } if blank(reason) => {
-                Some("请填写退回理由 / give the reason".into())
+            Change::SentBack { reason } if blank(reason) => Some("请填写退回理由 / give the reason".into()),
+            Change::MilestoneDeclined { reason, .. } if blank(reason) => {
+                Some("请填写不同意的理由 / give the reason".into())
             }
             Change::MilestoneAdded { name, .. } | Change::MilestoneProposed { name, .. } => {
                 if blank(name) {
@@ -1101,6 +1110,20 @@ mod tests {
         assert!(e.to_string().contains("2019-06-30"), "{e}");
         m.apply(&ev(date!(2019 - 06 - 30), progress(Some(200.0), None, "同日再报"))).unwrap();
         assert_eq!(m.last_event_on, Some(date!(2019 - 06 - 30)));
+    }
+
+    /// A timeline accepted under older rules refolds as it was (an application without evidence,
+    /// entries out of date order), where `apply` would refuse it now.
+    #[test]
+    fn stored_timelines_replay_as_they_were() {
+        let mut m = jobs();
+        let late = ev(date!(2019 - 06 - 30), progress(Some(10.0), None, "x"));
+        let asked = ev(date!(2019 - 06 - 20), Change::CompletionRequested { note: "已完成".into() });
+        m.apply(&late).unwrap();
+        assert!(m.clone().apply(&asked).is_err(), "no evidence, and dated before the latest entry");
+        m.replay(&asked).unwrap();
+        assert_eq!(m.status, Status::Submitted);
+        assert!(m.replay(&asked).is_err(), "the lifecycle still decides what can follow what");
     }
 
     /// A unit proposes a milestone; the office confirms it (it becomes a milestone) or declines it.

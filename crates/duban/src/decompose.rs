@@ -103,6 +103,19 @@ fn own_title(clause: &str, indicator: &str, others: &[&str]) -> String {
     title
 }
 
+/// The matter already made that a candidate row is, by its title (the same, or nearly: bigram
+/// similarity of 0.8 and more), among `existing` (id, number, title): as (id, number).
+pub fn matching(title: &str, existing: &[(duban_core::MatterId, String, String)]) -> Option<(i64, String)> {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let t = squeeze(title);
+    existing
+        .iter()
+        .map(|(id, number, other)| (id, number, duban_core::casework::similarity(&t, &squeeze(other))))
+        .filter(|(_, _, alike)| *alike >= 0.8)
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(id, number, _)| (id.0, number.clone()))
+}
+
 /// The report to adopt with the given matters.
 pub fn report(reading: &Reading, matters: Vec<NewMatter>) -> NewReport {
     NewReport {

@@ -175,6 +175,8 @@ fn parse_day(s: &str) -> Result<Date> {
 }
 
 async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr, today: Option<Date>) -> Result<()> {
+    // The warnings stored under other rules (a changed configuration) are made again.
+    store.forget_assessments().await?;
     let state = std::sync::Arc::new(crate::web::AppState {
         store: store.with_rules(config.warning.clone()),
         ranking: config.ranking.clone(),

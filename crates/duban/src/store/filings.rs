@@ -73,6 +73,7 @@ impl Store {
         actor: &Actor,
         batch: &str,
         rows: &[NewComplaint],
+        today: Date,
     ) -> Result<Vec<MatterId>, StoreError> {
         if actor.role != Role::Office {
             return Err(StoreError::Forbidden);
@@ -103,6 +104,12 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let unit = unit.ok_or_else(|| bad(format!("没有单位“{}” / no unit {:?}", c.unit.trim(), c.unit.trim())))?;
+            if c.assigned_on > today {
+                return Err(bad(format!(
+                    "交办日期{}晚于今天 / assigned on {}, after today",
+                    c.assigned_on, c.assigned_on
+                )));
+            }
             if c.deadline < c.assigned_on {
                 return Err(bad("办理时限早于交办日期 / the deadline is before the day assigned".into()));
             }

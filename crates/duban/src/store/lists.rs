@@ -297,6 +297,15 @@ impl Store {
         }
     }
 
+    /// Makes every live matter's stored warning stale (the rules it was made by may have changed
+    /// since: `serve` calls it at start); settled ones stay as they are.
+    pub async fn forget_assessments(&self) -> Result<(), StoreError> {
+        sqlx::query("UPDATE matters SET assessed_on = '' WHERE assessed_on <> '9999-12-31' AND assessed_on <> ''")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Refreshes the statistics the query planner chooses indexes by: after bulk loads, and once a
     /// day in the background (on SQLite a full pass: sampled statistics mislead it about how few
     /// of millions of matters a filter keeps).
@@ -608,9 +617,15 @@ impl Store {
         if ids.is_empty() {
             return Err(StoreError::Invalid("请先勾选事项 / tick the matters first".into()));
         }
-        let (_turn, mut tx) = self.write_tx().await?;
-        let mut out = Vec::with_capacity(ids.len());
+        let mut unique: Vec<MatterId> = Vec::with_capacity(ids.len());
         for id in ids {
+            if !unique.contains(id) {
+                unique.push(*id);
+            }
+        }
+        let (_turn, mut tx) = self.write_tx().await?;
+        let mut out = Vec::with_capacity(unique.len());
+        for id in &unique {
             let change = self.reviewed(&mut tx, actor, *id, on, change.clone()).await?;
             let m = record_tx(&mut tx, actor, *id, None, on, change).await.map_err(|e| match e {
                 StoreError::Invalid(m) => StoreError::Invalid(format!("事项{} / matter {}：{m}", id.0, id.0)),

@@ -340,6 +340,7 @@ fn unit_says(change: &Change) -> bool {
             | Change::Accepted
             | Change::Returned { .. }
             | Change::ExtensionRequested { .. }
+            | Change::MilestoneProposed { .. }
     )
 }
 
@@ -352,9 +353,10 @@ fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool
             let own = lead == Some(u.0);
             let co = co_units.contains(&u.0);
             match change {
-                Change::ProgressReported { .. } | Change::MilestoneDone { .. } | Change::EvidenceAttached { .. } => {
-                    own || co
-                }
+                Change::ProgressReported { .. }
+                | Change::MilestoneDone { .. }
+                | Change::MilestoneProposed { .. }
+                | Change::EvidenceAttached { .. } => own || co,
                 _ if unit_says(change) => own,
                 Change::Replied { .. } => own,
                 _ => false,
@@ -586,6 +588,27 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let report_id: i64 = row.try_get(0)?;
+        // The year's counter row is taken first: it is locked until this transaction ends, so two
+        // adoptions of one year queue here, and the second sees the first when it looks below.
+        let year = report.plan_year.unwrap_or(today.year());
+        let numbers = ledger_numbers(&mut tx, year, report.matters.len()).await?;
+        if report.supersedes.is_none() {
+            let like = sqlx::query(
+                "SELECT title FROM reports WHERE id <> $1 AND (body = $2 OR (jurisdiction = $3 AND plan_year = $4)) LIMIT 1",
+            )
+            .bind(report_id)
+            .bind(report.body.clone())
+            .bind(report.jurisdiction.clone())
+            .bind(report.plan_year.map(i64::from))
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(r) = like {
+                let title: String = r.try_get(0)?;
+                return Err(StoreError::Invalid(format!(
+                    "“{title}”已经采纳，此报告未重复采纳；如需采纳，请作为它的新版本 / a report like this one was adopted already; adopt it as a new version"
+                )));
+            }
+        }
         if let Some(earlier) = report.supersedes {
             sqlx::query("UPDATE reports SET supersedes = $1, version = (SELECT version + 1 FROM reports WHERE id = $1) WHERE id = $2")
                 .bind(earlier)
@@ -593,8 +616,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let year = report.plan_year.unwrap_or(today.year());
-        let numbers = ledger_numbers(&mut tx, year, report.matters.len()).await?;
         let mut ids = Vec::with_capacity(report.matters.len());
         for (nm, number) in report.matters.iter().zip(numbers) {
             let origin = Origin { report: Some(report_id), parent: None, number: Some(number) };
@@ -760,7 +781,7 @@ impl Store {
             for ev in timeline {
                 // The timeline was accepted once; a refusal now would mean a changed lifecycle, and
                 // the fold keeps what it can rather than hide the matter.
-                let _ = m.apply(ev);
+                let _ = m.replay(ev);
             }
             out.push(MatterRow { lead_unit_name: m.lead_unit.clone(), matter: m });
         }
@@ -775,59 +796,73 @@ impl Store {
     }
 
     /// Fills what migration 0008 added for matters stored before it: the key columns from each
-    /// state, and ledger numbers (a sub-matter's after its parent's; a request, proposal or
-    /// complaint takes its own number). Runs once; a marker in `counters` says it has.
+    /// state, the notes from each timeline, and ledger numbers (a sub-matter's after its parent's;
+    /// a request, proposal or complaint takes its own number). Runs once, in batches; a marker in
+    /// `counters` says it has (and two processes starting at once agree on it).
     async fn backfill(&self) -> Result<(), StoreError> {
         const MARK: &str = "backfill-0008";
-        let done =
-            sqlx::query("SELECT value FROM counters WHERE name = $1").bind(MARK).fetch_optional(&self.pool).await?;
-        if done.is_some() {
+        const MARKED: &str = "SELECT value FROM counters WHERE name = $1";
+        if sqlx::query(MARKED).bind(MARK).fetch_optional(&self.pool).await?.is_some() {
             return Ok(());
         }
-        let (_turn, mut tx) = self.write_tx().await?;
-        let rows = sqlx::query(
-            "SELECT m.id, m.version, m.state, r.plan_year FROM matters m LEFT JOIN reports r ON r.id = m.report_id WHERE m.opened_on IS NULL ORDER BY m.id",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        for row in &rows {
-            let version: i64 = row.try_get(1)?;
-            let mut m: Matter = unjson(&row.try_get::<String, _>(2)?)?;
-            if m.number.is_none() {
-                m.number = match (m.kind, m.parent) {
-                    (MatterKind::Target | MatterKind::Task | MatterKind::Project, None) => {
-                        let year = row.try_get::<Option<i64>, _>(3)?.map_or(m.created_on.year(), |y| y as i32);
-                        ledger_numbers(&mut tx, year, 1).await?.pop()
-                    }
-                    (_, Some(parent)) => {
-                        let r = sqlx::query("SELECT p.number, (SELECT COUNT(*) FROM matters c WHERE c.parent_id = p.id AND c.id <= $2) FROM matters p WHERE p.id = $1")
-                            .bind(parent.0)
-                            .bind(m.id.0)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        r.try_get::<Option<String>, _>(0)?
-                            .map(|n| format!("{n}-{}", r.try_get::<i64, _>(1).unwrap_or(0)))
-                    }
-                    (kind, None) => {
-                        let table = match kind {
-                            MatterKind::Request => "requests",
-                            MatterKind::Proposal => "proposals",
-                            _ => "complaints",
-                        };
-                        sqlx::query(&format!("SELECT number FROM {table} WHERE matter_id = $1"))
-                            .bind(m.id.0)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                            .map(|r| r.try_get::<String, _>(0))
-                            .transpose()?
-                    }
-                };
+        loop {
+            let (_turn, mut tx) = self.write_tx().await?;
+            if sqlx::query(MARKED).bind(MARK).fetch_optional(&mut *tx).await?.is_some() {
+                return Ok(());
             }
-            save(&mut tx, &m, version).await?;
+            let rows = sqlx::query(
+                "SELECT m.id, m.version, m.state, r.plan_year FROM matters m LEFT JOIN reports r ON r.id = m.report_id \
+                 WHERE m.opened_on IS NULL ORDER BY m.id LIMIT 500",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            if rows.is_empty() {
+                sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO NOTHING")
+                    .bind(MARK)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+            for row in &rows {
+                let version: i64 = row.try_get(1)?;
+                let mut m: Matter = unjson(&row.try_get::<String, _>(2)?)?;
+                if m.number.is_none() {
+                    m.number = match (m.kind, m.parent) {
+                        (MatterKind::Target | MatterKind::Task | MatterKind::Project, None) => {
+                            let year = row.try_get::<Option<i64>, _>(3)?.map_or(m.created_on.year(), |y| y as i32);
+                            ledger_numbers(&mut tx, year, 1).await?.pop()
+                        }
+                        (_, Some(parent)) => {
+                            let r = sqlx::query("SELECT p.number, (SELECT COUNT(*) FROM matters c WHERE c.parent_id = p.id AND c.id <= $2) FROM matters p WHERE p.id = $1")
+                                .bind(parent.0)
+                                .bind(m.id.0)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            r.try_get::<Option<String>, _>(0)?
+                                .map(|n| format!("{n}-{}", r.try_get::<i64, _>(1).unwrap_or(0)))
+                        }
+                        (kind, None) => {
+                            let table = match kind {
+                                MatterKind::Request => "requests",
+                                MatterKind::Proposal => "proposals",
+                                _ => "complaints",
+                            };
+                            sqlx::query(&format!("SELECT number FROM {table} WHERE matter_id = $1"))
+                                .bind(m.id.0)
+                                .fetch_optional(&mut *tx)
+                                .await?
+                                .map(|r| r.try_get::<String, _>(0))
+                                .transpose()?
+                        }
+                    };
+                }
+                save(&mut tx, &m, version).await?;
+                let timeline = events_of(&mut tx, m.id).await?;
+                note_words(&mut tx, m.id, timeline.iter()).await?;
+            }
+            tx.commit().await?;
         }
-        sqlx::query("INSERT INTO counters (name, value) VALUES ($1, 1)").bind(MARK).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Reports adopted before that look like this one: the same text, or the same jurisdiction and

@@ -105,8 +105,20 @@ impl Store {
         }
         let (_turn, mut tx) = self.write_tx().await?;
         let (parent, _, _) = load_visible(&mut tx, actor, id).await?;
-        if parent.version != expected_version {
-            return Err(StoreError::Conflict { current_version: parent.version });
+        // The parent's row is locked (on PostgreSQL) before its children are numbered, so two
+        // splits of it queue and the second meets a changed version.
+        let locked = sqlx::query("UPDATE matters SET version = version WHERE id = $1 AND version = $2")
+            .bind(id.0)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?;
+        if locked.rows_affected() != 1 || parent.version != expected_version {
+            let now: i64 = sqlx::query("SELECT version FROM matters WHERE id = $1")
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+            return Err(StoreError::Conflict { current_version: now });
         }
         let row = sqlx::query("SELECT report_id, source_start, source_end FROM matters WHERE id = $1")
             .bind(id.0)

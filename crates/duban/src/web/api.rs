@@ -182,7 +182,17 @@ pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(
         )
         .await?;
         let matters = match body.matters {
-            None => candidates(&reading, &unit_table(&state).await?.1, &table),
+            // Every candidate; for a new version, those that are not already matters of it.
+            None => {
+                let all = candidates(&reading, &unit_table(&state).await?.1, &table);
+                match supersedes {
+                    Some(earlier) => {
+                        let existing = state.store.report_matters(earlier).await?;
+                        all.into_iter().filter(|m| crate::decompose::matching(&m.title, &existing).is_none()).collect()
+                    }
+                    None => all,
+                }
+            }
             Some(list) => {
                 let mut out = Vec::with_capacity(list.len());
                 for (i, m) in list.into_iter().enumerate() {

@@ -73,7 +73,7 @@ pub async fn import_complaints(
     check_csrf(&csrf, upload.field("csrf"))?;
     let (name, bytes) = upload.file().ok_or_else(|| AppError::BadRequest("请选择文件 / choose a file".into()))?;
     let rows = crate::sheets::read_complaints(name, bytes).map_err(|e| AppError::BadRequest(format!("{e:#}")))?;
-    state.store.import_complaints(&actor, upload.field("batch"), &rows).await?;
+    state.store.import_complaints(&actor, upload.field("batch"), &rows, state.today()).await?;
     Ok(done("/complaints", "imported", Some(rows.len())))
 }
 
@@ -191,7 +191,7 @@ pub async fn api_import_complaints(
                 deadline: r.deadline,
             })
             .collect();
-        let ids = state.store.import_complaints(&actor, &body.batch, &rows).await?;
+        let ids = state.store.import_complaints(&actor, &body.batch, &rows, state.today()).await?;
         Ok(json!({"matters": ids}))
     })
     .await

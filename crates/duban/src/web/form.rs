@@ -122,7 +122,10 @@ pub struct ErrorPage {
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => AppError::BadRequest(format!("页面渲染失败 / cannot render: {e}")).into_response(),
+        Err(e) => {
+            eprintln!("duban: a page did not render: {e}");
+            AppError::Store(crate::store::StoreError::Other(e.to_string())).into_response()
+        }
     }
 }
 
@@ -166,6 +169,10 @@ const FIELD_NAMES: &[(&str, &str)] = &[
 fn refusal(status: StatusCode, text: &str) -> String {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return "提交的内容超过大小上限（报告文件不超过20 MB，佐证材料不超过10 MB，其他表单不超过1 MB），请缩小后重试 / the upload is over the limit (reports 20 MB, evidence 10 MB, other forms 1 MB)".into();
+    }
+    if text.starts_with("Invalid URL") || text.contains("Cannot parse") {
+        return "地址中的编号或参数无效，请从页面上的链接进入 / a number or parameter in the address is not valid"
+            .into();
     }
     if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
         return "提交的格式不对：表单请从页面提交，接口请使用 JSON / wrong content type: submit the page's form, or JSON to the API".into();
@@ -240,5 +247,7 @@ mod tests {
             refusal(StatusCode::BAD_REQUEST, "Failed to deserialize form body: version: invalid digit found in string");
         assert!(!m.contains("deserialize"), "{m}");
         assert!(refusal(StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").contains("20 MB"));
+        let m = refusal(StatusCode::BAD_REQUEST, "Invalid URL: Cannot parse `abc` to a `i64`");
+        assert!(m.starts_with("地址中的编号"), "{m}");
     }
 }

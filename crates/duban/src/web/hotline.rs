@@ -730,7 +730,7 @@ pub async fn knowledge_search(
     if actor.role != Role::Office {
         return Err(StoreError::Forbidden.into());
     }
-    let id = q.matter.ok_or_else(|| AppError::BadRequest("matter".into()))?;
+    let id = q.matter.ok_or_else(|| AppError::BadRequest("缺少要答复的诉求 / no request given".into()))?;
     let (m, _) = state.store.timeline(&actor, duban_core::MatterId(id)).await?;
     let category = m.case.as_ref().map(|c| c.category.as_str());
     // Beside a request: the ten best.

@@ -255,8 +255,10 @@ pub async fn batch(
         return Err(AppError::BadRequest("请填写催办、督办意见 / write the note to the units".into()));
     }
     let done_list = state.store.record_many(&actor, &ids, state.today(), &change).await?;
+    // Back to the list it came from: a path of this site in plain characters, else the ledger.
     let back = get("back");
-    let back = if back.starts_with("/matters") && !back.starts_with("//") { back } else { "/matters" };
+    let plain = back.chars().all(|c| c.is_ascii_graphic());
+    let back = if plain && back.starts_with("/matters") { back } else { "/matters" };
     Ok(done(back, key, Some(done_list.len())))
 }
 

@@ -287,7 +287,7 @@ pub(super) async fn matter_page(
             None => m.deadline.map_or("—".into(), |d| d.to_string()),
         },
         workdays_left: match m.deadline {
-            Some(d) if !m.status.is_closed() && m.due_at.is_none() => {
+            Some(d) if !m.status.is_closed() && m.status != Status::Replied && m.due_at.is_none() => {
                 let n = super::CALENDAR.working_days_between(state.today(), d);
                 if n >= 0 {
                     format!("（剩余{n}个工作日）")
@@ -295,7 +295,12 @@ pub(super) async fn matter_page(
                     format!("（已超期{}个工作日）", -n)
                 }
             }
-            _ if m.due_at.is_some_and(|at| at < state.now()) && !m.status.is_closed() => "（已超时）".into(),
+            _ if m.due_at.is_some_and(|at| at < state.now())
+                && !m.status.is_closed()
+                && m.status != Status::Replied =>
+            {
+                "（已超时）".into()
+            }
             _ => String::new(),
         },
         standard: m.standard.as_ref().map_or("—".into(), standard_text),
@@ -309,7 +314,9 @@ pub(super) async fn matter_page(
         casework,
         can_report: own && matches!(m.status, Status::Open | Status::Submitted) && !casework,
         can_apply: own && m.status == Status::Open && !casework,
-        can_supervise: office && !m.status.is_closed(),
+        // Casework is urged while a unit holds it; a ledger matter until it is closed.
+        can_supervise: office
+            && if casework { matches!(m.status, Status::Dispatched | Status::Open) } else { !m.status.is_closed() },
         can_attach: (own || office) && !m.status.is_closed(),
         review: office && m.status == Status::Submitted && !casework,
         close_directly: office && m.status == Status::Open && !casework,

@@ -161,7 +161,7 @@ pub async fn preview(
             index,
             number: index + 1,
             kind: m.kind.spec().label,
-            matched: matching(&m.title, &existing),
+            matched: crate::decompose::matching(&m.title, &existing),
             title: m.title,
             lead: m.lead_unit.map(|u| u.0),
             co_units: m
@@ -188,19 +188,6 @@ pub async fn preview(
         earlier,
         text: reading.text,
     }))
-}
-
-/// The matter already made that a candidate row is (by its title: the same, or nearly), as
-/// (id, number).
-fn matching(title: &str, existing: &[(duban_core::MatterId, String, String)]) -> Option<(i64, String)> {
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let t = squeeze(title);
-    existing
-        .iter()
-        .map(|(id, number, other)| (id, number, duban_core::casework::similarity(&t, &squeeze(other))))
-        .filter(|(_, _, alike)| *alike >= 0.8)
-        .max_by(|a, b| a.2.total_cmp(&b.2))
-        .map(|(id, number, _)| (id.0, number.clone()))
 }
 
 /// Whether this reading may be adopted: a report like one adopted before only as its new version,

@@ -27,19 +27,30 @@ async fn filings(store: &Store) {
     let fz_user = store.add_user("fuzhuang", "傅庄街道", "$argon2id$x", Role::Unit(fz)).await.expect("user");
     let today = date!(2019 - 07 - 01);
 
+    // A complaint assigned after today could never be handled (its timeline starts then): refused.
+    let tomorrow = NewComplaint { assigned_on: date!(2019 - 07 - 02), ..complaint("D0", "傅庄街道") };
+    let e = store.import_complaints(&office, "第一批", &[tomorrow], today).await.expect_err("refused");
+    assert!(e.to_string().contains("第2行") && e.to_string().contains("晚于今天"), "{e}");
     // A batch with a bad unit in its third row, and one with a number twice: refused, nothing kept.
     let bad = [complaint("D1", "生态环境分局"), complaint("D2", "傅庄街道"), complaint("D3", "无此单位")];
-    let e = store.import_complaints(&office, "第一批", &bad).await.expect_err("refused");
+    let e = store.import_complaints(&office, "第一批", &bad, today).await.expect_err("refused");
     assert!(e.to_string().contains("第4行") && e.to_string().contains("无此单位"), "{e}");
     let twice = [complaint("D1", "生态环境分局"), complaint("D1", "傅庄街道")];
-    assert!(store.import_complaints(&office, "第一批", &twice).await.expect_err("refused").to_string().contains("D1"));
+    assert!(
+        store
+            .import_complaints(&office, "第一批", &twice, today)
+            .await
+            .expect_err("refused")
+            .to_string()
+            .contains("D1")
+    );
     assert!(store.public_complaints(None).await.expect("ledger").is_empty(), "all or nothing");
     assert_eq!(
-        store.import_complaints(&env_user, "第一批", &bad[..2]).await.expect_err("refused"),
+        store.import_complaints(&env_user, "第一批", &bad[..2], today).await.expect_err("refused"),
         StoreError::Forbidden
     );
     let ids = store
-        .import_complaints(&office, "第一批", &[complaint("D1", "生态环境分局"), complaint("D2", "傅庄街道")])
+        .import_complaints(&office, "第一批", &[complaint("D1", "生态环境分局"), complaint("D2", "傅庄街道")], today)
         .await
         .expect("import");
     let (m, _) = store.timeline(&env_user, ids[0]).await.expect("its own");

@@ -46,6 +46,7 @@ async fn lists(store: &Store) {
         supersedes: None,
     };
     let (report_id, ids) = store.adopt_report(&office, &report, date!(2019 - 01 - 01)).await.expect("adopt");
+    let ids: Vec<MatterId> = ids;
     // Some reports, so the colours differ: on track, behind, and a note to search for.
     for (k, id) in ids.iter().enumerate().filter(|(k, _)| k % 5 == 0) {
         let actor = if k % 2 == 0 { &edu_user } else { &office };
@@ -136,6 +137,26 @@ async fn lists(store: &Store) {
     assert_eq!((revised.len(), revised[0].same_text), (1, false));
     assert!(store.adopted_like("另一份报告", Some("兰山区"), Some(2019)).await.expect("like").is_empty());
     assert_eq!(store.report_matters(report_id).await.expect("matters").len(), 120);
+    // The store itself refuses the same report again (a double click, another tab), unless it is a
+    // new version of the first; nothing of the refused one is kept.
+    let again = NewReport { matters: report.matters[..1].to_vec(), ..report.clone() };
+    let e = store.adopt_report(&office, &again, today).await.expect_err("refused");
+    assert!(matches!(&e, StoreError::Invalid(m) if m.contains("新版本")), "{e:?}");
+    let version = NewReport { supersedes: Some(report_id), ..again };
+    let (second, made) = store.adopt_report(&office, &version, today).await.expect("a new version");
+    let (m, _) = store.timeline(&office, made[0]).await.expect("timeline");
+    assert_eq!(m.number.as_deref(), Some("2019-121"), "numbers carry on; the refused adoption took none");
+    assert_eq!(
+        store.adopted_like("报告正文", None, None).await.expect("like")[0],
+        duban::store::AdoptedReport {
+            id: second,
+            title: "罗庄区2019年政府工作报告".into(),
+            version: 2,
+            adopted_at: store.adopted_like("报告正文", None, None).await.expect("like")[0].adopted_at.clone(),
+            matters: 1,
+            same_text: true,
+        }
+    );
 
     // The register of bulletins: numbered per year, kept as issued.
     let issue = |from, to| NewBulletin {

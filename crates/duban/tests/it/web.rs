@@ -475,6 +475,46 @@ async fn milestones_by_reverse_schedule_and_their_completion() {
     let page = unit.send("GET", &format!("/matters/{}", f.a_matter), None).await;
     assert!(page.body.contains("已完成 2019-07-01"), "{}", page.body);
     assert!(page.body.contains("完成节点“完成25%”"), "in the timeline");
+
+    // The unit proposes two milestones of its own; the office confirms one and declines the other
+    // (with a reason); the office cannot propose, a unit cannot confirm.
+    let propose = |csrf: &str, version: &str, name: &str| {
+        format!("csrf={csrf}&version={version}&action=propose_milestone&name={}&due=2019-09-30", urlencode(name))
+    };
+    let v = version_on(&page.body);
+    let r = unit.send("POST", &act, Some(&propose(&ucsrf, &v, "完成招标"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = unit.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    assert!(page.body.contains("待确认") && page.body.contains("完成招标（2019-09-30）"), "{}", page.body);
+    let v = version_on(&page.body);
+    let r = unit.send("POST", &act, Some(&propose(&ucsrf, &v, "完成验收"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    let v = version_on(&page.body);
+    assert_eq!(office.send("POST", &act, Some(&propose(&csrf, &v, "x"))).await.status, StatusCode::FORBIDDEN);
+    let confirm = format!("csrf={ucsrf}&version={v}&action=confirm_milestone&name={}", urlencode("完成招标"));
+    assert_eq!(unit.send("POST", &act, Some(&confirm)).await.status, StatusCode::FORBIDDEN);
+    let confirm = format!("csrf={csrf}&version={v}&action=confirm_milestone&name={}", urlencode("完成招标"));
+    assert_eq!(office.send("POST", &act, Some(&confirm)).await.status, StatusCode::SEE_OTHER);
+    let page = office.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    let v = version_on(&page.body);
+    let decline = |reason: &str| {
+        format!(
+            "csrf={csrf}&version={v}&action=decline_milestone&name={}&note={}",
+            urlencode("完成验收"),
+            urlencode(reason)
+        )
+    };
+    let r = office.send("POST", &act, Some(&decline(" "))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不同意的理由"), "{}", r.body);
+    assert_eq!(office.send("POST", &act, Some(&decline("验收不属本年度"))).await.status, StatusCode::SEE_OTHER);
+    let page = unit.send("GET", &format!("/matters/{}", f.a_matter), None).await;
+    assert!(
+        page.body.contains("待完成</span>\n    完成招标（2019-09-30）") || page.body.contains("完成招标（2019-09-30）")
+    );
+    assert!(!page.body.contains("待确认"), "no proposal left: {}", page.body);
+    assert!(page.body.contains("不同意节点“完成验收”：验收不属本年度"), "in the timeline");
 }
 
 #[tokio::test]
