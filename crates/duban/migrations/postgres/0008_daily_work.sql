@@ -13,15 +13,20 @@ ALTER TABLE matters ADD COLUMN level TEXT NOT NULL DEFAULT 'green';
 ALTER TABLE matters ADD COLUMN progress DOUBLE PRECISION;
 ALTER TABLE matters ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '';
 ALTER TABLE matters ADD COLUMN notes TEXT NOT NULL DEFAULT '';
-CREATE UNIQUE INDEX matters_number ON matters(number, kind);
-CREATE INDEX matters_assessed ON matters(assessed_on);
+-- Partial indexes where most rows (millions of requests) have nothing to find: every index a new
+-- request enters costs its intake time.
+CREATE UNIQUE INDEX matters_number ON matters(number, kind) WHERE kind <> 'request';
+CREATE INDEX matters_assessed ON matters(assessed_on) WHERE assessed_on <> '9999-12-31';
+DROP INDEX matters_status;
+DROP INDEX matters_report;
+CREATE INDEX matters_report ON matters(report_id) WHERE report_id IS NOT NULL;
 -- The request queue among millions of requests: partial indexes, so that the ledger's queries
 -- (kind IN the ledger's kinds) never pick them; by day received, by status and day (with what
 -- the overdue view and the tabs' counts read), and by handling unit, status and day.
 CREATE INDEX requests_opened ON matters(opened_on, id) WHERE kind = 'request';
 CREATE INDEX requests_status_opened ON matters(status, opened_on, id, due_at, deadline, lead_unit_id) WHERE kind = 'request';
 CREATE INDEX requests_unit_status_opened ON matters(lead_unit_id, status, opened_on, id) WHERE kind = 'request';
-CREATE INDEX matters_parent ON matters(parent_id);
+CREATE INDEX matters_parent ON matters(parent_id) WHERE parent_id IS NOT NULL;
 -- The ledger's rows among millions of requests: in ledger-number order (each matter followed by
 -- its sub-matters), with what its filters and the visibility rule read, so that a page of the
 -- ledger is read from this index alone.

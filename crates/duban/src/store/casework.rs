@@ -12,8 +12,7 @@ use sqlx::Row;
 use time::Date;
 
 use super::{
-    Actor, Role, Store, StoreError, UnitId, UserId, append_event, kind_name, load_visible, now_rfc3339, record_tx,
-    unjson,
+    Actor, Role, Store, StoreError, UnitId, UserId, append_event, load_visible, now_rfc3339, record_tx, unjson,
 };
 
 /// Where a request came in.
@@ -381,7 +380,7 @@ impl Store {
         let before = m.clone();
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         super::rollups::moved(&mut tx, Some(&before), &m).await?;
-        super::save(&mut tx, &m, version).await?;
+        super::save(&mut tx, &m, version, Some(&before)).await?;
         append_event(&mut tx, m.id, m.version, &ev, &actor, &now_rfc3339()).await?;
         tx.commit().await?;
         Ok(m)
@@ -595,19 +594,9 @@ async fn insert_request(
     let address = clean("地址", &r.address, 200)?;
     let category = clean("类别", &r.category, 20)?;
     let title: String = content.chars().take(40).collect();
-    let row = sqlx::query(
-        "INSERT INTO matters (kind, title, source, status, version, state, notes) VALUES ($1, $2, $3, 'draft', 0, '{}', $4) RETURNING id",
-    )
-    .bind(kind_name(MatterKind::Request))
-    .bind(title.clone())
-    .bind(channel.key())
-    .bind(super::notes_of(events.iter().map(|(_, _, c)| c)))
-    .fetch_one(&mut **tx)
-    .await?;
-    let id = MatterId(row.try_get(0)?);
-    let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
-    let mut m = Matter::new(id, MatterKind::Request, title, format!("{}受理", channel.label()), today);
-    m.number = Some(number.clone());
+    // Folded first; the row goes in with its columns as they end; the number (the day and the id)
+    // and the state that holds both follow.
+    let mut m = Matter::new(MatterId(0), MatterKind::Request, title, format!("{}受理", channel.label()), today);
     let case = CaseInfo {
         request_type: r.request_type,
         category: category.clone(),
@@ -629,8 +618,14 @@ async fn insert_request(
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         timeline.push((ev, who));
     }
+    let notes = super::notes_of(timeline.iter().map(|(e, _)| &e.change));
+    let row = super::NewRow { report: None, parent: None, span: None, lead_unit: None, notes: &notes };
+    let id = super::insert_row(tx, &m, row).await?;
+    let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
+    m.id = id;
+    m.number = Some(number.clone());
     super::append_events(tx, id, &timeline, &now).await?;
-    super::save(tx, &m, 0).await?; // over the placeholder inserted above
+    super::write_state(tx, &m).await?;
     if assigned {
         super::sync_units(tx, &m).await?;
     }

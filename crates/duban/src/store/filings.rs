@@ -235,10 +235,10 @@ impl Store {
                     due: today + Duration::days(i64::from(opinion_days)),
                 },
             };
-            let read_at = m.version;
+            let (read_at, was) = (m.version, m.clone());
             m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
             append_event(&mut tx, m.id, m.version, &ev, actor, &now_rfc3339()).await?;
-            super::save(&mut tx, &m, read_at).await?;
+            super::save(&mut tx, &m, read_at, Some(&was)).await?;
         }
         sqlx::query("INSERT INTO proposals (matter_id, number, session, proposal_kind, proposers, content, confidential, filed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(m.id.0)

@@ -10,46 +10,7 @@ use duban_core::warning::{Level, assess_all};
 use sqlx::Row;
 use time::Date;
 
-use super::{Actor, LEDGER_KINDS, Role, Store, StoreError, record_tx, sees, status_name, unjson};
-
-/// A bound value of a query built piece by piece.
-#[derive(Debug, Clone)]
-enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-/// SQL with its arguments, numbered as they are added ($1 is the unit of a unit account).
-struct Sql {
-    args: Vec<Arg>,
-}
-
-impl Sql {
-    fn new(unit: i64) -> Sql {
-        Sql { args: vec![Arg::Int(unit)] }
-    }
-
-    fn text(&mut self, v: impl Into<String>) -> String {
-        self.args.push(Arg::Text(v.into()));
-        format!("${}", self.args.len())
-    }
-
-    fn int(&mut self, v: i64) -> String {
-        self.args.push(Arg::Int(v));
-        format!("${}", self.args.len())
-    }
-
-    fn query<'q>(&self, sql: &'q str) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut q = sqlx::query(sql);
-        for a in &self.args {
-            q = match a {
-                Arg::Text(t) => q.bind(t.clone()),
-                Arg::Int(i) => q.bind(*i),
-            };
-        }
-        q
-    }
-}
+use super::{Actor, LEDGER_KINDS, Role, Sql, Store, StoreError, record_tx, sees, status_name, unjson};
 
 /// Whether a search is a ledger number (2019-012, 2019-012-3) rather than words.
 fn is_ledger_number(q: &str) -> bool {
@@ -246,7 +207,7 @@ impl Store {
         let mut done = 0;
         loop {
             let rows = sqlx::query(
-                "SELECT version, state FROM matters WHERE assessed_on < $1 ORDER BY assessed_on, id LIMIT 2000",
+                "SELECT version, state FROM matters WHERE assessed_on < $1 AND assessed_on <> '9999-12-31' ORDER BY assessed_on, id LIMIT 2000",
             )
             .bind(today.to_string())
             .fetch_all(&self.pool)
@@ -327,7 +288,7 @@ impl Store {
         let words = q.q.trim();
         if is_ledger_number(words) {
             let number = sql.text(words);
-            filter.push_str(&format!(" AND m.number = {number}"));
+            filter.push_str(&format!(" AND m.number = {number} AND m.kind <> 'request'"));
         } else if !words.is_empty() {
             let like = sql.text(contains(words));
             filter.push_str(&format!(
@@ -360,41 +321,48 @@ impl Store {
         }
         let joins = if by_unit || q.sort == LedgerSort::Unit { UNIT } else { "" };
         let order = q.sort.sql().replace("{dir}", if q.descending { "DESC" } else { "ASC" });
-        let (ids, total, page, per_page) = self.page_of(&mut sql, joins, &filter, &order, q.page, q.per_page).await?;
+        let (ids, total, page, per_page) =
+            self.page_of(&mut sql, joins, &filter, &order, (q.page, q.per_page), Counted::ByCount).await?;
         let rows = self.rows_of(&ids, UNIT, "m.state, u.name, m.level, m.progress").await?;
         let rows = rows.iter().map(listed).collect::<Result<_, _>>()?;
         Ok(Page { rows, total, page, per_page })
     }
 
     /// The total of `filter` over `matters m` with `joins`, and the ids of one page of it in `order`
-    /// (the sort carries ids only; the rows are read afterwards for the page alone). Returns
-    /// (ids, total, page, per page).
+    /// (the sort carries ids only; the rows are read afterwards for the page alone). How the total
+    /// is had is `counted`'s to say. Returns (ids, total, page, per page).
     async fn page_of(
         &self,
         sql: &mut Sql,
         joins: &str,
         filter: &str,
         order: &str,
-        page: u32,
-        per_page: u32,
+        (page, per_page): (u32, u32),
+        counted: Counted,
     ) -> Result<(Vec<i64>, u64, u32, u32), StoreError> {
-        let total: i64 = sql
-            .query(&format!("SELECT COUNT(*) FROM matters m {joins} WHERE {filter}"))
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+        let select = format!("SELECT m.id FROM matters m {joins} WHERE {filter} ORDER BY {order}");
+        let ids_of =
+            |rows: Vec<sqlx::any::AnyRow>| rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<Result<Vec<i64>, _>>();
+        let total = match counted {
+            // One pass over what the filter reads: all the ids, in order; the page is cut here.
+            Counted::InOnePass => {
+                let all = ids_of(sql.query(&select).fetch_all(&self.pool).await?)?;
+                let (per_page, page) = paging(page, per_page, all.len() as i64);
+                let start = ((page - 1) as usize * per_page as usize).min(all.len());
+                let ids = all[start..(start + per_page as usize).min(all.len())].to_vec();
+                return Ok((ids, all.len() as u64, page, per_page));
+            }
+            Counted::Known(n) => n as i64,
+            Counted::ByCount => sql
+                .query(&format!("SELECT COUNT(*) FROM matters m {joins} WHERE {filter}"))
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?,
+        };
         let (per_page, page) = paging(page, per_page, total);
         let limit = sql.int(i64::from(per_page));
         let offset = sql.int(i64::from(page - 1) * i64::from(per_page));
-        let ids = sql
-            .query(&format!(
-                "SELECT m.id FROM matters m {joins} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            ))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<Result<Vec<_>, _>>()?;
+        let ids = ids_of(sql.query(&format!("{select} LIMIT {limit} OFFSET {offset}")).fetch_all(&self.pool).await?)?;
         Ok((ids, total as u64, page, per_page))
     }
 
@@ -497,7 +465,15 @@ impl Store {
         if q.sort == QueueSort::Received && matches!(q.view, QueueView::Live | QueueView::Overdue) {
             order = order.replacen("m.opened_on", "(m.opened_on || '')", 1);
         }
-        let (ids, total, page, per_page) = self.page_of(&mut sql, &joins, &filter, &order, q.page, q.per_page).await?;
+        let counted = if !words.is_empty() {
+            Counted::InOnePass
+        } else if let Some(n) = self.closed_by_rollups(actor, q).await? {
+            Counted::Known(n)
+        } else {
+            Counted::ByCount
+        };
+        let (ids, total, page, per_page) =
+            self.page_of(&mut sql, &joins, &filter, &order, (q.page, q.per_page), counted).await?;
         let rows = self
             .rows_of(
                 &ids,
@@ -518,6 +494,40 @@ impl Store {
             })
             .collect::<Result<_, StoreError>>()?;
         Ok(Page { rows, total, page, per_page })
+    }
+
+    /// The total of a period's closed (or all) requests without other filters, for the office or a
+    /// leader, from the roll-ups (which count each request's closing in the transaction that closes
+    /// it) and the few not closed: a month of a big city's requests is counted from a few hundred
+    /// rows, not a million. None where the roll-ups do not answer the question.
+    async fn closed_by_rollups(&self, actor: &Actor, q: &QueueQuery) -> Result<Option<u64>, StoreError> {
+        let plain = q.q.trim().is_empty()
+            && q.unit.trim().is_empty()
+            && q.category.trim().is_empty()
+            && q.place.trim().is_empty();
+        let (Some(from), Some(to)) = (q.from, q.to) else { return Ok(None) };
+        if !plain || matches!(actor.role, Role::Unit(_)) {
+            return Ok(None);
+        }
+        let rolled =
+            |rows: Vec<(String, duban_core::casework::CaseCounts)>| rows.iter().map(|(_, c)| c.closed).sum::<u64>();
+        match q.view {
+            QueueView::Status(Status::Done) => Ok(Some(rolled(self.rollup_counts(actor, from, to, "unit").await?))),
+            QueueView::All => {
+                let closed = rolled(self.rollup_counts(actor, from, to, "unit").await?);
+                let others: i64 = sqlx::query(
+                    "SELECT COUNT(*) FROM matters m WHERE m.kind = 'request' AND m.status IN ('draft', 'dispatched', 'open', 'replied', 'submitted', 'cancelled') \
+                     AND m.opened_on >= $1 AND m.opened_on <= $2",
+                )
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+                Ok(Some(closed + others as u64))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Which requests `m` a role handles, as SQL with the unit bound to `$1`: all for the office and
@@ -572,6 +582,11 @@ impl Store {
             }
             out[4].1 += late as u64;
         }
+        if !matches!(actor.role, Role::Unit(_)) {
+            let rolled = self.rollup_counts(actor, from, to, "unit").await?;
+            out[5].1 = rolled.iter().map(|(_, c)| c.closed).sum();
+            return Ok(out);
+        }
         let mut sql = Sql::new(unit);
         let (f, t) = (sql.text(from.to_string()), sql.text(to.to_string()));
         let done: i64 = sql
@@ -592,10 +607,14 @@ impl Store {
         let id = match cited.strip_prefix('#').and_then(|n| n.parse::<i64>().ok()) {
             Some(id) => Some(id),
             None => {
-                let row = sqlx::query("SELECT id FROM matters WHERE number = $1 ORDER BY id LIMIT 1")
-                    .bind(cited.to_string())
-                    .fetch_optional(&self.pool)
-                    .await?;
+                // A ledger, proposal or complaint number, else a request's.
+                let row = sqlx::query(
+                    "SELECT id FROM matters WHERE number = $1 AND kind <> 'request' \
+                     UNION ALL SELECT matter_id FROM requests WHERE number = $1 LIMIT 1",
+                )
+                .bind(cited.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
                 row.map(|r| r.try_get::<i64, _>(0)).transpose()?
             }
         };
@@ -681,6 +700,17 @@ fn listed_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Listed, StoreError> {
         level: level_from(&r.try_get::<String, _>(at + 2)?),
         progress: r.try_get(at + 3)?,
     })
+}
+
+/// How a page's total is had.
+enum Counted {
+    /// A `COUNT(*)` over the filter.
+    ByCount,
+    /// Known already (from the roll-ups).
+    Known(u64),
+    /// The ids read in one pass and counted (a search of the queue's words, which reads every row
+    /// it filters anyway, and finds few).
+    InOnePass,
 }
 
 /// The lead unit's name, for lists that filter or sort by it.

@@ -635,49 +635,43 @@ impl Store {
         today: Date,
     ) -> Result<Matter, StoreError> {
         let Origin { report: report_id, parent, number } = origin;
-        // Insert a placeholder state to get the id, then fold the first events into it.
-        let row = sqlx::query(
-            "INSERT INTO matters (kind, report_id, parent_id, title, source, source_start, source_end, status, version, state) VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', 0, '{}') RETURNING id",
-        )
-        .bind(kind_name(nm.kind))
-        .bind(report_id)
-        .bind(parent.map(|p| p.0.0))
-        .bind(nm.title.clone())
-        .bind(nm.source.clone())
-        .bind(nm.span.map(|s| s.0))
-        .bind(nm.span.map(|s| s.1))
-        .fetch_one(&mut **tx)
-        .await?;
-        let id = MatterId(row.try_get(0)?);
-        let mut m = Matter::new(id, nm.kind, nm.title.clone(), nm.source.clone(), today);
+        // The first events are folded first; the row goes in with its columns as they end, then the
+        // state that holds its id.
+        let mut m = Matter::new(MatterId(0), nm.kind, nm.title.clone(), nm.source.clone(), today);
         m.section = nm.section.clone();
         m.number = number;
-        let mut events = Vec::new();
+        let mut changes = Vec::new();
         if let Some((parent, weight)) = parent {
-            events.push(Change::SplitFrom { parent, weight });
+            changes.push(Change::SplitFrom { parent, weight });
         }
         if let Some(lead) = nm.lead_unit {
             let names = self.unit_names(tx, std::iter::once(lead).chain(nm.co_units.iter().copied())).await?;
-            events.push(Change::Assigned { lead_unit: names[0].clone(), co_units: names[1..].to_vec() });
+            changes.push(Change::Assigned { lead_unit: names[0].clone(), co_units: names[1..].to_vec() });
         }
         if let Some(d) = nm.deadline {
-            events.push(Change::DeadlineSet { deadline: d });
+            changes.push(Change::DeadlineSet { deadline: d });
         }
         if let Some(s) = &nm.standard {
-            events.push(Change::StandardSet { standard: s.clone() });
+            changes.push(Change::StandardSet { standard: s.clone() });
         }
-        let now = now_rfc3339();
-        for change in events {
+        let mut timeline = Vec::with_capacity(changes.len());
+        for change in changes {
             let ev = Event { on: today, actor: actor.name.clone(), change };
             m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            append_event(tx, id, m.version, &ev, actor, &now).await?;
+            timeline.push((ev, actor));
         }
-        save(tx, &m, 0).await?; // over the placeholder
-        sqlx::query("UPDATE matters SET lead_unit_id = $1 WHERE id = $2")
-            .bind(nm.lead_unit.map(|u| u.0))
-            .bind(id.0)
-            .execute(&mut **tx)
-            .await?;
+        let notes = notes_of(timeline.iter().map(|(e, _)| &e.change));
+        let row = NewRow {
+            report: report_id,
+            parent: parent.map(|p| p.0),
+            span: nm.span,
+            lead_unit: nm.lead_unit.map(|u| u.0),
+            notes: &notes,
+        };
+        let id = insert_row(tx, &m, row).await?;
+        m.id = id;
+        append_events(tx, id, &timeline, &now_rfc3339()).await?;
+        write_state(tx, &m).await?;
         for u in nm.co_units.iter().filter(|u| Some(**u) != nm.lead_unit) {
             sqlx::query("INSERT INTO matter_units (matter_id, unit_id) VALUES ($1, $2)")
                 .bind(id.0)
@@ -857,7 +851,7 @@ impl Store {
                         }
                     };
                 }
-                save(&mut tx, &m, version).await?;
+                save(&mut tx, &m, version, None).await?;
                 let timeline = events_of(&mut tx, m.id).await?;
                 note_words(&mut tx, m.id, timeline.iter()).await?;
             }
@@ -941,7 +935,57 @@ impl Store {
     }
 }
 
-/// The columns lists filter and sort on, from a matter's state: written by every save.
+/// A bound value of a query built piece by piece.
+#[derive(Debug, Clone)]
+enum Arg {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+}
+
+/// SQL with its arguments, numbered as they are added ($1 is the unit of a unit account).
+pub(crate) struct Sql {
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    /// A query whose `$1` is `first` (the unit of a unit account, in lists).
+    pub(crate) fn new(first: i64) -> Sql {
+        Sql { args: vec![Arg::Int(first)] }
+    }
+
+    pub(crate) fn text(&mut self, v: impl Into<String>) -> String {
+        self.args.push(Arg::Text(v.into()));
+        format!("${}", self.args.len())
+    }
+
+    pub(crate) fn opt(&mut self, v: Option<String>) -> String {
+        self.args.push(Arg::OptText(v));
+        format!("${}", self.args.len())
+    }
+
+    pub(crate) fn int(&mut self, v: i64) -> String {
+        self.args.push(Arg::Int(v));
+        format!("${}", self.args.len())
+    }
+
+    pub(crate) fn query<'q>(&self, sql: &'q str) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut q = sqlx::query(sql);
+        for a in &self.args {
+            q = match a {
+                Arg::Text(t) => q.bind(t.clone()),
+                Arg::OptText(t) => q.bind(t.clone()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }
+}
+
+/// The columns lists filter and sort on, from a matter's state: written by every save that
+/// changes them (and by the insert of a new matter), so each index is touched only when its
+/// column moves.
+#[derive(Debug, Clone, PartialEq)]
 struct Keys {
     status: String,
     deadline: Option<String>,
@@ -949,10 +993,17 @@ struct Keys {
     opened_on: String,
     section: Option<String>,
     due_at: Option<String>,
+    number: Option<String>,
+    /// Closed, draft and replied matters are green until something happens to it: assessed for
+    /// good ('9999-12-31'); any other change leaves the assessment to be made again ('' sorts
+    /// before every day). With the level and progress of a settled matter.
+    assessed: (Option<&'static str>, Option<String>, &'static str),
 }
 
 impl Keys {
     fn of(m: &Matter) -> Keys {
+        let settled =
+            m.status.is_closed() || matches!(m.status, duban_core::Status::Draft | duban_core::Status::Replied);
         Keys {
             status: status_name(m.status),
             deadline: m.deadline.map(|d| d.to_string()),
@@ -960,6 +1011,8 @@ impl Keys {
             opened_on: m.created_on.to_string(),
             section: m.section.clone(),
             due_at: m.due_at.map(moment_key),
+            number: m.number.clone(),
+            assessed: if settled { (Some("green"), real(m.progress()), "9999-12-31") } else { (None, None, "") },
         }
     }
 }
@@ -969,35 +1022,57 @@ pub fn moment_key(at: time::PrimitiveDateTime) -> String {
     format!("{} {:02}:{:02}", at.date(), at.hour(), at.minute())
 }
 
-/// Saves a matter's state (and the columns queries use) over the version it was read at; another
-/// writer having moved it on first is a `Conflict` with the version now. Its stored assessment
-/// (and its parent's, which rolls it up) becomes stale, to be made again before the next list.
-async fn save(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter, read_at: i64) -> Result<(), StoreError> {
+/// Saves a matter's state over the version it was read at, with the key columns that differ from
+/// `was` (its state as read; None: all of them); another writer having moved it on first is a
+/// `Conflict` with the version now. Its stored assessment (and its parent's, which rolls it up)
+/// becomes stale, to be made again before the next list.
+async fn save(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    m: &Matter,
+    read_at: i64,
+    was: Option<&Matter>,
+) -> Result<(), StoreError> {
     let k = Keys::of(m);
-    // A closed, draft or replied matter is green until something happens to it: assessed now, for
-    // good. Any other change leaves the assessment to be made again ('' sorts before every day).
-    let settled = m.status.is_closed() || matches!(m.status, duban_core::Status::Draft | duban_core::Status::Replied);
-    let (level, assessed_on) = if settled { (Some("green"), "9999-12-31") } else { (None, "") };
-    let updated = sqlx::query(
-        "UPDATE matters SET status = $1, deadline = $2, version = $3, state = $4, done_on = $5, opened_on = $6, section = $7, due_at = $8, number = $9, \
-         level = COALESCE(CAST($12 AS TEXT), level), progress = COALESCE(CAST($13 AS DOUBLE PRECISION), progress), assessed_on = $14 WHERE id = $10 AND version = $11",
-    )
-    .bind(k.status)
-    .bind(k.deadline)
-    .bind(m.version)
-    .bind(json(m)?)
-    .bind(k.done_on)
-    .bind(k.opened_on)
-    .bind(k.section)
-    .bind(k.due_at)
-    .bind(m.number.clone())
-    .bind(m.id.0)
-    .bind(read_at)
-    .bind(level)
-    .bind(real(if settled { m.progress() } else { None }))
-    .bind(assessed_on)
-    .execute(&mut **tx)
-    .await?;
+    let old = was.map(Keys::of);
+    let mut sql = Sql::new(m.version);
+    let mut sets = vec![format!("version = $1"), format!("state = {}", sql.text(json(m)?))];
+    let set = |sets: &mut Vec<String>, sql: &mut Sql, column: &str, value: Option<String>| {
+        let mark = sql.opt(value);
+        sets.push(format!("{column} = {mark}"));
+    };
+    if old.as_ref().is_none_or(|o| o.status != k.status) {
+        set(&mut sets, &mut sql, "status", Some(k.status.clone()));
+    }
+    if old.as_ref().is_none_or(|o| o.deadline != k.deadline) {
+        set(&mut sets, &mut sql, "deadline", k.deadline.clone());
+    }
+    if old.as_ref().is_none_or(|o| o.done_on != k.done_on) {
+        set(&mut sets, &mut sql, "done_on", k.done_on.clone());
+    }
+    if old.as_ref().is_none_or(|o| o.opened_on != k.opened_on) {
+        set(&mut sets, &mut sql, "opened_on", Some(k.opened_on.clone()));
+    }
+    if old.as_ref().is_none_or(|o| o.section != k.section) {
+        set(&mut sets, &mut sql, "section", k.section.clone());
+    }
+    if old.as_ref().is_none_or(|o| o.due_at != k.due_at) {
+        set(&mut sets, &mut sql, "due_at", k.due_at.clone());
+    }
+    if old.as_ref().is_none_or(|o| o.number != k.number) {
+        set(&mut sets, &mut sql, "number", k.number.clone());
+    }
+    let (level, progress, assessed_on) = k.assessed.clone();
+    if let Some(level) = level {
+        set(&mut sets, &mut sql, "level", Some(level.to_string()));
+        let mark = sql.opt(progress);
+        sets.push(format!("progress = CAST({mark} AS DOUBLE PRECISION)"));
+    }
+    set(&mut sets, &mut sql, "assessed_on", Some(assessed_on.to_string()));
+    let (id, read) = (sql.int(m.id.0), sql.int(read_at));
+    let updated = sql
+        .query(&format!("UPDATE matters SET {} WHERE id = {id} AND version = {read}", sets.join(", ")))
+        .execute(&mut **tx)
+        .await?;
     if updated.rows_affected() != 1 {
         let row = sqlx::query("SELECT version FROM matters WHERE id = $1").bind(m.id.0).fetch_one(&mut **tx).await?;
         return Err(StoreError::Conflict { current_version: row.try_get(0)? });
@@ -1005,6 +1080,65 @@ async fn save(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter, read_a
     if let Some(parent) = m.parent {
         sqlx::query("UPDATE matters SET assessed_on = '' WHERE id = $1").bind(parent.0).execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// What a new matter's row holds besides its state: where it comes from and its words.
+struct NewRow<'a> {
+    report: Option<i64>,
+    parent: Option<MatterId>,
+    span: Option<(i64, i64)>,
+    lead_unit: Option<i64>,
+    notes: &'a str,
+}
+
+/// Inserts a new matter's row with its key columns as `m` (folded without its id) has them, so
+/// that its indexes are written once; the state, which holds the id, follows (`write_state`).
+async fn insert_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    m: &Matter,
+    row: NewRow<'_>,
+) -> Result<MatterId, StoreError> {
+    let k = Keys::of(m);
+    let (level, progress, assessed_on) = k.assessed;
+    let inserted = sqlx::query(
+        "INSERT INTO matters (kind, report_id, parent_id, title, source, source_start, source_end, lead_unit_id, status, version, state, \
+         deadline, done_on, opened_on, section, due_at, level, progress, assessed_on, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '{}', $10, $11, $12, $13, $14, COALESCE(CAST($15 AS TEXT), 'green'), CAST($16 AS DOUBLE PRECISION), $17, $18) RETURNING id",
+    )
+    .bind(kind_name(m.kind))
+    .bind(row.report)
+    .bind(row.parent.map(|p| p.0))
+    .bind(m.title.clone())
+    .bind(m.source.clone())
+    .bind(row.span.map(|s| s.0))
+    .bind(row.span.map(|s| s.1))
+    .bind(row.lead_unit)
+    .bind(k.status)
+    .bind(k.deadline)
+    .bind(k.done_on)
+    .bind(k.opened_on)
+    .bind(k.section)
+    .bind(k.due_at)
+    .bind(level)
+    .bind(progress)
+    .bind(assessed_on)
+    .bind(row.notes.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(MatterId(inserted.try_get(0)?))
+}
+
+/// Writes a new matter's state (which holds its id) and its number, over the row `insert_row`
+/// made: no other column moves.
+async fn write_state(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter) -> Result<(), StoreError> {
+    sqlx::query("UPDATE matters SET state = $1, number = $2, version = $3 WHERE id = $4")
+        .bind(json(m)?)
+        .bind(m.number.clone())
+        .bind(m.version)
+        .bind(m.id.0)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -1136,13 +1270,13 @@ async fn record_tx(
     if m.version != expected_version {
         return Err(StoreError::Conflict { current_version: m.version });
     }
-    let before = m.case.is_some().then(|| m.clone());
+    let before = m.clone();
     let ev = Event { on, actor: actor.name.clone(), change };
     m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    if let Some(before) = &before {
-        rollups::moved(tx, Some(before), &m).await?;
+    if before.case.is_some() {
+        rollups::moved(tx, Some(&before), &m).await?;
     }
-    save(tx, &m, expected_version).await?;
+    save(tx, &m, expected_version, Some(&before)).await?;
     append_event(tx, id, m.version, &ev, actor, &now_rfc3339()).await?;
     let lead = match ev.change {
         // Who handles it changed: the access columns follow the state.

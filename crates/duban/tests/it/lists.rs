@@ -248,6 +248,20 @@ async fn queue_to_its_end(store: &Store) {
         page += 1;
     }
     assert_eq!((seen.len(), page), (5000, 25), "every request once, to the last page");
+    // A period without other filters is counted from the roll-ups and the requests not closed:
+    // the same total.
+    let period = QueueQuery { view: QueueView::All, from: Some(first), to: Some(now.date()), ..QueueQuery::default() };
+    assert_eq!(store.queue(&centre, &period, now).await.expect("period").total, 5000);
+    let march = QueueQuery {
+        view: QueueView::All,
+        from: Some(date!(2019 - 03 - 01)),
+        to: Some(date!(2019 - 03 - 31)),
+        ..QueueQuery::default()
+    };
+    let by_rollups = store.queue(&centre, &march, now).await.expect("march").total;
+    let by_count =
+        store.queue(&centre, &QueueQuery { q: "第".into(), ..march.clone() }, now).await.expect("march").total;
+    assert_eq!(by_rollups, by_count, "{by_rollups} by roll-ups, {by_count} counted");
     // Newest first by default; by number and phone; by words.
     let q = QueueQuery { view: QueueView::All, descending: true, ..QueueQuery::default() };
     let newest = store.queue(&centre, &q, now).await.expect("page");
