@@ -13,6 +13,7 @@ ALTER TABLE matters ADD COLUMN level TEXT NOT NULL DEFAULT 'green';
 ALTER TABLE matters ADD COLUMN progress DOUBLE PRECISION;
 ALTER TABLE matters ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '';
 ALTER TABLE matters ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+ALTER TABLE matters ADD COLUMN standard TEXT;
 -- Partial indexes where most rows (millions of requests) have nothing to find: every index a new
 -- request enters costs its intake time.
 CREATE UNIQUE INDEX matters_number ON matters(number, kind) WHERE kind <> 'request';
@@ -30,7 +31,7 @@ CREATE INDEX matters_parent ON matters(parent_id) WHERE parent_id IS NOT NULL;
 -- The ledger's rows among millions of requests: in ledger-number order (each matter followed by
 -- its sub-matters), with what its filters and the visibility rule read, so that a page of the
 -- ledger is read from this index alone.
-CREATE INDEX matters_ledger ON matters((COALESCE(parent_id, id)), id, lead_unit_id, parent_id, level, status, deadline, progress)
+CREATE INDEX matters_ledger ON matters((COALESCE(parent_id, id)), id, kind, lead_unit_id, parent_id, level, status, deadline, progress, done_on, standard, section)
     WHERE kind IN ('target', 'task', 'project');
 CREATE INDEX requests_number ON requests(number);
 CREATE TABLE counters (

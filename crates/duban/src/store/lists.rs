@@ -258,6 +258,97 @@ impl Store {
         }
     }
 
+    /// The dashboard's figures from the stored warnings (`refresh_assessments` first), counted in
+    /// SQL over the ledger the actor may see: live matters by colour, drafts, done, each report
+    /// section by colour (in ledger order), each lead unit's tally for the ranking, and the first
+    /// `targets` live matters with a quantified standard (with how many there are). The same
+    /// figures as `duban_core::metrics::dashboard` folds from the matters (a test holds them equal).
+    pub async fn dashboard(&self, actor: &Actor, today: Date, targets: i64) -> Result<Dashboard, StoreError> {
+        let (access, unit) = sees(actor.role);
+        let base = format!("FROM matters m WHERE {access} AND {LEDGER_KINDS}");
+        let live = "m.status NOT IN ('done', 'cancelled', 'draft')";
+        let mut d = Dashboard::default();
+        let rows = sqlx::query(&format!("SELECT m.status, m.level, COUNT(*) {base} GROUP BY m.status, m.level"))
+            .bind(unit)
+            .fetch_all(&self.pool)
+            .await?;
+        for r in &rows {
+            let (status, level, n): (String, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            match status.as_str() {
+                "draft" => d.drafts += n as u64,
+                "done" => d.done += n as u64,
+                "cancelled" => {}
+                _ => *d.by_level.entry(level_from(&level)).or_insert(0) += n as u64,
+            }
+        }
+        let colour = |l: &str| format!("SUM(CASE WHEN {live} AND m.level = '{l}' THEN 1 ELSE 0 END)");
+        let rows = sqlx::query(&format!(
+            "SELECT COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）') AS s, MIN(COALESCE(m.parent_id, m.id)), \
+             {}, {}, {}, SUM(CASE WHEN m.status = 'done' THEN 1 ELSE 0 END) {base} AND m.status NOT IN ('cancelled', 'draft') \
+             GROUP BY COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）') ORDER BY 2",
+            colour("red"),
+            colour("yellow"),
+            colour("green")
+        ))
+        .bind(unit)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let n = |i: usize| r.try_get::<Option<i64>, _>(i).map(|v| v.unwrap_or(0) as u64);
+            d.sections.push(duban_core::metrics::SectionCounts {
+                section: r.try_get(0)?,
+                red: n(2)?,
+                yellow: n(3)?,
+                green: n(4)?,
+                done: n(5)?,
+            });
+        }
+        let today_text = today.to_string();
+        let rows = sqlx::query(&format!(
+            "SELECT u.name, COUNT(*), SUM(CASE WHEN m.status = 'done' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN m.status = 'done' OR m.deadline < $2 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN m.status = 'done' AND m.done_on <= m.deadline THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN m.status <> 'done' AND m.level = 'red' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN m.status <> 'done' AND m.level = 'yellow' THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN m.status <> 'done' AND m.deadline < $2 THEN 1 ELSE 0 END) \
+             FROM matters m JOIN units u ON u.id = m.lead_unit_id WHERE {access} AND {LEDGER_KINDS} AND m.status NOT IN ('cancelled', 'draft') \
+             GROUP BY u.name ORDER BY u.name"
+        ))
+        .bind(unit)
+        .bind(today_text)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &rows {
+            let n = |i: usize| r.try_get::<Option<i64>, _>(i).map(|v| v.unwrap_or(0) as u64);
+            d.tallies.push(duban_core::metrics::UnitTally {
+                unit: r.try_get(0)?,
+                matters: r.try_get::<i64, _>(1)? as u64,
+                done: n(2)?,
+                due: n(3)?,
+                done_on_time: n(4)?,
+                red: n(5)?,
+                yellow: n(6)?,
+                overdue: n(7)?,
+                reminders: 0,
+            });
+        }
+        let quantified = format!("{base} AND {live} AND m.parent_id IS NULL AND m.standard IS NOT NULL");
+        d.targets_total = sqlx::query(&format!("SELECT COUNT(*) {quantified}"))
+            .bind(unit)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get::<i64, _>(0)? as u64;
+        let rows = sqlx::query(&format!(
+            "SELECT m.state, NULL, m.level, m.progress {quantified} ORDER BY COALESCE(m.parent_id, m.id), m.id LIMIT $2"
+        ))
+        .bind(unit)
+        .bind(targets)
+        .fetch_all(&self.pool)
+        .await?;
+        d.targets = rows.iter().map(|r| listed_at(r, 0)).collect::<Result<_, _>>()?;
+        Ok(d)
+    }
+
     /// Makes every live matter's stored warning stale (the rules it was made by may have changed
     /// since: `serve` calls it at start); settled ones stay as they are.
     pub async fn forget_assessments(&self) -> Result<(), StoreError> {
@@ -700,6 +791,20 @@ fn listed_at(r: &sqlx::any::AnyRow, at: usize) -> Result<Listed, StoreError> {
         level: level_from(&r.try_get::<String, _>(at + 2)?),
         progress: r.try_get(at + 3)?,
     })
+}
+
+/// The dashboard's figures, counted in the store (`Store::dashboard`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dashboard {
+    /// Live matters (assigned, not closed) by colour.
+    pub by_level: std::collections::BTreeMap<Level, u64>,
+    pub drafts: u64,
+    pub done: u64,
+    pub sections: Vec<duban_core::metrics::SectionCounts>,
+    /// Each lead unit's counts, by name: `duban_core::metrics::rank` scores them.
+    pub tallies: Vec<duban_core::metrics::UnitTally>,
+    pub targets_total: u64,
+    pub targets: Vec<Listed>,
 }
 
 /// How a page's total is had.

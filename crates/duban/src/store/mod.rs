@@ -28,7 +28,9 @@ mod synthetic;
 pub use bulletins::{IssuedBulletin, NewBulletin};
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
-pub use lists::{LedgerQuery, LedgerSort, Listed, MAX_PER_PAGE, Page, QueueQuery, QueueRow, QueueSort, QueueView};
+pub use lists::{
+    Dashboard, LedgerQuery, LedgerSort, Listed, MAX_PER_PAGE, Page, QueueQuery, QueueRow, QueueSort, QueueView,
+};
 pub use supervision::Family;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -697,9 +699,10 @@ impl Store {
     }
 
     /// The matters an actor may see: all for the office and leaders; for a unit, its own (lead or
-    /// co-unit) and the sub-matters of those it leads.
+    /// co-unit) and the sub-matters of those it leads. In ledger-number order (each matter followed
+    /// by its sub-matters), the order of the ledger's index: nothing is sorted.
     pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
-        self.visible(actor, LEDGER_KINDS, "ORDER BY m.id", &[]).await
+        self.visible(actor, LEDGER_KINDS, "ORDER BY COALESCE(m.parent_id, m.id), m.id", &[]).await
     }
 
     /// The matters of a listing the actor may see: `filter` and `order` are SQL over `m` (matters)
@@ -994,6 +997,7 @@ struct Keys {
     section: Option<String>,
     due_at: Option<String>,
     number: Option<String>,
+    standard: Option<String>,
     /// Closed, draft and replied matters are green until something happens to it: assessed for
     /// good ('9999-12-31'); any other change leaves the assessment to be made again ('' sorts
     /// before every day). With the level and progress of a settled matter.
@@ -1012,6 +1016,7 @@ impl Keys {
             section: m.section.clone(),
             due_at: m.due_at.map(moment_key),
             number: m.number.clone(),
+            standard: m.standard.as_ref().and_then(|s| serde_json::to_string(s).ok()),
             assessed: if settled { (Some("green"), real(m.progress()), "9999-12-31") } else { (None, None, "") },
         }
     }
@@ -1061,6 +1066,9 @@ async fn save(
     if old.as_ref().is_none_or(|o| o.number != k.number) {
         set(&mut sets, &mut sql, "number", k.number.clone());
     }
+    if old.as_ref().is_none_or(|o| o.standard != k.standard) {
+        set(&mut sets, &mut sql, "standard", k.standard.clone());
+    }
     let (level, progress, assessed_on) = k.assessed.clone();
     if let Some(level) = level {
         set(&mut sets, &mut sql, "level", Some(level.to_string()));
@@ -1103,8 +1111,8 @@ async fn insert_row(
     let (level, progress, assessed_on) = k.assessed;
     let inserted = sqlx::query(
         "INSERT INTO matters (kind, report_id, parent_id, title, source, source_start, source_end, lead_unit_id, status, version, state, \
-         deadline, done_on, opened_on, section, due_at, level, progress, assessed_on, notes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '{}', $10, $11, $12, $13, $14, COALESCE(CAST($15 AS TEXT), 'green'), CAST($16 AS DOUBLE PRECISION), $17, $18) RETURNING id",
+         deadline, done_on, opened_on, section, due_at, level, progress, assessed_on, notes, standard) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, '{}', $10, $11, $12, $13, $14, COALESCE(CAST($15 AS TEXT), 'green'), CAST($16 AS DOUBLE PRECISION), $17, $18, $19) RETURNING id",
     )
     .bind(kind_name(m.kind))
     .bind(row.report)
@@ -1124,6 +1132,7 @@ async fn insert_row(
     .bind(progress)
     .bind(assessed_on)
     .bind(row.notes.to_string())
+    .bind(k.standard)
     .fetch_one(&mut **tx)
     .await?;
     Ok(MatterId(inserted.try_get(0)?))

@@ -8,8 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use duban_core::matter::{Matter, Status};
-use duban_core::metrics::dashboard as dashboard_figures;
+use duban_core::metrics::rank;
 use duban_core::warning::Level;
 
 use super::form::{Chrome, render};
@@ -66,14 +65,14 @@ struct Dashboard {
     formula: String,
 }
 
+/// The dashboard: figures counted in the store from the stored warnings (a ledger of tens of
+/// thousands of matters is never read whole for it).
 pub async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let today = state.today();
-    let matters: Vec<Matter> = state.store.matters_for(&actor).await?.into_iter().map(|r| r.matter).collect();
-    let figures = dashboard_figures(&matters, today, state.rules(), &state.ranking);
-    let counts = &figures.counts;
-    let ranking = figures
-        .ranking
+    state.store.refresh_assessments(today).await?;
+    let figures = state.store.dashboard(&actor, today, 50).await?;
+    let ranking = rank(figures.tallies.clone(), &state.ranking)
         .iter()
         .map(|s| RankRow {
             rank: s.rank,
@@ -99,30 +98,24 @@ pub async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             what: format!("{}：{}", e.actor, describe(&e.change, &|c| c.to_string())),
         })
         .collect();
-    // Every matter with a quantified standard: the standard against the latest reported figure
-    // (the first 50 here, the count of all beside them).
-    let quantified =
-        |m: &&Matter| m.standard.is_some() && !m.status.is_closed() && m.status != Status::Draft && m.parent.is_none();
-    let targets_total = matters.iter().filter(quantified).count();
-    let targets = matters
+    // Matters with a quantified standard: the standard against the latest reported figure (the
+    // first 50 here, the count of all beside them).
+    let targets = figures
+        .targets
         .iter()
-        .zip(&figures.assessments)
-        .filter(|(m, _)| quantified(m))
-        .take(50)
-        .map(|(m, a)| {
-            let s = m.standard.as_ref().map_or(String::new(), standard_text);
-            let level = a.level;
+        .map(|l| {
+            let m = &l.matter;
             TargetRow {
                 id: m.id.0,
                 number: m.cite(),
                 title: m.title.chars().take(40).collect(),
                 unit: m.lead_unit.clone().unwrap_or_default(),
-                standard: s,
+                standard: m.standard.as_ref().map_or(String::new(), standard_text),
                 actual: m
                     .latest_value
                     .map_or("—".into(), |v| human(v, m.standard.as_ref().map_or("", |s| s.unit.as_str()))),
-                percent: (a.actual.unwrap_or(0.0) * 100.0).round() as u32,
-                colour: match level {
+                percent: (l.progress.unwrap_or(0.0) * 100.0).round() as u32,
+                colour: match l.level {
                     Level::Red => "danger",
                     Level::Yellow => "warning",
                     Level::Green => "success",
@@ -130,18 +123,19 @@ pub async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
             }
         })
         .collect();
+    let count = |l: Level| figures.by_level.get(&l).copied().unwrap_or(0);
     Ok(render(&Dashboard {
         inbox,
         targets,
-        targets_total,
+        targets_total: figures.targets_total as usize,
         chrome: Chrome::of(&actor, csrf).with_flash(&headers),
         today: today.to_string(),
-        red: counts.get(&Level::Red).copied().unwrap_or(0),
-        yellow: counts.get(&Level::Yellow).copied().unwrap_or(0),
-        green: counts.get(&Level::Green).copied().unwrap_or(0),
+        red: count(Level::Red),
+        yellow: count(Level::Yellow),
+        green: count(Level::Green),
         sections: figures.sections.clone(),
-        drafts: matters.iter().filter(|m| m.status == Status::Draft).count(),
-        done: matters.iter().filter(|m| m.status == Status::Done).count(),
+        drafts: figures.drafts as usize,
+        done: figures.done as usize,
         ranking,
         rules: rules_in_words(state.rules()),
         formula: state.ranking.formula(),

@@ -130,6 +130,26 @@ async fn lists(store: &Store) {
         StoreError::Forbidden
     );
 
+    // The dashboard counted in the store equals the fold of the timelines: colours, sections in
+    // ledger order, every unit's tally for the ranking, the quantified targets.
+    store.refresh_assessments(today).await.expect("assess");
+    let matters: Vec<_> = store.matters_for(&office).await.expect("all").into_iter().map(|r| r.matter).collect();
+    let rules = WarningRules::default();
+    let fold = duban_core::metrics::dashboard(&matters, today, &rules, &Default::default());
+    let counted = store.dashboard(&office, today, 50).await.expect("dashboard");
+    assert_eq!(counted.by_level, fold.counts);
+    assert_eq!(counted.sections, fold.sections);
+    let levels: Vec<_> = fold.assessments.iter().map(|a| a.level).collect();
+    let mut tallies = duban_core::metrics::tally(&matters, &levels, today);
+    tallies.iter_mut().for_each(|t| t.reminders = 0);
+    assert_eq!(counted.tallies, tallies);
+    assert_eq!((counted.done, counted.drafts), (2, 0));
+    let quantified = matters.iter().filter(|m| m.standard.is_some() && !m.status.is_closed()).count() as u64;
+    assert_eq!((counted.targets_total, counted.targets.len() as u64), (quantified, quantified.min(50)));
+    assert!(counted.targets.iter().all(|l| l.matter.standard.is_some()));
+    let mine = store.dashboard(&edu_user, today, 50).await.expect("a unit's");
+    assert_eq!(mine.tallies.iter().map(|t| t.unit.as_str()).collect::<Vec<_>>(), ["教育和体育局"]);
+
     // A report adopted before is recognised by its text, or by its jurisdiction and year.
     let same = store.adopted_like("报告正文", None, None).await.expect("like");
     assert_eq!((same.len(), same[0].id, same[0].same_text, same[0].matters), (1, report_id, true, 120));
