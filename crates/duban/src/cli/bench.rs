@@ -366,8 +366,8 @@ pub struct ListsArgs {
     keep: Option<std::path::PathBuf>,
 }
 
-/// `duban bench lists`: every list of the daily work — the ledger searched, filtered, sorted and
-/// paged; the request queue by status, searched by number, phone and words, paged deep; a unit's
+/// `duban bench lists`: the dashboard and every list of the daily work — the ledger searched,
+/// filtered, sorted and paged; the request queue by status, searched by number, phone and words, paged deep; a unit's
 /// inbox — and the metrics page, over N synthetic requests and a ledger of M matters on a
 /// temporary SQLite file, timed at the server (p50/p95). Prints the slowest p95.
 pub fn lists(args: ListsArgs) -> Result<ExitCode> {
@@ -435,6 +435,7 @@ async fn time_lists(store: &Store, args: &ListsArgs) -> Result<ExitCode> {
         let deep = format!("/matters?page={}", args.matters / 50 / 2);
         let number = format!("/requests?q={}&status=all", store.synthetic_number(args.requests / 2).await?);
         let pages = [
+            "/",
             "/matters",
             "/matters?q=%E7%A4%BE%E5%8C%BA%E6%9C%8D%E5%8A%A1",
             "/matters?q=2019-12345",

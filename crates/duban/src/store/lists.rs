@@ -268,70 +268,79 @@ impl Store {
         let base = format!("FROM matters m WHERE {access} AND {LEDGER_KINDS}");
         let live = "m.status NOT IN ('done', 'cancelled', 'draft')";
         let mut d = Dashboard::default();
-        let rows = sqlx::query(&format!("SELECT m.status, m.level, COUNT(*) {base} GROUP BY m.status, m.level"))
-            .bind(unit)
-            .fetch_all(&self.pool)
-            .await?;
+        // One pass over the ledger's index, grouped by what the figures tell apart; summed here.
+        let section = "COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）')";
+        let rows = sqlx::query(&format!(
+            "SELECT {section}, MIN(COALESCE(m.parent_id, m.id)), m.lead_unit_id, m.status, m.level, \
+             CASE WHEN m.deadline < $2 THEN 1 ELSE 0 END, CASE WHEN m.done_on <= m.deadline THEN 1 ELSE 0 END, COUNT(*) \
+             {base} AND m.status <> 'cancelled' GROUP BY {section}, m.lead_unit_id, m.status, m.level, \
+             CASE WHEN m.deadline < $2 THEN 1 ELSE 0 END, CASE WHEN m.done_on <= m.deadline THEN 1 ELSE 0 END"
+        ))
+        .bind(unit)
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let names: std::collections::HashMap<i64, String> =
+            self.units().await?.into_iter().map(|(id, name, _)| (id.0, name)).collect();
+        let mut sections: Vec<(i64, duban_core::metrics::SectionCounts)> = Vec::new();
+        let mut tallies: std::collections::BTreeMap<String, duban_core::metrics::UnitTally> = Default::default();
         for r in &rows {
-            let (status, level, n): (String, String, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-            match status.as_str() {
-                "draft" => d.drafts += n as u64,
-                "done" => d.done += n as u64,
-                "cancelled" => {}
-                _ => *d.by_level.entry(level_from(&level)).or_insert(0) += n as u64,
+            let (name, first): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let (lead, status, level): (Option<i64>, String, String) = (r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+            let (past, on_time, n): (i64, i64, i64) = (r.try_get(5)?, r.try_get(6)?, r.try_get(7)?);
+            let n = n as u64;
+            if status == "draft" {
+                d.drafts += n;
+                continue;
+            }
+            let at = match sections.iter().position(|(_, s)| s.section == name) {
+                Some(at) => at,
+                None => {
+                    sections.push((first, duban_core::metrics::SectionCounts { section: name, ..Default::default() }));
+                    sections.len() - 1
+                }
+            };
+            let (first_seen, counts) = &mut sections[at];
+            *first_seen = (*first_seen).min(first);
+            let level = level_from(&level);
+            let tally = lead.and_then(|u| names.get(&u)).map(|unit| {
+                tallies
+                    .entry(unit.clone())
+                    .or_insert_with(|| duban_core::metrics::UnitTally { unit: unit.clone(), ..Default::default() })
+            });
+            if status == "done" {
+                d.done += n;
+                counts.done += n;
+                if let Some(t) = tally {
+                    t.matters += n;
+                    t.done += n;
+                    t.due += n;
+                    t.done_on_time += if on_time == 1 { n } else { 0 };
+                }
+                continue;
+            }
+            *d.by_level.entry(level).or_insert(0) += n;
+            match level {
+                Level::Red => counts.red += n,
+                Level::Yellow => counts.yellow += n,
+                Level::Green => counts.green += n,
+            }
+            if let Some(t) = tally {
+                t.matters += n;
+                if past == 1 {
+                    t.due += n;
+                    t.overdue += n;
+                }
+                match level {
+                    Level::Red => t.red += n,
+                    Level::Yellow => t.yellow += n,
+                    Level::Green => {}
+                }
             }
         }
-        let colour = |l: &str| format!("SUM(CASE WHEN {live} AND m.level = '{l}' THEN 1 ELSE 0 END)");
-        let rows = sqlx::query(&format!(
-            "SELECT COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）') AS s, MIN(COALESCE(m.parent_id, m.id)), \
-             {}, {}, {}, SUM(CASE WHEN m.status = 'done' THEN 1 ELSE 0 END) {base} AND m.status NOT IN ('cancelled', 'draft') \
-             GROUP BY COALESCE(NULLIF(TRIM(m.section), ''), '（未分节）') ORDER BY 2",
-            colour("red"),
-            colour("yellow"),
-            colour("green")
-        ))
-        .bind(unit)
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
-            let n = |i: usize| r.try_get::<Option<i64>, _>(i).map(|v| v.unwrap_or(0) as u64);
-            d.sections.push(duban_core::metrics::SectionCounts {
-                section: r.try_get(0)?,
-                red: n(2)?,
-                yellow: n(3)?,
-                green: n(4)?,
-                done: n(5)?,
-            });
-        }
-        let today_text = today.to_string();
-        let rows = sqlx::query(&format!(
-            "SELECT u.name, COUNT(*), SUM(CASE WHEN m.status = 'done' THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN m.status = 'done' OR m.deadline < $2 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN m.status = 'done' AND m.done_on <= m.deadline THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN m.status <> 'done' AND m.level = 'red' THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN m.status <> 'done' AND m.level = 'yellow' THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN m.status <> 'done' AND m.deadline < $2 THEN 1 ELSE 0 END) \
-             FROM matters m JOIN units u ON u.id = m.lead_unit_id WHERE {access} AND {LEDGER_KINDS} AND m.status NOT IN ('cancelled', 'draft') \
-             GROUP BY u.name ORDER BY u.name"
-        ))
-        .bind(unit)
-        .bind(today_text)
-        .fetch_all(&self.pool)
-        .await?;
-        for r in &rows {
-            let n = |i: usize| r.try_get::<Option<i64>, _>(i).map(|v| v.unwrap_or(0) as u64);
-            d.tallies.push(duban_core::metrics::UnitTally {
-                unit: r.try_get(0)?,
-                matters: r.try_get::<i64, _>(1)? as u64,
-                done: n(2)?,
-                due: n(3)?,
-                done_on_time: n(4)?,
-                red: n(5)?,
-                yellow: n(6)?,
-                overdue: n(7)?,
-                reminders: 0,
-            });
-        }
+        sections.sort_by_key(|(first, _)| *first);
+        d.sections = sections.into_iter().map(|(_, s)| s).collect();
+        d.tallies = tallies.into_values().collect();
         let quantified = format!("{base} AND {live} AND m.parent_id IS NULL AND m.standard IS NOT NULL");
         d.targets_total = sqlx::query(&format!("SELECT COUNT(*) {quantified}"))
             .bind(unit)
