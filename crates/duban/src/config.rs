@@ -21,6 +21,25 @@ pub struct Config {
     pub ranking: duban_core::metrics::RankingWeights,
     /// Who issues the bulletins, and their title ([bulletin]).
     pub bulletin: BulletinConfig,
+    /// Limits on guessing ([security]).
+    pub security: SecurityConfig,
+}
+
+/// Limits on guessing passwords: failures of one login, or from one address, within the window
+/// lock it for the lockout's minutes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecurityConfig {
+    pub login_failures: u32,
+    pub address_failures: u32,
+    pub window_minutes: u32,
+    pub lockout_minutes: u32,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig { login_failures: 5, address_failures: 20, window_minutes: 15, lockout_minutes: 15 }
+    }
 }
 
 /// The bulletin as the office issues it: its title and the issuing office printed on it.
@@ -53,6 +72,8 @@ struct File {
     ranking: duban_core::metrics::RankingWeights,
     #[serde(default)]
     bulletin: BulletinConfig,
+    #[serde(default)]
+    security: SecurityConfig,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -100,6 +121,10 @@ impl Config {
         if f.bulletin.title.trim().is_empty() || f.bulletin.issuer.trim().is_empty() {
             bail!("[bulletin] title 与 issuer 不能为空 / [bulletin] title and issuer must not be empty");
         }
+        let g = &f.security;
+        if [g.login_failures, g.address_failures, g.window_minutes, g.lockout_minutes].contains(&0) {
+            bail!("[security] 各项须大于0 / [security] every limit must be above 0");
+        }
         let data_dir = data_dir.map(Path::to_path_buf).or(f.data_dir).unwrap_or_else(|| PathBuf::from("duban-data"));
         let database_url = database_url.map(str::to_string).or(f.database_url);
         let database_url = database_url.as_deref();
@@ -124,6 +149,7 @@ impl Config {
             casework: f.casework,
             ranking: f.ranking,
             bulletin: f.bulletin,
+            security: f.security,
         })
     }
 }

@@ -14,5 +14,6 @@ pub mod demo;
 pub mod export;
 pub mod sheets;
 pub mod store;
+pub mod throttle;
 pub mod web;
 pub mod webhook;

@@ -37,7 +37,7 @@ pub enum UserCommand {
         /// 显示名称 / display name
         #[arg(long)]
         name: String,
-        /// office（督查室）| unit（责任单位）| leader（领导）
+        /// office（督查室）| hotline（12345热线中心）| admin（系统管理员）| unit（责任单位）| leader（领导）
         #[arg(long)]
         role: String,
         /// 责任单位名称（role=unit 时必填）/ the unit's name, for role unit
@@ -183,6 +183,7 @@ async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr,
         bulletin: config.bulletin.clone(),
         casework: config.casework.clone(),
         today,
+        guard: crate::web::Guard::new(&config.security),
     });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await
@@ -248,16 +249,7 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
     let hash = hash_password(password.trim_end_matches(['\r', '\n'])).map_err(anyhow::Error::msg)?;
     runtime()?.block_on(async {
         let store = open(&at, true).await?;
-        let role = match (role.as_str(), &unit) {
-            ("office", None) => Role::Office,
-            ("leader", None) => Role::Leader,
-            ("unit", Some(u)) => Role::Unit(
-                store.unit_id(u).await.with_context(|| format!("没有名为“{u}”的单位 / no unit named {u:?}"))?,
-            ),
-            ("unit", None) => bail!("role unit 需要 --unit / role unit needs --unit"),
-            ("office" | "leader", Some(_)) => bail!("--unit 只用于 role unit / --unit goes with role unit only"),
-            (other, _) => bail!("未知角色 {other:?}，应为 office、unit 或 leader / unknown role {other:?}"),
-        };
+        let role = store.role_named(&role, unit.as_deref()).await?;
         store
             .add_user(&login, &name, &hash, role)
             .await

@@ -96,7 +96,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let ids = store.import_units(&units).await?;
     let unit_of: BTreeMap<&str, UnitId> = units.iter().map(|(n, _)| n.as_str()).zip(ids.iter().copied()).collect();
 
-    // Accounts: the office, a leader, one per unit. Hashing each is deliberate (the real path).
+    // Accounts: the office, a leader, the administrator, one per unit (the 12345 centre's below). Hashing each is deliberate (the real path).
     let mut accounts = Vec::new();
     let mut add = async |login: String, who: String, role: Role| -> Result<Actor, StoreError> {
         let password = generate_password();
@@ -107,6 +107,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     };
     let office = add("duchashi".into(), "区政府督查室".into(), Role::Office).await?;
     add("quzhang".into(), "区长".into(), Role::Leader).await?;
+    add("admin".into(), "系统管理员".into(), Role::Admin).await?;
     let mut unit_actors: BTreeMap<UnitId, Actor> = BTreeMap::new();
     for (k, (name, _)) in units.iter().enumerate() {
         let id = unit_of[name.as_str()];
@@ -260,7 +261,7 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     // centre account, and a year of requests.
     let catalogue = crate::catalogue::builtin(&places);
     store.import_catalogue(&office, &catalogue.categories, &catalogue.rules).await?;
-    let centre = add("rexian".into(), "12345热线".into(), Role::Office).await?;
+    let centre = add("rexian".into(), "12345热线中心".into(), Role::Hotline).await?;
     for (title, body, category) in [
         ("社保卡补办", "携带身份证到区人社局社保服务大厅或经办银行网点补办，当场制卡。", "0402"),
         ("转学手续", "由转入学校出具接收证明，到区教体局学籍管理科办理，学籍系统内流转。", "0502"),

@@ -3,10 +3,11 @@
 //! downloaded again unchanged however the ledger moves on. The office issues; every signed-in
 //! account reads them (a bulletin is sent to all units).
 
+use duban_core::access::Action;
 use sqlx::Row;
 use time::Date;
 
-use super::{Actor, Role, Store, StoreError, now_rfc3339, parse_day};
+use super::{Actor, Store, StoreError, now_rfc3339, parse_day};
 
 /// A bulletin to issue: its year, title, issuing office and date, and the period it covers.
 #[derive(Debug, Clone)]
@@ -67,9 +68,7 @@ impl Store {
         b: &NewBulletin,
         document: impl FnOnce(i64) -> Result<Vec<u8>, String>,
     ) -> Result<IssuedBulletin, StoreError> {
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden);
-        }
+        actor.require(Action::IssueBulletins)?;
         if b.from > b.to {
             return Err(StoreError::Invalid("起始日期晚于截止日期 / the period starts after it ends".into()));
         }
@@ -115,7 +114,8 @@ impl Store {
     }
 
     /// The register, newest first.
-    pub async fn bulletins(&self) -> Result<Vec<IssuedBulletin>, StoreError> {
+    pub async fn bulletins(&self, actor: &Actor) -> Result<Vec<IssuedBulletin>, StoreError> {
+        actor.require(Action::ReadLedger)?;
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM bulletins b JOIN users us ON us.id = b.issued_by ORDER BY b.year DESC, b.number DESC"
         ))
@@ -125,7 +125,8 @@ impl Store {
     }
 
     /// One issued bulletin and its document, as issued.
-    pub async fn bulletin(&self, id: i64) -> Result<(IssuedBulletin, Vec<u8>), StoreError> {
+    pub async fn bulletin(&self, actor: &Actor, id: i64) -> Result<(IssuedBulletin, Vec<u8>), StoreError> {
+        actor.require(Action::ReadLedger)?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, b.document FROM bulletins b JOIN users us ON us.id = b.issued_by WHERE b.id = $1"
         ))

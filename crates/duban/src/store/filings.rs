@@ -4,11 +4,12 @@
 //! filed with its proposers, its 主办 and 会办 units, a reply deadline and, where there are co-units,
 //! a milestone for their opinions (会办意见), so a late opinion turns it red like any missed milestone.
 
+use duban_core::access::Action;
 use duban_core::matter::{Change, Event, MatterId, MatterKind, ReplyClass, Status};
 use sqlx::Row;
 use time::{Date, Duration};
 
-use super::{Actor, NewMatter, Role, Store, StoreError, append_event, now_rfc3339, unjson};
+use super::{Actor, NewMatter, Store, StoreError, append_event, now_rfc3339, unjson};
 
 /// One line of the inspection team's list.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,9 +76,7 @@ impl Store {
         rows: &[NewComplaint],
         today: Date,
     ) -> Result<Vec<MatterId>, StoreError> {
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden);
-        }
+        actor.require(Action::HandleFilings)?;
         let batch = batch.trim();
         if batch.is_empty() || rows.is_empty() {
             return Err(StoreError::Invalid(
@@ -178,9 +177,7 @@ impl Store {
         today: Date,
         (reply_days, opinion_days): (u32, u32),
     ) -> Result<MatterId, StoreError> {
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden);
-        }
+        actor.require(Action::HandleFilings)?;
         if !matches!(p.proposal_kind.as_str(), "议案" | "建议" | "提案") {
             return Err(StoreError::Invalid(format!(
                 "类别应为议案、建议或提案 / the kind must be 议案, 建议 or 提案: {:?}",
@@ -262,7 +259,10 @@ impl Store {
         reader: Option<&Actor>,
         session: Option<&str>,
     ) -> Result<Vec<PublicProposal>, StoreError> {
-        let all = reader.is_some_and(|a| a.role == Role::Office);
+        if let Some(a) = reader {
+            a.require(Action::ReadFilings)?;
+        }
+        let all = reader.is_some_and(|a| a.role.may(Action::HandleFilings));
         let rows = sqlx::query(
             "SELECT p.matter_id, p.number, p.session, p.proposal_kind, p.proposers, m.state FROM proposals p JOIN matters m ON m.id = p.matter_id \
              WHERE (p.confidential = 0 OR $2 = 1) AND ($1 = '' OR p.session = $1) ORDER BY p.session, p.number",

@@ -5,6 +5,7 @@
 //! (`refresh_assessments`); closed, draft and replied matters never go stale. Batch actions of the
 //! office (remind, escalate, sign off many at once) run here too, all in one transaction.
 
+use duban_core::access::Action;
 use duban_core::matter::{Change, Matter, MatterId, Status};
 use duban_core::warning::{Level, assess_all};
 use sqlx::Row;
@@ -264,7 +265,7 @@ impl Store {
     /// `targets` live matters with a quantified standard (with how many there are). The same
     /// figures as `duban_core::metrics::dashboard` folds from the matters (a test holds them equal).
     pub async fn dashboard(&self, actor: &Actor, today: Date, targets: i64) -> Result<Dashboard, StoreError> {
-        let (access, unit) = sees(actor.role);
+        let (access, unit) = sees(actor, Action::ReadLedger)?;
         let base = format!("FROM matters m WHERE {access} AND {LEDGER_KINDS}");
         let live = "m.status NOT IN ('done', 'cancelled', 'draft')";
         let mut d = Dashboard::default();
@@ -382,7 +383,7 @@ impl Store {
 
     /// A page of the ledger (targets, tasks, projects) as the actor may see it, with the total.
     pub async fn ledger(&self, actor: &Actor, q: &LedgerQuery) -> Result<Page<Listed>, StoreError> {
-        let (access, unit) = sees(actor.role);
+        let (access, unit) = sees(actor, Action::ReadLedger)?;
         let mut sql = Sql::new(unit);
         let mut filter = format!("{access} AND {LEDGER_KINDS}");
         let words = q.q.trim();
@@ -492,7 +493,7 @@ impl Store {
         q: &QueueQuery,
         now: time::PrimitiveDateTime,
     ) -> Result<Page<QueueRow>, StoreError> {
-        let (access, unit) = self.handled_by(actor.role).await?;
+        let (access, unit) = self.handled_by(actor).await?;
         let mut sql = Sql::new(unit);
         let mut filter = format!("{access} AND m.kind = 'request'");
         match q.view {
@@ -526,7 +527,7 @@ impl Store {
         }
         if !words.is_empty() {
             let digits = words.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
-            let may_see_phone = matches!(actor.role, Role::Office | Role::Unit(_));
+            let may_see_phone = matches!(actor.role, Role::Unit(_)) || actor.role.may(Action::RunCasework);
             if digits {
                 let n = sql.text(words.replace([' ', '-'], ""));
                 filter.push_str(&format!(" AND (r.number = {n}"));
@@ -634,8 +635,9 @@ impl Store {
     /// leaders; for a unit, those it leads and those it co-handles. (Requests are not split, so the
     /// sub-matter rule of `sees` does not arise; a unit co-handling none is asked by its lead column
     /// alone, which its index answers.)
-    async fn handled_by(&self, role: Role) -> Result<(&'static str, i64), StoreError> {
-        let Role::Unit(u) = role else { return Ok(sees(role)) };
+    async fn handled_by(&self, actor: &Actor) -> Result<(&'static str, i64), StoreError> {
+        let Role::Unit(u) = actor.role else { return sees(actor, Action::ReadRequests) };
+        actor.require(Action::ReadRequests)?;
         let co = sqlx::query(
             "SELECT 1 FROM matter_units mu JOIN matters x ON x.id = mu.matter_id WHERE mu.unit_id = $1 AND x.kind = 'request' LIMIT 1",
         )
@@ -659,7 +661,7 @@ impl Store {
         now: time::PrimitiveDateTime,
         (from, to): (Date, Date),
     ) -> Result<Vec<(&'static str, u64)>, StoreError> {
-        let (access, unit) = self.handled_by(actor.role).await?;
+        let (access, unit) = self.handled_by(actor).await?;
         let mut sql = Sql::new(unit);
         let moment = sql.text(super::moment_key(now));
         let day = sql.text(now.date().to_string());

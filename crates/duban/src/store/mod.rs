@@ -12,11 +12,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use duban_core::access::{self, Action};
 use duban_core::matter::{Change, Event, Matter, MatterId, MatterKind};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Row};
 use time::Date;
 
+mod accounts;
 mod bulletins;
 mod casework;
 mod filings;
@@ -25,6 +27,7 @@ mod rollups;
 mod supervision;
 mod synthetic;
 
+pub use accounts::{Account, AuditEntry};
 pub use bulletins::{IssuedBulletin, NewBulletin};
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
 pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
@@ -59,14 +62,38 @@ pub struct UnitId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UserId(pub i64);
 
+/// An account's role, with the unit of a unit's account. What each may do is duban-core's one
+/// table (`duban_core::access`); the store checks it in every query that reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// The supervision office (督查室): sees and runs everything.
+    /// The supervision office (督查室): runs the ledger.
     Office,
+    /// The 12345 hotline centre: runs the public's requests, nothing of the ledger.
+    Hotline,
+    /// The administrator: accounts, units, webhooks, keys; supervises nothing.
+    Admin,
     /// A responsible unit: sees and reports on its own matters.
     Unit(UnitId),
-    /// A leader: reads everything, changes nothing.
+    /// A leader: reads, changes nothing.
     Leader,
+}
+
+impl Role {
+    /// The role as the table knows it (without the unit).
+    pub fn kind(self) -> access::Role {
+        match self {
+            Role::Office => access::Role::Office,
+            Role::Hotline => access::Role::Hotline,
+            Role::Admin => access::Role::Admin,
+            Role::Unit(_) => access::Role::Unit,
+            Role::Leader => access::Role::Leader,
+        }
+    }
+
+    /// Whether the table lets this role do `action`.
+    pub fn may(self, action: Action) -> bool {
+        access::allows(self.kind(), action)
+    }
 }
 
 /// Who is acting, as the web layer authenticated them.
@@ -75,6 +102,13 @@ pub struct Actor {
     pub user: UserId,
     pub name: String,
     pub role: Role,
+}
+
+impl Actor {
+    /// Forbidden unless the table lets the actor's role do `action`.
+    pub fn require(&self, action: Action) -> Result<(), StoreError> {
+        if self.role.may(action) { Ok(()) } else { Err(StoreError::Forbidden) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +274,8 @@ fn now_rfc3339() -> String {
 fn role_from(name: &str, unit: Option<i64>) -> Result<Role, StoreError> {
     match (name, unit) {
         ("office", _) => Ok(Role::Office),
+        ("hotline", _) => Ok(Role::Hotline),
+        ("admin", _) => Ok(Role::Admin),
         ("leader", _) => Ok(Role::Leader),
         ("unit", Some(u)) => Ok(Role::Unit(UnitId(u))),
         _ => Err(StoreError::Other(format!("an account has no valid role ({name})"))),
@@ -248,9 +284,8 @@ fn role_from(name: &str, unit: Option<i64>) -> Result<Role, StoreError> {
 
 fn role_name(role: Role) -> (&'static str, Option<i64>) {
     match role {
-        Role::Office => ("office", None),
         Role::Unit(u) => ("unit", Some(u.0)),
-        Role::Leader => ("leader", None),
+        other => (other.kind().key(), None),
     }
 }
 
@@ -315,22 +350,22 @@ fn event_at(row: &sqlx::any::AnyRow, at: usize) -> Result<Event, StoreError> {
     Ok(Event { on: parse_day(&on)?, actor: row.try_get(at + 1)?, change: unjson(&row.try_get::<String, _>(at + 2)?)? })
 }
 
-/// Which matters `m` a role sees in a list, as SQL over `m` with the unit bound to `$1`, and the
-/// value to bind: all for the office and leaders; for a unit, its own (lead or co-unit) and the
-/// sub-matters of those it leads.
-fn sees(role: Role) -> (&'static str, i64) {
-    match role {
-        Role::Office | Role::Leader => ("$1 = $1", 0),
+/// Which matters `m` an actor sees in a list that takes `action` to read, as SQL over `m` with the
+/// unit bound to `$1`, and the value to bind: all for a role the table lets read them; for a unit,
+/// its own (lead or co-unit) and the sub-matters of those it leads. Forbidden for a role the table
+/// does not let read them.
+fn sees(actor: &Actor, action: Action) -> Result<(&'static str, i64), StoreError> {
+    actor.require(action)?;
+    Ok(match actor.role {
         Role::Unit(u) => (
             "(m.lead_unit_id = $1 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $1) \
              OR EXISTS (SELECT 1 FROM matters p WHERE p.id = m.parent_id AND p.lead_unit_id = $1))",
             u.0,
         ),
-    }
+        _ => ("$1 = $1", 0),
+    })
 }
 
-/// Which changes each role may make. Units report on their own matters; the office runs the loop;
-/// leaders read.
 /// The changes that are the handling unit's word: its progress, its request for sign-off, signing for
 /// a dispatched matter, sending it back, asking for more time. (A reply is the unit's, or the
 /// centre's when it answers at once.)
@@ -346,12 +381,15 @@ fn unit_says(change: &Change) -> bool {
     )
 }
 
-fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool {
+/// Whether `role` may make `change` on a matter of `kind` led by `lead` with `co_units`: a unit
+/// reports on its own matters (the table's `ReportOwn`); whoever the table lets run matters of the
+/// kind runs the loop on them, save what only the handling unit says.
+fn may(role: Role, kind: MatterKind, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool {
     match role {
-        Role::Leader => false,
-        // The office (or the 12345 centre) runs the loop; what only the handling unit says is not its.
-        Role::Office => !unit_says(change),
         Role::Unit(u) => {
+            if !role.may(Action::ReportOwn) {
+                return false;
+            }
             let own = lead == Some(u.0);
             let co = co_units.contains(&u.0);
             match change {
@@ -364,6 +402,7 @@ fn may(role: Role, change: &Change, lead: Option<i64>, co_units: &[i64]) -> bool
                 _ => false,
             }
         }
+        _ => role.may(access::to_run(kind)) && !unit_says(change),
     }
 }
 
@@ -489,16 +528,18 @@ impl Store {
         rows.iter().map(|r| Ok((UnitId(r.try_get(0)?), r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
-    /// The account with this login and its password hash, for signing in.
+    /// The account with this login and its password hash, for signing in (not a disabled one).
     pub async fn account(&self, login: &str) -> Result<(Actor, String), StoreError> {
         if login == "public" {
             return Err(StoreError::NotFound); // the system account of public intake never signs in
         }
-        let row = sqlx::query("SELECT id, display_name, password_hash, role, unit_id FROM users WHERE login = $1")
-            .bind(login.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query(
+            "SELECT id, display_name, password_hash, role, unit_id FROM users WHERE login = $1 AND disabled_at IS NULL",
+        )
+        .bind(login.to_string())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let role = role_from(&row.try_get::<String, _>(3)?, row.try_get(4)?)?;
         Ok((Actor { user: UserId(row.try_get(0)?), name: row.try_get(1)?, role }, row.try_get(2)?))
     }
@@ -525,7 +566,7 @@ impl Store {
     pub async fn session(&self, token: &str) -> Result<(Actor, String), StoreError> {
         let now = now_rfc3339();
         let row = sqlx::query(
-            "SELECT u.id, u.display_name, u.role, u.unit_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2",
+            "SELECT u.id, u.display_name, u.role, u.unit_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(token.to_string())
         .bind(now.to_string())
@@ -575,9 +616,7 @@ impl Store {
         report: &NewReport,
         today: Date,
     ) -> Result<(i64, Vec<MatterId>), StoreError> {
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden);
-        }
+        actor.require(Action::ImportReports)?;
         let now = now_rfc3339();
         let (_turn, mut tx) = self.write_tx().await?;
         let row = sqlx::query("INSERT INTO reports (title, jurisdiction, plan_year, body, adopted_by, adopted_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -702,7 +741,7 @@ impl Store {
     /// co-unit) and the sub-matters of those it leads. In ledger-number order (each matter followed
     /// by its sub-matters), the order of the ledger's index: nothing is sorted.
     pub async fn matters_for(&self, actor: &Actor) -> Result<Vec<MatterRow>, StoreError> {
-        self.visible(actor, LEDGER_KINDS, "ORDER BY COALESCE(m.parent_id, m.id), m.id", &[]).await
+        self.visible(actor, Action::ReadLedger, LEDGER_KINDS, "ORDER BY COALESCE(m.parent_id, m.id), m.id", &[]).await
     }
 
     /// The matters of a listing the actor may see: `filter` and `order` are SQL over `m` (matters)
@@ -711,11 +750,12 @@ impl Store {
     async fn visible(
         &self,
         actor: &Actor,
+        action: Action,
         filter: &str,
         order: &str,
         binds: &[String],
     ) -> Result<Vec<MatterRow>, StoreError> {
-        let (access, unit) = sees(actor.role);
+        let (access, unit) = sees(actor, action)?;
         let sql = format!(
             "SELECT m.state, u.name FROM matters m LEFT JOIN units u ON u.id = m.lead_unit_id WHERE {access} AND ({filter}) {order}"
         );
@@ -747,7 +787,14 @@ impl Store {
             binds.push(status_name(s));
             filter.push_str(" AND m.status = $4");
         }
-        self.visible(actor, &filter, &format!("ORDER BY m.id DESC LIMIT {}", limit.max(1)), &binds).await
+        self.visible(
+            actor,
+            Action::ReadRequests,
+            &filter,
+            &format!("ORDER BY m.id DESC LIMIT {}", limit.max(1)),
+            &binds,
+        )
+        .await
     }
 
     /// The matters an actor may see as they stood at the end of `day`: each one's timeline folded up
@@ -1272,7 +1319,7 @@ async fn record_tx(
     change: Change,
 ) -> Result<Matter, StoreError> {
     let (mut m, lead, co) = load_visible(tx, actor, id).await?;
-    if !may(actor.role, &change, lead, &co) {
+    if !may(actor.role, m.kind, &change, lead, &co) {
         return Err(StoreError::Forbidden);
     }
     let expected_version = expected_version.unwrap_or(m.version);
@@ -1372,6 +1419,7 @@ async fn load_visible(
     .await?;
     let row = row.ok_or(StoreError::NotFound)?;
     let m: Matter = unjson(&row.try_get::<String, _>(0)?)?;
+    actor.require(access::to_read(m.kind))?;
     let lead: Option<i64> = row.try_get(1)?;
     let parent_lead: Option<i64> = row.try_get(2)?;
     let co: Vec<i64> = sqlx::query("SELECT unit_id FROM matter_units WHERE matter_id = $1")

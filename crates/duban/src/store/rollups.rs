@@ -4,6 +4,7 @@
 //! `Store::case_counts` (which folds the requests) is kept as the reference the roll-ups are
 //! tested against.
 
+use duban_core::access::Action;
 use duban_core::casework::CaseCounts;
 use duban_core::matter::Matter;
 use sqlx::Row;
@@ -168,6 +169,7 @@ impl Store {
         to: Date,
         by: &str,
     ) -> Result<Vec<(String, CaseCounts)>, StoreError> {
+        actor.require(Action::ReadMetrics)?;
         let unit_name = match actor.role {
             Role::Unit(u) => {
                 let row = sqlx::query("SELECT name FROM units WHERE id = $1").bind(u.0).fetch_one(&self.pool).await?;

@@ -2,6 +2,7 @@
 //! special campaigns (专项督查), evidence files, and the unit webhooks' outbox. Each is one
 //! transaction and leaves its trace in the timelines it touches.
 
+use duban_core::access::Action;
 use duban_core::matter::{Attachment, CampaignRef, Change, Matter, MatterId, Share};
 use sqlx::Row;
 use time::Date;
@@ -19,10 +20,6 @@ use super::{
     Actor, Campaign, Delivery, MAX_ATTACHMENT_BYTES, MatterRow, NewMatter, NewShare, Role, Store, StoreError, UnitId,
     load_visible, now_rfc3339, record_tx,
 };
-
-fn office_only(actor: &Actor) -> Result<(), StoreError> {
-    if actor.role == Role::Office { Ok(()) } else { Err(StoreError::Forbidden) }
-}
 
 /// What an evidence file is, from its first bytes; only these kinds are accepted.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
@@ -91,7 +88,7 @@ impl Store {
         follow_worst: bool,
         today: Date,
     ) -> Result<Matter, StoreError> {
-        office_only(actor)?;
+        actor.require(Action::SuperviseLedger)?;
         if shares.is_empty() {
             return Err(StoreError::Invalid("请至少拆分出一项子事项 / give at least one share".into()));
         }
@@ -273,7 +270,7 @@ impl Store {
         matters: &[MatterId],
         today: Date,
     ) -> Result<i64, StoreError> {
-        office_only(actor)?;
+        actor.require(Action::SuperviseLedger)?;
         let name = name.trim();
         if name.is_empty() || matters.is_empty() {
             return Err(StoreError::Invalid(
@@ -307,7 +304,7 @@ impl Store {
     /// The campaigns, newest first, each with the matters in it the actor may see (a unit sees the
     /// campaigns that hold its matters).
     pub async fn campaigns(&self, actor: &Actor) -> Result<Vec<Campaign>, StoreError> {
-        let (access, unit) = super::sees(actor.role);
+        let (access, unit) = super::sees(actor, Action::ReadLedger)?;
         let rows = sqlx::query(&format!(
             "SELECT c.id, c.name, c.deadline, cm.matter_id FROM campaigns c JOIN campaign_matters cm ON cm.campaign_id = c.id \
              JOIN matters m ON m.id = cm.matter_id WHERE {access} ORDER BY c.id DESC, cm.matter_id"
@@ -332,7 +329,7 @@ impl Store {
 
     /// Sets (or, with None, clears) the group-robot webhook a unit's reminders are sent to.
     pub async fn set_webhook(&self, actor: &Actor, unit: UnitId, url: Option<&str>) -> Result<(), StoreError> {
-        office_only(actor)?;
+        actor.require(Action::Administer)?;
         if let Some(u) = url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {
@@ -353,7 +350,7 @@ impl Store {
 
     /// The units' webhooks (office only): unit id → URL, for those that have one.
     pub async fn webhooks(&self, actor: &Actor) -> Result<Vec<(UnitId, String)>, StoreError> {
-        office_only(actor)?;
+        actor.require(Action::Administer)?;
         let rows = sqlx::query("SELECT id, webhook_url FROM units WHERE webhook_url IS NOT NULL ORDER BY id")
             .fetch_all(&self.pool)
             .await?;

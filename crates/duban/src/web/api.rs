@@ -8,15 +8,16 @@ use axum::extract::{Multipart, Query};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duban_core::access::Action;
 use duban_core::matter::{Change, Matter, MatterId, MatterKind, Standard};
 use duban_core::metrics::dashboard as dashboard_figures;
 use duban_report::LeadUnits;
 use serde::Deserialize;
 use time::Date;
 
-use super::reports::{MAX_REPORT_BYTES, office_only, read, units as unit_table};
+use super::form::require;
+use super::reports::{MAX_REPORT_BYTES, read, units as unit_table};
 use super::{AppError, AppState, api, authenticate};
-use crate::accounts::verify_password;
 use crate::decompose::{candidates, report};
 use crate::store::{NewMatter, NewShare, UnitId};
 
@@ -119,7 +120,7 @@ pub async fn preview(
 ) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        office_only(&actor)?;
+        require(&actor, Action::ImportReports)?;
         if body.len() > MAX_REPORT_BYTES {
             return Err(AppError::BadRequest("文件过大（上限 900 KB）/ the file is too large (900 KB at most)".into()));
         }
@@ -172,7 +173,7 @@ pub struct AdoptMatter {
 pub async fn adopt(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<AdoptBody>) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        office_only(&actor)?;
+        require(&actor, Action::ImportReports)?;
         let table = LeadUnits::builtin();
         let reading = read(body.text.as_bytes(), body.year, &table)?;
         let supersedes = super::reports::new_version_of(
@@ -308,11 +309,16 @@ pub struct Credentials {
 }
 
 /// Exchanges a login and password for a bearer token valid for 12 hours.
-pub async fn login(State(state): State<Arc<AppState>>, Json(c): Json<Credentials>) -> Response {
-    let Ok((actor, hash)) = state.store.account(&c.login).await else { return AppError::Unauthenticated.json() };
-    if !verify_password(&c.password, &hash) {
-        return AppError::Unauthenticated.json();
-    }
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    extensions: axum::http::Extensions,
+    Json(c): Json<Credentials>,
+) -> Response {
+    let actor =
+        match super::session::sign_in(&state, &c.login, &c.password, &super::session::address(&extensions)).await {
+            Ok(actor) => actor,
+            Err(e) => return e.json(),
+        };
     match state.store.open_session(actor.user, time::Duration::hours(12)).await {
         Ok(s) => {
             Json(serde_json::json!({"token": s.token, "expires_at": s.expires_at, "name": actor.name})).into_response()

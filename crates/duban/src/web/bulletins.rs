@@ -10,12 +10,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use duban_core::access::Action;
 use serde::Deserialize;
 
 use super::exports::{DOCX, Period, bulletin_bytes, file, last_complete_month, ledger_as_of};
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, api, authenticate};
-use crate::store::{IssuedBulletin, NewBulletin, Role, StoreError};
+use crate::store::{IssuedBulletin, NewBulletin};
 
 #[derive(Template)]
 #[template(path = "bulletins.html")]
@@ -31,7 +32,7 @@ struct RegisterPage {
 
 pub async fn register(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    let issued = state.store.bulletins().await?;
+    let issued = state.store.bulletins(&actor).await?;
     let (from, to) = last_complete_month(state.today());
     let year = state.today().year();
     let next = issued.iter().filter(|b| b.year == year).map(|b| b.number).max().unwrap_or(0) + 1;
@@ -58,9 +59,7 @@ pub struct IssueForm {
 /// Issues the bulletin of a period: numbered, made from the ledger as it stood at the period's
 /// end, and kept.
 async fn issue_for(state: &AppState, actor: &crate::store::Actor, period: &Period) -> Result<IssuedBulletin, AppError> {
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
+    require(actor, Action::IssueBulletins)?;
     let today = state.today();
     let (from, to) = period.resolve(today)?;
     let year = today.year();
@@ -100,8 +99,8 @@ pub async fn download(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    authenticate(&state, &headers).await?;
-    let (b, bytes) = state.store.bulletin(id).await?;
+    let (actor, _) = authenticate(&state, &headers).await?;
+    let (b, bytes) = state.store.bulletin(&actor, id).await?;
     file(Ok(bytes), DOCX, format!("{}{}.docx", b.title, b.issue()))
 }
 
@@ -113,8 +112,8 @@ fn json(b: &IssuedBulletin) -> serde_json::Value {
 
 pub async fn api_register(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     api(StatusCode::OK, async {
-        authenticate(&state, &headers).await?;
-        let list: Vec<serde_json::Value> = state.store.bulletins().await?.iter().map(json).collect();
+        let (actor, _) = authenticate(&state, &headers).await?;
+        let list: Vec<serde_json::Value> = state.store.bulletins(&actor).await?.iter().map(json).collect();
         Ok(serde_json::json!({"bulletins": list}))
     })
     .await

@@ -9,14 +9,16 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use duban_core::access::Action;
 use duban_core::casework::{Candidate, CaseCounts, RequestType, duplicates};
 use duban_core::matter::{Matter, MatterId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::Date;
 
+use super::form::require;
 use super::{AppError, AppState, api, authenticate, parse_date};
-use crate::store::{Category, Channel, NewRequest, Role, StoreError};
+use crate::store::{Category, Channel, NewRequest};
 
 #[derive(Deserialize)]
 pub struct IntakeBody {
@@ -108,7 +110,7 @@ pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path
         let (actor, _) = authenticate(&state, &headers).await?;
         let detail = state.store.request_detail(&actor, MatterId(id)).await?;
         let v = super::matter_view(&state, &actor, id).await?;
-        let alike = if actor.role == Role::Office {
+        let alike = if actor.role.may(Action::RunCasework) {
             suspected_duplicates(&state, &actor, &v.matter, &detail).await?
         } else {
             Vec::new()
@@ -224,9 +226,7 @@ pub async fn open311_key(
 ) -> Response {
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden.into());
-        }
+        require(&actor, Action::Administer)?;
         Ok(json!({"api_key": state.store.add_api_key(&body.name).await?, "name": body.name}))
     })
     .await
@@ -316,9 +316,7 @@ pub struct AnswerQuery {
 pub async fn answers(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<AnswerQuery>) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        if actor.role != Role::Office {
-            return Err(StoreError::Forbidden.into());
-        }
+        require(&actor, Action::RunCasework)?;
         let found = state.store.search_answers(&q.q, q.category.as_deref(), 50).await?;
         Ok(json!({"answers": found.into_iter().map(|(id, title, body)| json!({"id": id, "title": title, "body": body})).collect::<Vec<_>>()}))
     })

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use duban_core::access::Action;
 use duban_core::metrics::rank;
 use duban_core::warning::Level;
 
@@ -69,6 +70,12 @@ struct Dashboard {
 /// thousands of matters is never read whole for it).
 pub async fn show(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
+    // The hotline centre and the administrator start elsewhere; they do not read the ledger.
+    if !actor.role.may(Action::ReadLedger) {
+        return Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to(super::form::home(
+            actor.role,
+        ))));
+    }
     let today = state.today();
     state.store.refresh_assessments(today).await?;
     let figures = state.store.dashboard(&actor, today, 50).await?;

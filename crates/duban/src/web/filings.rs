@@ -9,13 +9,14 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
+use duban_core::access::Action;
 use duban_core::matter::Status;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, api, authenticate};
-use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal, Role};
+use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
 
 #[derive(Template)]
 #[template(path = "complaints.html")]
@@ -32,7 +33,7 @@ fn complaints_page(chrome: Chrome, rows: Vec<PublicComplaint>) -> Response {
     let closed = rows.iter().filter(|r| r.status == Status::Done).count();
     render(&ComplaintsPage {
         public: chrome.who.is_none(),
-        office: chrome.office,
+        office: chrome.supervise,
         chrome,
         total: rows.len(),
         closed,
@@ -58,6 +59,7 @@ pub async fn public_complaints(
 
 pub async fn complaints(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
+    require(&actor, Action::ReadFilings)?;
     let rows = state.store.public_complaints(None).await?;
     Ok(complaints_page(Chrome::of(&actor, csrf).with_flash(&headers), rows))
 }
@@ -96,7 +98,7 @@ pub async fn proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     let rows = state.store.proposals(Some(&actor), None).await?;
     let units = state.store.units().await?.into_iter().map(|u| u.1).collect();
     Ok(render(&ProposalsPage {
-        office: actor.role == Role::Office,
+        office: actor.role.may(Action::HandleFilings),
         chrome: Chrome::of(&actor, csrf).with_flash(&headers),
         rows,
         units,

@@ -14,7 +14,25 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::{AppError, cookie};
-use crate::store::{Actor, Role};
+use crate::store::{Actor, Role, StoreError};
+use duban_core::access::Action;
+
+/// Where a role's work starts: the dashboard for those who read the ledger, the queue for the
+/// hotline centre, the accounts for the administrator.
+pub fn home(role: Role) -> &'static str {
+    if role.may(Action::ReadLedger) {
+        "/"
+    } else if role.may(Action::ReadRequests) {
+        "/requests"
+    } else {
+        "/admin/users"
+    }
+}
+
+/// Forbidden (403) unless the table lets the actor do `action`.
+pub fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
+    actor.require(action).map_err(|e: StoreError| e.into())
+}
 
 pub const FLASH_COOKIE: &str = "duban_flash";
 
@@ -25,9 +43,20 @@ pub struct Chrome {
     pub csrf: String,
     /// The confirmation of the action just done, in words.
     pub flash: Option<String>,
-    pub office: bool,
+    /// What the role may do, from the one table (`duban_core::access`): the menu and the pages
+    /// offer only these.
+    pub ledger: bool,
+    pub supervise: bool,
+    pub import: bool,
+    pub bulletins: bool,
+    pub requests: bool,
+    pub casework: bool,
+    pub knowledge: bool,
+    pub metrics: bool,
+    pub filings: bool,
+    pub admin: bool,
+    /// A unit's account (whose lists say "本单位").
     pub unit: bool,
-    pub leader: bool,
 }
 
 impl Chrome {
@@ -36,9 +65,17 @@ impl Chrome {
             who: Some(actor.name.clone()),
             csrf,
             flash: None,
-            office: actor.role == Role::Office,
+            ledger: actor.role.may(Action::ReadLedger),
+            supervise: actor.role.may(Action::SuperviseLedger),
+            import: actor.role.may(Action::ImportReports),
+            bulletins: actor.role.may(Action::IssueBulletins),
+            requests: actor.role.may(Action::ReadRequests),
+            casework: actor.role.may(Action::RunCasework),
+            knowledge: actor.role.may(Action::EditKnowledge),
+            metrics: actor.role.may(Action::ReadMetrics),
+            filings: actor.role.may(Action::ReadFilings),
+            admin: actor.role.may(Action::Administer),
             unit: matches!(actor.role, Role::Unit(_)),
-            leader: actor.role == Role::Leader,
         }
     }
 
@@ -86,6 +123,8 @@ const FLASHES: &[(&str, &str)] = &[
     ("imported", "已导入"),
     ("answer", "已加入知识库"),
     ("webhook", "群机器人地址已保存"),
+    ("account_disabled", "账号已停用，其登录已失效"),
+    ("account_enabled", "账号已启用"),
 ];
 
 /// "reminded.3" → "已催办（3项）"; unknown keys give nothing.

@@ -11,13 +11,14 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use duban_core::access::Action;
 use duban_core::casework::{CaseCounts, REQUEST_TYPES};
 use duban_core::matter::{Satisfaction, Status};
 use serde::Deserialize;
 use time::Duration;
 
 use super::casework::{MetricsQuery, display_key, period};
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, authenticate, cookie};
 use crate::accounts::random_token;
 use crate::store::{Channel, NewRequest, QueueQuery, QueueSort, QueueView, Role, StoreError};
@@ -297,9 +298,7 @@ fn types() -> Vec<(&'static str, &'static str)> {
 
 pub async fn intake_form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
+    require(&actor, Action::RunCasework)?;
     let (categories, places, units) = intake_options(&state).await?;
     Ok(render(&IntakePage {
         chrome: Chrome::of(&actor, csrf).with_flash(&headers),
@@ -682,9 +681,7 @@ pub async fn knowledge(
     Query(q): Query<KnowledgeQuery>,
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
+    require(&actor, Action::RunCasework)?;
     // The whole knowledge base (offices keep hundreds of answers, not millions), searched.
     let answers = state.store.search_answers(&q.q, None, 1000).await?;
     Ok(render(&KnowledgePage { chrome: Chrome::of(&actor, csrf).with_flash(&headers), answers, q: q.q }))
@@ -727,9 +724,7 @@ pub async fn knowledge_search(
     Query(q): Query<KnowledgeQuery>,
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
+    require(&actor, Action::RunCasework)?;
     let id = q.matter.ok_or_else(|| AppError::BadRequest("缺少要答复的诉求 / no request given".into()))?;
     let (m, _) = state.store.timeline(&actor, duban_core::MatterId(id)).await?;
     let category = m.case.as_ref().map(|c| c.category.as_str());

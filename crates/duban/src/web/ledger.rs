@@ -10,13 +10,14 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use duban_core::access::Action;
 use duban_core::matter::{Change, MatterId, Status};
 use duban_core::warning::Level;
 use serde::Deserialize;
 
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, authenticate, level_key, percent};
-use crate::store::{LedgerQuery, LedgerSort, MAX_PER_PAGE, Role};
+use crate::store::{LedgerQuery, LedgerSort, MAX_PER_PAGE};
 
 struct Row {
     id: i64,
@@ -236,9 +237,7 @@ pub async fn batch(
     let (actor, csrf) = authenticate(&state, &headers).await?;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.as_str());
     check_csrf(&csrf, get("csrf"))?;
-    if actor.role != Role::Office {
-        return Err(crate::store::StoreError::Forbidden.into());
-    }
+    require(&actor, Action::SuperviseLedger)?;
     let ids: Vec<MatterId> =
         fields.iter().filter(|(k, _)| k == "matter").filter_map(|(_, v)| v.parse().ok()).map(MatterId).collect();
     let note = get("note").trim().to_string();

@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use duban_core::access::{self};
 use duban_core::matter::{Change, Event, MatterId, MatterKind, Status};
 use duban_core::warning::sign_off_exceptions;
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, authenticate, level_key, percent};
 use crate::export::standard_text;
-use crate::store::{Actor, Role, StoreError};
+use crate::store::{Actor, StoreError};
 
 struct MilestoneRow {
     name: String,
@@ -242,7 +243,7 @@ pub(super) async fn matter_page(
     let (m, events, a) = (&view.matter, &view.timeline, &view.assessment);
     let spec = m.kind.spec();
     let casework = !spec.progress_expected;
-    let office = actor.role == Role::Office;
+    let office = actor.role.may(access::to_run(m.kind));
     let own = view.responsible;
     let categories = if m.case.is_some() { category_names(state).await? } else { Default::default() };
     let category = |code: &str| categories.get(code).cloned().unwrap_or_else(|| code.to_string());
@@ -381,7 +382,7 @@ async fn casework_block(
     if !spec.signed_for {
         return Ok(None);
     }
-    let office = actor.role == Role::Office;
+    let office = actor.role.may(access::to_run(m.kind));
     let detail = match &m.case {
         Some(_) => Some(state.store.request_detail(actor, m.id).await?),
         None => None,

@@ -6,6 +6,7 @@
 //! clients); every form carries the session's CSRF token, and the login form a double-submit one.
 //! Request bodies are bounded.
 
+mod admin;
 mod api;
 mod bulletins;
 mod casework;
@@ -41,6 +42,33 @@ pub struct AppState {
     pub bulletin: crate::config::BulletinConfig,
     pub casework: duban_core::casework::CaseworkRules,
     pub today: Option<Date>,
+    /// Failed sign-ins, by login and by address.
+    pub guard: Guard,
+}
+
+/// The lockouts of password guessing ([security]).
+#[derive(Debug)]
+pub struct Guard {
+    pub logins: crate::throttle::Lockout,
+    pub addresses: crate::throttle::Lockout,
+}
+
+impl Guard {
+    pub fn new(c: &crate::config::SecurityConfig) -> Guard {
+        let minutes = |m: u32| std::time::Duration::from_secs(u64::from(m) * 60);
+        Guard {
+            logins: crate::throttle::Lockout::new(
+                c.login_failures,
+                minutes(c.window_minutes),
+                minutes(c.lockout_minutes),
+            ),
+            addresses: crate::throttle::Lockout::new(
+                c.address_failures,
+                minutes(c.window_minutes),
+                minutes(c.lockout_minutes),
+            ),
+        }
+    }
 }
 
 impl AppState {
@@ -52,6 +80,7 @@ impl AppState {
             bulletin: Default::default(),
             casework: Default::default(),
             today,
+            guard: Guard::new(&Default::default()),
         }
     }
 
@@ -101,6 +130,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/matters/{id}/evidence/{file}", get(supervision::evidence))
         .route("/campaigns", get(supervision::campaigns).post(supervision::create_campaign))
         .route("/units", get(supervision::units))
+        .route("/admin/users", get(admin::users).post(admin::add))
+        .route("/admin/users/{id}/{what}", post(admin::change))
+        .route("/admin/audit", get(admin::audit))
         .route("/units/{id}/webhook", post(supervision::set_webhook))
         .route("/requests", get(hotline::queue).post(hotline::intake))
         .route("/requests/new", get(hotline::intake_form))
@@ -170,7 +202,7 @@ pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tokio::spawn(crate::webhook::run(state.store.clone()));
     tokio::spawn(reassess(state.clone()));
-    axum::serve(listener, router(state)).await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await?;
     Ok(())
 }
 
@@ -300,6 +332,8 @@ pub enum AppError {
     BadRequest(String),
     /// The framework refused the request (a missing field, a body over the limit), in words.
     Refused(StatusCode, String),
+    /// Too many tries (a locked-out login or address), in words.
+    TooMany(String),
 }
 
 impl From<StoreError> for AppError {
@@ -314,6 +348,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Refused(status, _) => *status,
+            AppError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             AppError::Store(StoreError::Forbidden) => StatusCode::FORBIDDEN,
             AppError::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
@@ -325,7 +360,7 @@ impl AppError {
     fn message(&self) -> String {
         match self {
             AppError::Unauthenticated => "请先登录 / please sign in".into(),
-            AppError::BadRequest(m) | AppError::Refused(_, m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Refused(_, m) | AppError::TooMany(m) => m.clone(),
             AppError::Store(StoreError::Other(detail)) => {
                 eprintln!("duban: internal error: {detail}");
                 "服务器内部错误 / internal error".into()

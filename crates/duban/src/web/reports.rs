@@ -11,13 +11,14 @@ use axum::Form;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use duban_core::access::Action;
 use duban_core::matter::MatterKind;
 use duban_report::{LeadUnits, Options, Reading};
 
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, authenticate};
 use crate::decompose::{Edit, UnitsByName, apply_edits, candidates, parse_deadline, parse_standard, report};
-use crate::store::{Actor, Role, StoreError, UnitId};
+use crate::store::{StoreError, UnitId};
 
 /// A report file as offices send it: a .docx with pictures runs to several megabytes.
 pub(super) const MAX_REPORT_BYTES: usize = 20 << 20;
@@ -31,16 +32,9 @@ struct NewPage {
     chrome: Chrome,
 }
 
-pub(super) fn office_only(actor: &Actor) -> Result<(), AppError> {
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
-    Ok(())
-}
-
 pub async fn new(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    office_only(&actor)?;
+    require(&actor, Action::ImportReports)?;
     Ok(render(&NewPage { chrome: Chrome::of(&actor, csrf).with_flash(&headers) }))
 }
 
@@ -117,7 +111,7 @@ pub async fn preview(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    office_only(&actor)?;
+    require(&actor, Action::ImportReports)?;
     let (mut bytes, mut pasted, mut year, mut token) = (Vec::new(), String::new(), None, String::new());
     let failed = |_| {
         AppError::BadRequest(
@@ -219,7 +213,7 @@ pub async fn adopt(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    office_only(&actor)?;
+    require(&actor, Action::ImportReports)?;
     let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     check_csrf(&csrf, get("csrf").unwrap_or(""))?;
     let text = get("text").unwrap_or("");

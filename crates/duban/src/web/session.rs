@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::form::{Chrome, check_csrf, render};
 use super::{AppError, AppState, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, cookie};
 use crate::accounts::{random_token, verify_password};
+use crate::store::Actor;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -35,24 +36,28 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
+    Form(form): Form<LoginForm>,
+) -> Response {
     if cookie(&headers, LOGIN_CSRF_COOKIE) != Some(form.csrf.as_str()) {
         return AppError::BadRequest("表单已过期，请刷新后重试 / the form expired; reload and try again".into())
             .into_response();
     }
-    let refused = || {
+    let refused = |error: String| {
         let csrf = random_token();
-        let page = render(&LoginPage {
-            chrome: Chrome::anonymous(csrf.clone()),
-            error: Some("登录名或密码不正确".into()),
-        });
+        let page = render(&LoginPage { chrome: Chrome::anonymous(csrf.clone()), error: Some(error) });
         ([(header::SET_COOKIE, format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login"))], page)
             .into_response()
     };
-    let Ok((actor, hash)) = state.store.account(&form.login).await else { return refused() };
-    if !verify_password(&form.password, &hash) {
-        return refused();
-    }
+    let actor = match sign_in(&state, &form.login, &form.password, &address(&extensions)).await {
+        Ok(actor) => actor,
+        Err(AppError::Unauthenticated) => return refused("登录名或密码不正确".into()),
+        Err(AppError::TooMany(why)) => return refused(why),
+        Err(e) => return e.into_response(),
+    };
     let session = match state.store.open_session(actor.user, time::Duration::hours(12)).await {
         Ok(s) => s,
         Err(e) => return AppError::from(e).into_response(),
@@ -62,9 +67,61 @@ pub async fn login(State(state): State<Arc<AppState>>, headers: HeaderMap, Form(
             header::SET_COOKIE,
             format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200", session.token),
         )],
-        Redirect::to("/"),
+        Redirect::to(super::form::home(actor.role)),
     )
         .into_response()
+}
+
+/// The client's address as the server saw the connection ("" where none is known, as in tests
+/// that call the router directly).
+pub fn address(extensions: &axum::http::Extensions) -> String {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// A password hash that matches nothing, checked for unknown logins so that they take as long as
+/// known ones (the time does not tell which logins exist).
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| crate::accounts::hash_password(&random_token()).unwrap_or_default())
+}
+
+/// Checks a login and password for the page and the API alike: refused while the login or the
+/// address is locked out (even with the right password), the same work for unknown and known
+/// logins, every outcome in the audit log.
+pub async fn sign_in(state: &AppState, login: &str, password: &str, address: &str) -> Result<Actor, AppError> {
+    let now = std::time::Instant::now();
+    let login_key = login.trim().to_lowercase();
+    let address_key = format!("@{address}");
+    let locked = state.guard.logins.locked(&login_key, now).or_else(|| state.guard.addresses.locked(&address_key, now));
+    if let Some(left) = locked {
+        let minutes = left.as_secs().div_ceil(60);
+        return Err(AppError::TooMany(format!(
+            "登录失败次数过多，请{minutes}分钟后再试 / too many failed sign-ins; try again in {minutes} minutes"
+        )));
+    }
+    let account = state.store.account(login.trim()).await.ok();
+    let hash = account.as_ref().map_or(decoy_hash(), |(_, h)| h.as_str()).to_string();
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    match account {
+        Some((actor, _)) if matches => {
+            state.guard.logins.clear(&login_key);
+            state.store.note_sign_in(Some(actor.user), &login_key, "sign_in", address).await?;
+            Ok(actor)
+        }
+        account => {
+            let user = account.map(|(a, _)| a.user);
+            let locks = state.guard.logins.fail(&login_key, now) | state.guard.addresses.fail(&address_key, now);
+            state.store.note_sign_in(user, &login_key, "sign_in_failed", address).await?;
+            if locks {
+                state.store.note_sign_in(user, &login_key, "locked_out", address).await?;
+            }
+            Err(AppError::Unauthenticated)
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -8,12 +8,13 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use duban_core::access::Action;
 use duban_core::matter::{Matter, MatterId};
 use duban_core::warning::{Level, assess_all};
 
-use super::form::{Chrome, check_csrf, done, render};
+use super::form::{Chrome, check_csrf, done, render, require};
 use super::{AppError, AppState, authenticate, parse_date};
-use crate::store::{NewShare, Role, StoreError, UnitId};
+use crate::store::{NewShare, UnitId};
 
 /// Reads the split form's lines: "单位 份额 [完成时限]", e.g. "傅庄街道 40% 2019-10-31". Shares are
 /// percentages ("40%", "40") or fractions ("0.4"); when no line gives one, the shares are equal.
@@ -273,9 +274,7 @@ pub async fn set_webhook(
 ) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
     check_csrf(&csrf, &form.csrf)?;
-    if actor.role != Role::Office {
-        return Err(StoreError::Forbidden.into());
-    }
+    require(&actor, Action::Administer)?;
     let url = form.url.trim();
     state.store.set_webhook(&actor, UnitId(id), (!url.is_empty()).then_some(url)).await?;
     Ok(done("/units", "webhook", None))

@@ -69,7 +69,8 @@ async fn login(c: &Client, base: &str, login: &str, password: &str) {
     c.find(Locator::Id("login")).await.expect("login field").send_keys(login).await.expect("type");
     c.find(Locator::Id("password")).await.expect("password field").send_keys(password).await.expect("type");
     c.find(Locator::Css("form button[type=submit]")).await.expect("button").click().await.expect("click");
-    c.wait().for_element(Locator::Id("count-red")).await.expect("the dashboard after signing in");
+    // The ledger's readers land on the dashboard, the hotline centre on its queue.
+    c.wait().for_element(Locator::Css("#count-red, #queue")).await.expect("the first page after signing in");
 }
 
 /// A headless Chromium session (and its chromedriver, stopped on drop), with a desktop's window.
@@ -357,7 +358,7 @@ async fn the_hotline_in_a_browser() {
         .collect();
     units.push(("傅庄街道".into(), "街道".into()));
     store.import_units(&units).await.expect("units");
-    let centre = store.add_user("rexian", "12345热线", &hash, Role::Office).await.expect("user");
+    let centre = store.add_user("rexian", "12345热线", &hash, Role::Hotline).await.expect("user");
     let catalogue = duban::catalogue::builtin(&["傅庄街道".to_string()]);
     store.import_catalogue(&centre, &catalogue.categories, &catalogue.rules).await.expect("catalogue");
     let state = Arc::new(AppState::new(store, Some(date!(2019 - 07 - 01))));

@@ -28,7 +28,7 @@ async fn casework(store: &Store) {
     let cg = store.add_unit("城市管理局", "区直部门").await.expect("unit");
     let fz = store.add_unit("傅庄街道", "街道").await.expect("unit");
     let hr = store.add_unit("人力资源和社会保障局", "区直部门").await.expect("unit");
-    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Office).await.expect("user");
+    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Hotline).await.expect("user");
     let cg_user = store.add_user("chengguan", "城管局", "$argon2id$x", Role::Unit(cg)).await.expect("user");
     let fz_user = store.add_user("fuzhuang", "傅庄街道", "$argon2id$x", Role::Unit(fz)).await.expect("user");
     let hr_user = store.add_user("renshe", "人社局", "$argon2id$x", Role::Unit(hr)).await.expect("user");
@@ -289,7 +289,7 @@ async fn synthetic_requests_are_readable_and_rolled_up() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&format!("sqlite://{}", dir.path().join("s.db").display()), true).await.expect("open");
     store.add_unit("综合行政执法局", "区直部门").await.expect("unit");
-    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Office).await.expect("user");
+    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Hotline).await.expect("user");
     let c = duban::catalogue::builtin(&[]);
     let rules: Vec<_> = c.rules.iter().filter(|r| r.2 == "综合行政执法局").cloned().collect();
     store.import_catalogue(&centre, &c.categories, &rules).await.expect("catalogue");

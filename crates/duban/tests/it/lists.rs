@@ -195,17 +195,17 @@ async fn lists(store: &Store) {
     let first = store.issue_bulletin(&office, &b, |n| Ok(format!("第{n}期").into_bytes())).await.expect("issue");
     let second = store.issue_bulletin(&office, &b, |n| Ok(format!("第{n}期").into_bytes())).await.expect("issue");
     assert_eq!((first.number, second.number, first.issue()), (1, 2, "2019年第1期".to_string()));
-    let (kept, bytes) = store.bulletin(first.id).await.expect("kept");
+    let (kept, bytes) = store.bulletin(&office, first.id).await.expect("kept");
     assert_eq!((kept, String::from_utf8(bytes).expect("utf-8")), (first, "第1期".to_string()));
     let backwards = issue(date!(2019 - 06 - 30), date!(2019 - 06 - 01));
     assert!(store.issue_bulletin(&office, &backwards, |_| Ok(vec![])).await.is_err());
-    assert_eq!(store.bulletins().await.expect("register").len(), 2);
+    assert_eq!(store.bulletins(&office).await.expect("register").len(), 2);
 }
 
 /// 5,000 requests, paged 200 at a time to the end: each once, the total every time.
 async fn queue_to_its_end(store: &Store) {
     let unit = store.add_unit("城市管理局", "区直部门").await.expect("unit");
-    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Office).await.expect("user");
+    let centre = store.add_user("centre", "12345热线", "$argon2id$x", Role::Hotline).await.expect("user");
     let cat = |code: &str, name: &str, parent: Option<&str>| Category {
         code: code.into(),
         name: name.into(),

@@ -8,6 +8,7 @@ mod filings;
 mod ledger;
 mod lists;
 mod open311;
+mod roles;
 mod store;
 mod supervision;
 mod web;

@@ -168,7 +168,10 @@ async fn a_standard_open311_client_lists_files_and_reads_back() {
     let r = &f.router;
     let office = token(r, "office").await;
     api(r, "POST", "/api/v1/categories", Some(&office), Some(catalogue())).await;
-    let (s, k) = api(r, "POST", "/api/v1/open311/keys", Some(&office), Some(json!({"name": "市级平台"}))).await;
+    let (s, _) = api(r, "POST", "/api/v1/open311/keys", Some(&office), Some(json!({"name": "市级平台"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "keys are the administrator's to issue");
+    let admin = token(r, "admin").await;
+    let (s, k) = api(r, "POST", "/api/v1/open311/keys", Some(&admin), Some(json!({"name": "市级平台"}))).await;
     assert_eq!(s, StatusCode::CREATED);
     let key = k["api_key"].as_str().expect("key").to_string();
     assert_eq!(

@@ -37,6 +37,7 @@ async fn supervision(store: &Store) {
     let fz = store.add_unit("傅庄街道", "街道").await.expect("unit");
     let sz = store.add_unit("盛庄街道", "街道").await.expect("unit");
     let office = store.add_user("office", "督查室", "$argon2id$x", Role::Office).await.expect("user");
+    let admin = store.add_user("admin", "系统管理员", "$argon2id$x", Role::Admin).await.expect("user");
     let hr_user = store.add_user("renshe", "人社局", "$argon2id$x", Role::Unit(hr)).await.expect("user");
     let fz_user = store.add_user("fuzhuang", "傅庄街道", "$argon2id$x", Role::Unit(fz)).await.expect("user");
     let sz_user = store.add_user("shengzhuang", "盛庄街道", "$argon2id$x", Role::Unit(sz)).await.expect("user");
@@ -167,9 +168,10 @@ async fn supervision(store: &Store) {
     // A reminder reaches the street's group robot through the outbox; a dead robot is retried.
     let (url, got) = receiver().await;
     assert_eq!(store.set_webhook(&sz_user, sz, Some(&url)).await.expect_err("refused"), StoreError::Forbidden);
-    assert!(matches!(store.set_webhook(&office, sz, Some("ftp://x")).await, Err(StoreError::Invalid(_))));
-    store.set_webhook(&office, sz, Some(&url)).await.expect("webhook");
-    store.set_webhook(&office, fz, Some("http://127.0.0.1:9/robot/send")).await.expect("webhook");
+    assert_eq!(store.set_webhook(&office, sz, Some(&url)).await.expect_err("refused"), StoreError::Forbidden);
+    assert!(matches!(store.set_webhook(&admin, sz, Some("ftp://x")).await, Err(StoreError::Invalid(_))));
+    store.set_webhook(&admin, sz, Some(&url)).await.expect("webhook");
+    store.set_webhook(&admin, fz, Some("http://127.0.0.1:9/robot/send")).await.expect("webhook");
     let v = store.timeline(&office, sz_child).await.expect("read").0.version;
     store.record(&office, sz_child, v, day, Change::Reminded { note: "请尽快报送进展".into() }).await.expect("remind");
     let v = store.timeline(&office, fz_child).await.expect("read").0.version;

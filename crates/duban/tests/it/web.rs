@@ -34,6 +34,8 @@ pub(crate) async fn fixture() -> Fixture {
     store.add_user("unit_a", "教体局", &hash, Role::Unit(a)).await.expect("user");
     store.add_user("unit_b", "人社局", &hash, Role::Unit(b)).await.expect("user");
     store.add_user("leader", "区长", &hash, Role::Leader).await.expect("user");
+    store.add_user("admin", "系统管理员", &hash, Role::Admin).await.expect("user");
+    store.add_user("hotline", "12345热线中心", &hash, Role::Hotline).await.expect("user");
     let m = |title: &str, unit| NewMatter {
         kind: MatterKind::Task,
         title: title.into(),
@@ -108,8 +110,14 @@ impl<'a> Browser<'a> {
         let page = self.send("GET", "/login", None).await;
         let csrf = form_token(&page.body);
         let r = self.send("POST", "/login", Some(&format!("csrf={csrf}&login={login}&password={PASSWORD}"))).await;
-        assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/")), "{login}: {}", r.body);
-        form_token(&self.send("GET", "/", None).await.body)
+        // Each role starts where its work is: the ledger, the hotline's queue, the accounts.
+        let home = match login {
+            "admin" => "/admin/users",
+            "hotline" => "/requests",
+            _ => "/",
+        };
+        assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some(home)), "{login}: {}", r.body);
+        form_token(&self.send("GET", home, None).await.body)
     }
 }
 
@@ -724,14 +732,18 @@ async fn split_evidence_campaigns_and_webhooks_in_pages() {
         StatusCode::FORBIDDEN
     );
 
-    // Webhooks are the office's to set.
+    // Webhooks are the administrator's to set: not a unit's, not the office's.
     assert_eq!(unit.send("GET", "/units", None).await.status, StatusCode::FORBIDDEN);
     let url = urlencode("https://oapi.dingtalk.com/robot/send?access_token=abc");
     let r = unit.send("POST", "/units/1/webhook", Some(&format!("csrf={unit_csrf}&url={url}"))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = office.send("POST", "/units/1/webhook", Some(&format!("csrf={csrf}&url={url}"))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut admin = Browser::new(&f.router);
+    let admin_csrf = admin.login("admin").await;
+    let r = admin.send("POST", "/units/1/webhook", Some(&format!("csrf={admin_csrf}&url={url}"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(office.send("GET", "/units", None).await.body.contains("access_token=abc"));
+    assert!(admin.send("GET", "/units", None).await.body.contains("access_token=abc"));
 }
 
 #[tokio::test]
@@ -812,6 +824,9 @@ async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
     let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&unit), Some(json!({"url": "https://x"}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&office), Some(json!({"url": "https://x"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the administrator's, not the office's");
+    let admin = token(r, "admin").await;
+    let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&admin), Some(json!({"url": "https://x"}))).await;
     assert_eq!(s, StatusCode::OK);
 
     // The bulletin for a chosen period, by bearer token.
