@@ -222,7 +222,7 @@ impl Store {
             .map(|r| {
                 let action: String = r.try_get(2)?;
                 Ok(AuditEntry {
-                    at: r.try_get(0)?,
+                    at: beijing_time(&r.try_get::<String, _>(0)?),
                     login: r.try_get(1)?,
                     action: AUDIT_ACTIONS
                         .iter()
@@ -265,6 +265,15 @@ impl Store {
             (access::Role::Leader, None) => Role::Leader,
         })
     }
+}
+
+/// A stored RFC 3339 moment as China's clock reads it, to the second ("2019-07-01 09:30:00").
+fn beijing_time(stored: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::parse(stored, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::macros::offset!(+8)).format(&format).ok())
+        .unwrap_or_else(|| stored.to_string())
 }
 
 async fn login_of(tx: &mut sqlx::Transaction<'static, sqlx::Any>, user: UserId) -> Result<String, StoreError> {

@@ -439,6 +439,7 @@ impl Store {
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
         }
         let store = Store { pool, backend, rules: Default::default(), writer: Default::default() };
+        store.widen_roles().await?;
         store.backfill().await?;
         Ok(store)
     }
@@ -837,6 +838,61 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let (m, _, _) = load_visible(&mut conn, actor, id).await?;
         Ok((m, events_of(&mut conn, id).await?))
+    }
+
+    /// Migration 0009 on SQLite: the users table rebuilt with the roles of `duban_core::access` in
+    /// its CHECK and a `disabled_at` column, its rows kept under their ids. Foreign keys are off for
+    /// this one transaction, so the timeline's millions of references to users are not re-checked
+    /// (they point at the same ids, copied); the rebuilt table's own references are checked before
+    /// the commit.
+    /// Done once: the table's own definition says whether it has been.
+    async fn widen_roles(&self) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let sql: String = sqlx::query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        if sql.contains("'hotline'") {
+            return Ok(());
+        }
+        use sqlx::Executor;
+        conn.execute("PRAGMA foreign_keys = OFF").await?;
+        let rebuilt = conn
+            .execute(
+                "BEGIN IMMEDIATE; \
+                 CREATE TABLE users_new ( \
+                     id INTEGER PRIMARY KEY AUTOINCREMENT, \
+                     login TEXT NOT NULL UNIQUE, \
+                     display_name TEXT NOT NULL, \
+                     password_hash TEXT NOT NULL, \
+                     role TEXT NOT NULL CHECK (role IN ('office', 'hotline', 'admin', 'unit', 'leader')), \
+                     unit_id INTEGER REFERENCES units(id), \
+                     disabled_at TEXT); \
+                 INSERT INTO users_new (id, login, display_name, password_hash, role, unit_id) \
+                     SELECT id, login, display_name, password_hash, role, unit_id FROM users; \
+                 DROP TABLE users; \
+                 ALTER TABLE users_new RENAME TO users;",
+            )
+            .await;
+        let checked = match rebuilt {
+            Ok(_) => {
+                sqlx::query("PRAGMA foreign_key_check(users)").fetch_all(&mut *conn).await.map(|rows| rows.is_empty())
+            }
+            Err(e) => Err(e),
+        };
+        let finished = match checked {
+            Ok(true) => conn.execute("COMMIT").await.map(|_| ()).map_err(StoreError::from),
+            Ok(false) => Err(StoreError::Other("rebuilding users would break a reference".into())),
+            Err(e) => Err(StoreError::from(e)),
+        };
+        if finished.is_err() {
+            let _ = conn.execute("ROLLBACK").await;
+        }
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        finished
     }
 
     /// Fills what migration 0008 added for matters stored before it: the key columns from each

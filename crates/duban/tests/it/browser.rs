@@ -69,8 +69,9 @@ async fn login(c: &Client, base: &str, login: &str, password: &str) {
     c.find(Locator::Id("login")).await.expect("login field").send_keys(login).await.expect("type");
     c.find(Locator::Id("password")).await.expect("password field").send_keys(password).await.expect("type");
     c.find(Locator::Css("form button[type=submit]")).await.expect("button").click().await.expect("click");
-    // The ledger's readers land on the dashboard, the hotline centre on its queue.
-    c.wait().for_element(Locator::Css("#count-red, #queue")).await.expect("the first page after signing in");
+    // The ledger's readers land on the dashboard, the hotline centre on its queue, the
+    // administrator on the accounts.
+    c.wait().for_element(Locator::Css("#count-red, #queue, #accounts")).await.expect("the first page after signing in");
 }
 
 /// A headless Chromium session (and its chromedriver, stopped on drop), with a desktop's window.
@@ -408,4 +409,63 @@ async fn the_hotline_in_a_browser() {
     assert_eq!(received, "1");
     shot(&c, "14-metrics").await;
     c.close().await.expect("close the browser");
+}
+
+/// The administrator adds a hotline operator's account on a desktop and a phone; the operator signs
+/// in and finds the hotline's pages and nothing of the ledger; the audit log shows both.
+#[tokio::test]
+async fn the_administrator_in_a_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (base, store, _) = server(dir.path(), date!(2019 - 07 - 01)).await;
+    let hash = hash_password(PASSWORD).expect("hash");
+    store.add_user("admin", "系统管理员", &hash, Role::Admin).await.expect("user");
+    let (_driver, c) = chromium().await;
+    login(&c, &base, "admin", PASSWORD).await;
+    c.find(Locator::Css("#add-account input[name=login]"))
+        .await
+        .expect("login")
+        .send_keys("zhangsan")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#add-account input[name=name]"))
+        .await
+        .expect("name")
+        .send_keys("话务员张三")
+        .await
+        .expect("type");
+    c.find(Locator::Css("#add-account select[name=role] option[value=hotline]"))
+        .await
+        .expect("role")
+        .click()
+        .await
+        .expect("pick");
+    click(&c, Locator::Css("#add-account button")).await;
+    c.wait().for_element(Locator::Id("password")).await.expect("the password, once");
+    let password = text_of(&c, Locator::Id("password")).await;
+    assert_eq!(password.chars().count(), 12, "shown once");
+    assert!(text_of(&c, Locator::Id("accounts")).await.contains("话务员张三"));
+    shot(&c, "41-admin-account-added").await;
+
+    let (_phone_driver, p) = phone().await;
+    login(&p, &base, "admin", PASSWORD).await;
+    shot(&p, "42-admin-accounts-390").await;
+    p.goto(&format!("{base}/admin/audit")).await.expect("audit");
+    let log = text_of(&p, Locator::Id("audit")).await;
+    assert!(log.contains("新增账号") && log.contains("zhangsan"), "{log}");
+    shot(&p, "43-admin-audit-390").await;
+
+    // The operator, on a phone: the queue, and no ledger in the menu.
+    let (_operator_driver, o) = phone().await;
+    login(&o, &base, "zhangsan", &password).await;
+    assert!(o.current_url().await.expect("url").as_str().ends_with("/requests"));
+    click(&o, Locator::Css("details.menu summary")).await;
+    let menu = text_of(&o, Locator::Css("details.menu")).await;
+    assert!(
+        menu.contains("诉求工单")
+            && menu.contains("知识库")
+            && !menu.contains("督办台账")
+            && !menu.contains("账号管理"),
+        "{menu}"
+    );
+    shot(&o, "44-hotline-menu-390").await;
 }

@@ -228,3 +228,45 @@ async fn guessing_is_locked_out_and_unknown_logins_answer_alike() {
     let r = b.send("POST", "/login", Some(&format!("csrf={csrf}&login=unit_b&password=test-password-1"))).await;
     assert!(r.body.contains("登录失败次数过多"), "{}", r.body);
 }
+
+/// A ledger made before the new roles (its users table allows office, unit and leader only) gains
+/// them when opened: its accounts and timeline kept, a hotline account can be added.
+#[tokio::test]
+async fn an_older_ledger_gains_the_new_roles() {
+    use duban::store::{Role, Store};
+    use sqlx::Executor;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let store = Store::open(&url, true).await.expect("open");
+    let unit = store.add_unit("教育和体育局", "区直部门").await.expect("unit");
+    let office = store.add_user("office", "督查室", "$argon2id$x", Role::Office).await.expect("user");
+    store.add_user("jiaoti", "教体局", "$argon2id$x", Role::Unit(unit)).await.expect("user");
+    drop(store);
+    // Put the table back as migration 0001 made it.
+    {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.expect("connect");
+        conn.execute(
+            "PRAGMA foreign_keys = OFF; BEGIN; \
+             CREATE TABLE users_old (id INTEGER PRIMARY KEY AUTOINCREMENT, login TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, \
+             password_hash TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('office', 'unit', 'leader')), unit_id INTEGER REFERENCES units(id)); \
+             INSERT INTO users_old SELECT id, login, display_name, password_hash, role, unit_id FROM users; \
+             DROP TABLE users; ALTER TABLE users_old RENAME TO users; COMMIT;",
+        )
+        .await
+        .expect("downgrade");
+        let refused = conn
+            .execute("INSERT INTO users (login, display_name, password_hash, role) VALUES ('x', 'x', 'x', 'hotline')")
+            .await;
+        assert!(refused.is_err(), "the old table refuses the new roles");
+    }
+    let store = Store::open(&url, false).await.expect("reopen");
+    let hotline = store.add_user("rexian", "12345热线中心", "$argon2id$x", Role::Hotline).await.expect("a new role");
+    assert_eq!(hotline.role, Role::Hotline);
+    let (again, _) = store.account("office").await.expect("kept");
+    assert_eq!((again.user, again.role), (office.user, Role::Office));
+    let (unit_account, _) = store.account("jiaoti").await.expect("kept");
+    assert_eq!(unit_account.role, Role::Unit(unit));
+    drop(store);
+    // Opening again changes nothing.
+    Store::open(&url, false).await.expect("reopen twice");
+}
