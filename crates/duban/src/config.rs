@@ -13,6 +13,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub listen: Option<std::net::SocketAddr>,
+    /// The address the server is published at (https://… in production), for absolute links and
+    /// Secure cookies.
+    pub public_url: Option<String>,
     /// The warning rules' thresholds ([warning] in the file).
     pub warning: WarningRules,
     /// Requests' time limits and counting rules ([casework]).
@@ -64,6 +67,7 @@ struct File {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     listen: Option<std::net::SocketAddr>,
+    public_url: Option<String>,
     #[serde(default)]
     warning: WarningRules,
     #[serde(default)]
@@ -121,6 +125,12 @@ impl Config {
         if f.bulletin.title.trim().is_empty() || f.bulletin.issuer.trim().is_empty() {
             bail!("[bulletin] title 与 issuer 不能为空 / [bulletin] title and issuer must not be empty");
         }
+        if let Some(u) = &f.public_url {
+            let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+            if rest.is_none_or(|r| r.is_empty() || r.contains(['?', '#', ' '])) {
+                bail!("public_url 须为 https:// 或 http:// 开头的地址 / public_url must be an http(s) address: {u}");
+            }
+        }
         let g = &f.security;
         if [g.login_failures, g.address_failures, g.window_minutes, g.lockout_minutes].contains(&0) {
             bail!("[security] 各项须大于0 / [security] every limit must be above 0");
@@ -145,6 +155,7 @@ impl Config {
             data_dir,
             database_url,
             listen: f.listen,
+            public_url: f.public_url.map(|u| u.trim_end_matches('/').to_string()),
             warning: f.warning,
             casework: f.casework,
             ranking: f.ranking,

@@ -133,13 +133,21 @@ pub fn ledger_csv(lines: &[Line]) -> Result<Vec<u8>, String> {
     csv_of(&LEDGER_HEADER, lines.iter().enumerate().map(|(i, l)| ledger_row(i, l)))
 }
 
+/// A cell as a spreadsheet will not run it: text that begins like a formula (= + - @, or a tab or
+/// carriage return before one) gets a leading apostrophe, which Excel and WPS show as text. A plain
+/// number ("-5", "+3.5") is left as it is: it cannot be a formula.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() { format!("'{cell}").into() } else { cell.into() }
+}
+
 fn csv_of(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, String> {
     let mut out = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(header).map_err(|e| e.to_string())?;
         for row in rows {
-            w.write_record(row).map_err(|e| e.to_string())?;
+            w.write_record(row.iter().map(|c| inert(c).into_owned())).map_err(|e| e.to_string())?;
         }
         w.flush().map_err(|e| e.to_string())?;
     }
@@ -387,4 +395,21 @@ pub fn bulletin_docx(b: &Bulletin) -> Result<Vec<u8>, String> {
         b.formula, COMPLETION_RATE.formula, ON_TIME_RATE.formula
     )));
     pack(doc)
+}
+
+#[cfg(test)]
+mod inert_tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_written_as_text_and_numbers_as_numbers() {
+        assert_eq!(inert("=HYPERLINK(\"http://x\",\"点击\")"), "'=HYPERLINK(\"http://x\",\"点击\")");
+        assert_eq!(inert("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("-2+3"), "'-2+3");
+        assert_eq!(inert("\t=1"), "'\t=1");
+        assert_eq!(inert("-5"), "-5");
+        assert_eq!(inert("+3.5"), "+3.5");
+        assert_eq!(inert("新建幼儿园6所"), "新建幼儿园6所");
+    }
 }

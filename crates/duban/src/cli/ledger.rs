@@ -184,6 +184,7 @@ async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr,
         casework: config.casework.clone(),
         today,
         guard: crate::web::Guard::new(&config.security),
+        public_url: config.public_url.clone(),
     });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await

@@ -25,12 +25,13 @@ mod supervision;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_core::warning::WarningRules;
 use time::{Date, OffsetDateTime};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::store::{Actor, Store, StoreError};
 
@@ -44,6 +45,9 @@ pub struct AppState {
     pub today: Option<Date>,
     /// Failed sign-ins, by login and by address.
     pub guard: Guard,
+    /// The address the server is published at (`public_url`): absolute links are made from it
+    /// (never from the request's Host header), and over https every cookie is Secure.
+    pub public_url: Option<String>,
 }
 
 /// The lockouts of password guessing ([security]).
@@ -81,6 +85,7 @@ impl AppState {
             casework: Default::default(),
             today,
             guard: Guard::new(&Default::default()),
+            public_url: None,
         }
     }
 
@@ -194,7 +199,39 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/open311/v2/requests/{name}", get(open311::one_request))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(form::finish))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), secure_cookies))
+        // The headers on every response (pages, API, files, errors).
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(state)
+}
+
+/// The policy every page is served under: scripts only from this server (no inline script: the
+/// pages' own is /assets/duban.js), no framing, no plugins, forms posted only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Where the server is published over https (`public_url`), every cookie it sets is marked Secure.
+async fn secure_cookies(
+    State(state): State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut resp = next.run(req).await;
+    if state.public_url.as_deref().is_some_and(|u| u.starts_with("https://")) {
+        let set: Vec<HeaderValue> = resp.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+        resp.headers_mut().remove(header::SET_COOKIE);
+        for cookie in set {
+            let secured = HeaderValue::from_str(&format!("{}; Secure", cookie.to_str().unwrap_or_default()));
+            resp.headers_mut().append(header::SET_COOKIE, secured.unwrap_or(cookie));
+        }
+    }
+    resp
 }
 
 /// Serves until the process is stopped.
@@ -232,6 +269,7 @@ async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Respon
         "bootstrap.min.css" => (include_bytes!("../../assets/vendor/bootstrap.min.css"), "text/css; charset=utf-8"),
         "htmx.min.js" => (include_bytes!("../../assets/vendor/htmx.min.js"), "text/javascript; charset=utf-8"),
         "echarts.min.js" => (include_bytes!("../../assets/vendor/echarts.min.js"), "text/javascript; charset=utf-8"),
+        "duban.js" => (include_bytes!("../../assets/duban.js"), "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()

@@ -127,14 +127,9 @@ fn internal(format: Format) -> impl Fn(StoreError) -> Open311Error {
 }
 
 /// GET /open311/v2/{discovery,services,requests}.{json,xml}
-pub async fn top(
-    state: State<Arc<AppState>>,
-    headers: axum::http::HeaderMap,
-    Path(name): Path<String>,
-    query: Query<ListQuery>,
-) -> Response {
+pub async fn top(state: State<Arc<AppState>>, Path(name): Path<String>, query: Query<ListQuery>) -> Response {
     match format_of(&name) {
-        Ok(("discovery", format)) => discovery(&headers, format),
+        Ok(("discovery", format)) => discovery(state.public_url.as_deref(), format),
         Ok(("services", _)) => services(state, name).await,
         Ok(("requests", _)) => requests(state, name, query).await,
         Ok((_, format)) => Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format).into_response(),
@@ -152,15 +147,16 @@ pub async fn one_request(state: State<Arc<AppState>>, Path(name): Path<String>) 
     requests(state, format!("requests/{name}"), Query(ListQuery::default())).await
 }
 
-fn discovery(headers: &axum::http::HeaderMap, format: Format) -> Response {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+/// The discovery document. Its endpoint is the configured `public_url` (never the request's Host
+/// header, which a client chooses); without one, the path alone.
+fn discovery(public_url: Option<&str>, format: Format) -> Response {
     let body = json!({
         "changeset": "2019-01-01T00:00:00Z",
         "contact": "12345 政务服务便民热线",
         "key_service": "API keys are issued by the 12345 centre (duban open311 key).",
         "endpoints": [{
             "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": format!("http://{host}/open311/v2"),
+            "url": format!("{}/open311/v2", public_url.unwrap_or("")),
             "changeset": "2019-01-01T00:00:00Z",
             "type": "production",
             "formats": ["application/json", "text/xml"]

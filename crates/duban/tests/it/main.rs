@@ -5,6 +5,7 @@ mod casework;
 mod durability;
 mod extract;
 mod filings;
+mod hardening;
 mod ledger;
 mod lists;
 mod open311;

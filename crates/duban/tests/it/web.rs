@@ -77,11 +77,15 @@ impl<'a> Browser<'a> {
         Browser { router, cookies: Vec::new() }
     }
 
+    /// The cookies this browser holds, as its next request sends them.
+    pub(crate) fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
     pub(crate) async fn send(&mut self, method: &str, uri: &str, form: Option<&str>) -> Reply {
         let mut req = Request::builder().method(method).uri(uri);
         if !self.cookies.is_empty() {
-            let c: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            req = req.header(header::COOKIE, c.join("; "));
+            req = req.header(header::COOKIE, self.cookie_header());
         }
         let body = match form {
             Some(f) => {

@@ -1,0 +1,164 @@
+//! What a security review checks on every response: the headers (CSP without inline script, no
+//! framing, nosniff, referrer policy) on pages, API, files and errors; no inline script in any page;
+//! CSV cells that would run as formulas written as text; absolute links from `public_url`, never
+//! from the Host header; Secure cookies when the server is published over https.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use duban::accounts::hash_password;
+use duban::store::{NewMatter, NewReport, Role, Store};
+use duban::web::{AppState, CONTENT_SECURITY_POLICY, router};
+use duban_core::matter::MatterKind;
+use http_body_util::BodyExt;
+use time::macros::date;
+use tower::ServiceExt;
+
+use crate::web::{Browser, fixture};
+
+const PASSWORD: &str = "test-password-1";
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_no_page_has_inline_script() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    office.login("office").await;
+    let pages = [
+        "/".to_string(),
+        "/matters".into(),
+        format!("/matters/{}", f.a_matter),
+        "/matters?print=1".into(),
+        "/requests".into(),
+        "/casework".into(),
+        "/knowledge".into(),
+        "/bulletins".into(),
+        "/campaigns".into(),
+        "/proposals".into(),
+        "/complaints".into(),
+        "/reports/new".into(),
+        "/login".into(),
+        "/public".into(),
+        "/public/complaints".into(),
+        "/no-such-page".into(),
+        "/api/v1/matters".into(),
+        "/api/v1/openapi.json".into(),
+        "/assets/duban.js".into(),
+        "/exports/ledger.xlsx".into(),
+        "/open311/v2/services.json".into(),
+    ];
+    for page in &pages {
+        let req = Request::builder().uri(page.as_str()).header(header::COOKIE, office.cookie_header());
+        let resp = f.router.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+        let h = resp.headers();
+        let get = |name| h.get(name).map(|v| v.to_str().unwrap_or("").to_string()).unwrap_or_default();
+        assert_eq!(get(header::CONTENT_SECURITY_POLICY), CONTENT_SECURITY_POLICY, "{page}");
+        assert_eq!(get(header::X_FRAME_OPTIONS), "DENY", "{page}");
+        assert_eq!(get(header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{page}");
+        assert_eq!(get(header::REFERRER_POLICY), "same-origin", "{page}");
+        let is_html = get(header::CONTENT_TYPE).starts_with("text/html");
+        let body = String::from_utf8_lossy(&resp.into_body().collect().await.expect("body").to_bytes()).into_owned();
+        if is_html {
+            assert!(!body.contains("<script>"), "{page} has an inline script");
+            for handler in [" onclick=", " onload=", " onsubmit=", " onchange=", " oninput=", "javascript:"] {
+                assert!(!body.contains(handler), "{page} has {handler}");
+            }
+        }
+    }
+    let script_src =
+        CONTENT_SECURITY_POLICY.split(';').find(|d| d.trim().starts_with("script-src")).expect("script-src");
+    assert!(!script_src.contains("unsafe"), "{script_src}");
+    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+}
+
+/// A store with one matter whose title is a spreadsheet formula, and its office's router.
+async fn formula_ledger(public_url: Option<&str>) -> (Router, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("h.db").display()), true).await.expect("open");
+    let unit = store.add_unit("教育和体育局", "区直部门").await.expect("unit");
+    let hash = hash_password(PASSWORD).expect("hash");
+    let office = store.add_user("office", "督查室", &hash, Role::Office).await.expect("user");
+    let m = |title: &str| NewMatter {
+        kind: MatterKind::Task,
+        title: title.into(),
+        source: "二、2019年工作安排".into(),
+        span: None,
+        lead_unit: Some(unit),
+        co_units: vec![],
+        deadline: Some(date!(2019 - 12 - 31)),
+        standard: None,
+        section: None,
+    };
+    let report = NewReport {
+        title: "报告".into(),
+        jurisdiction: None,
+        plan_year: Some(2019),
+        body: String::new(),
+        matters: vec![m("=HYPERLINK(\"http://evil.example/x\",\"点此查看\")"), m("@SUM(1+1)*cmd|' /C calc'!A0")],
+        supersedes: None,
+    };
+    store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
+    let mut state = AppState::new(store, Some(date!(2019 - 07 - 01)));
+    state.public_url = public_url.map(str::to_string);
+    (router(Arc::new(state)), dir)
+}
+
+#[tokio::test]
+async fn csv_cells_that_would_run_are_written_as_text() {
+    let (r, _dir) = formula_ledger(None).await;
+    let mut office = Browser::new(&r);
+    office.login("office").await;
+    let csv = office.send("GET", "/exports/ledger.csv", None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("'=HYPERLINK(") && csv.body.contains("'@SUM("), "{}", csv.body);
+    for line in csv.body.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_matches('"');
+            assert!(!cell.starts_with(['=', '@', '+']), "a live formula: {line}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn links_come_from_public_url_and_https_cookies_are_secure() {
+    // Without public_url, the Host header a client sends is not reflected.
+    let (r, _dir) = formula_ledger(None).await;
+    let req = Request::builder().uri("/open311/v2/discovery.json").header(header::HOST, "evil.example");
+    let resp = r.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let body = String::from_utf8_lossy(&resp.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    assert!(!body.contains("evil.example") && body.contains("\"/open311/v2\""), "{body}");
+    let login = Request::builder().uri("/login");
+    let resp = r.clone().oneshot(login.body(Body::empty()).expect("request")).await.expect("response");
+    let cookie = resp.headers().get(header::SET_COOKIE).expect("cookie").to_str().expect("text").to_string();
+    assert!(!cookie.contains("Secure"), "plain http in development: {cookie}");
+
+    // Published over https: the configured address, and every cookie Secure.
+    let (r, _dir2) = formula_ledger(Some("https://duban.example.gov.cn")).await;
+    let req = Request::builder().uri("/open311/v2/discovery.json").header(header::HOST, "evil.example");
+    let resp = r.clone().oneshot(req.body(Body::empty()).expect("request")).await.expect("response");
+    let body = String::from_utf8_lossy(&resp.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    assert!(body.contains("https://duban.example.gov.cn/open311/v2") && !body.contains("evil"), "{body}");
+    let page = Request::builder().uri("/login");
+    let resp = r.clone().oneshot(page.body(Body::empty()).expect("request")).await.expect("response");
+    let csrf_cookie = resp.headers().get(header::SET_COOKIE).expect("cookie").to_str().expect("text").to_string();
+    assert!(csrf_cookie.ends_with("; Secure"), "{csrf_cookie}");
+    let mut b = Browser::new(&r);
+    let page = b.send("GET", "/login", None).await;
+    let csrf = crate::web::form_token(&page.body);
+    let signed_in = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, b.cookie_header());
+    let resp = r
+        .clone()
+        .oneshot(signed_in.body(Body::from(format!("csrf={csrf}&login=office&password={PASSWORD}"))).expect("request"))
+        .await
+        .expect("response");
+    let session = resp.headers().get(header::SET_COOKIE).expect("session").to_str().expect("text").to_string();
+    assert!(
+        session.starts_with("duban_session=") && session.contains("HttpOnly") && session.ends_with("; Secure"),
+        "{session}"
+    );
+}
