@@ -26,6 +26,8 @@ pub struct Config {
     pub bulletin: BulletinConfig,
     /// Limits on guessing ([security]).
     pub security: SecurityConfig,
+    /// Where webhooks may be sent ([webhook]).
+    pub webhook: crate::webhook::Policy,
 }
 
 /// Limits on guessing passwords: failures of one login, or from one address, within the window
@@ -78,6 +80,8 @@ struct File {
     bulletin: BulletinConfig,
     #[serde(default)]
     security: SecurityConfig,
+    #[serde(default)]
+    webhook: crate::webhook::Policy,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -161,6 +165,7 @@ impl Config {
             ranking: f.ranking,
             bulletin: f.bulletin,
             security: f.security,
+            webhook: f.webhook,
         })
     }
 }

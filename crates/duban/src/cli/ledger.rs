@@ -185,6 +185,7 @@ async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr,
         today,
         guard: crate::web::Guard::new(&config.security),
         public_url: config.public_url.clone(),
+        outbound: std::sync::Arc::new(config.webhook.clone()),
     });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await

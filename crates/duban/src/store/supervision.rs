@@ -327,15 +327,18 @@ impl Store {
         Ok(out)
     }
 
-    /// Sets (or, with None, clears) the group-robot webhook a unit's reminders are sent to.
-    pub async fn set_webhook(&self, actor: &Actor, unit: UnitId, url: Option<&str>) -> Result<(), StoreError> {
+    /// Sets (or, with None, clears) the group-robot webhook a unit's reminders are sent to, if
+    /// `policy` allows its URL.
+    pub async fn set_webhook(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        url: Option<&str>,
+        policy: &crate::webhook::Policy,
+    ) -> Result<(), StoreError> {
         actor.require(Action::Administer)?;
-        if let Some(u) = url
-            && !(u.starts_with("https://") || u.starts_with("http://"))
-        {
-            return Err(StoreError::Invalid(format!(
-                "Webhook 地址须以 https:// 或 http:// 开头 / a webhook URL must start with https:// or http://: {u}"
-            )));
+        if let Some(u) = url {
+            policy.check_url(u).map_err(StoreError::Invalid)?;
         }
         let done = sqlx::query("UPDATE units SET webhook_url = $1 WHERE id = $2")
             .bind(url.map(str::to_string))

@@ -296,7 +296,10 @@ pub async fn set_webhook(
 ) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        state.store.set_webhook(&actor, UnitId(id), body.url.as_deref().filter(|u| !u.is_empty())).await?;
+        state
+            .store
+            .set_webhook(&actor, UnitId(id), body.url.as_deref().filter(|u| !u.is_empty()), &state.outbound)
+            .await?;
         Ok(serde_json::json!({"unit": id, "webhook_url": body.url}))
     })
     .await

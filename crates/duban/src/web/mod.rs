@@ -48,6 +48,8 @@ pub struct AppState {
     /// The address the server is published at (`public_url`): absolute links are made from it
     /// (never from the request's Host header), and over https every cookie is Secure.
     pub public_url: Option<String>,
+    /// Where outbound requests (webhooks) may go ([webhook]).
+    pub outbound: Arc<crate::webhook::Policy>,
 }
 
 /// The lockouts of password guessing ([security]).
@@ -86,6 +88,7 @@ impl AppState {
             today,
             guard: Guard::new(&Default::default()),
             public_url: None,
+            outbound: Default::default(),
         }
     }
 
@@ -237,7 +240,7 @@ async fn secure_cookies(
 /// Serves until the process is stopped.
 pub async fn serve(state: Arc<AppState>, listen: std::net::SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    tokio::spawn(crate::webhook::run(state.store.clone()));
+    tokio::spawn(crate::webhook::run(state.store.clone(), state.outbound.clone()));
     tokio::spawn(reassess(state.clone()));
     axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await?;
     Ok(())

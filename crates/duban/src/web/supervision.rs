@@ -276,7 +276,7 @@ pub async fn set_webhook(
     check_csrf(&csrf, &form.csrf)?;
     require(&actor, Action::Administer)?;
     let url = form.url.trim();
-    state.store.set_webhook(&actor, UnitId(id), (!url.is_empty()).then_some(url)).await?;
+    state.store.set_webhook(&actor, UnitId(id), (!url.is_empty()).then_some(url), &state.outbound).await?;
     Ok(done("/units", "webhook", None))
 }
 

@@ -6,6 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use duban::store::{NewMatter, NewReport, NewShare, Role, Store, StoreError};
+use duban::webhook::Policy;
 use duban_core::matter::{Change, Goal, MatterKind, Standard};
 use duban_core::warning::{Level, Reason, WarningRules, assess_all};
 use time::macros::date;
@@ -167,11 +168,22 @@ async fn supervision(store: &Store) {
 
     // A reminder reaches the street's group robot through the outbox; a dead robot is retried.
     let (url, got) = receiver().await;
-    assert_eq!(store.set_webhook(&sz_user, sz, Some(&url)).await.expect_err("refused"), StoreError::Forbidden);
-    assert_eq!(store.set_webhook(&office, sz, Some(&url)).await.expect_err("refused"), StoreError::Forbidden);
-    assert!(matches!(store.set_webhook(&admin, sz, Some("ftp://x")).await, Err(StoreError::Invalid(_))));
-    store.set_webhook(&admin, sz, Some(&url)).await.expect("webhook");
-    store.set_webhook(&admin, fz, Some("http://127.0.0.1:9/robot/send")).await.expect("webhook");
+    // Webhooks go only where the configuration allows: by default a robot's host over https, and
+    // nothing on this machine or the internal network.
+    let strict = Policy::default();
+    assert_eq!(store.set_webhook(&sz_user, sz, Some(&url), &strict).await.expect_err("refused"), StoreError::Forbidden);
+    assert_eq!(store.set_webhook(&office, sz, Some(&url), &strict).await.expect_err("refused"), StoreError::Forbidden);
+    for bad in [url.as_str(), "ftp://x", "https://10.0.0.8/robot", "http://oapi.dingtalk.com/robot/send"] {
+        assert!(
+            matches!(store.set_webhook(&admin, sz, Some(bad), &strict).await, Err(StoreError::Invalid(_))),
+            "{bad}"
+        );
+    }
+    // The test's receiver is on this machine: allowed by naming its address, as an intranet's
+    // robot gateway would be.
+    let local = Policy { allowed_addresses: vec!["127.0.0.1".parse().expect("ip")], ..Policy::default() };
+    store.set_webhook(&admin, sz, Some(&url), &local).await.expect("webhook");
+    store.set_webhook(&admin, fz, Some("http://127.0.0.1:9/robot/send"), &local).await.expect("webhook");
     let v = store.timeline(&office, sz_child).await.expect("read").0.version;
     store.record(&office, sz_child, v, day, Change::Reminded { note: "请尽快报送进展".into() }).await.expect("remind");
     let v = store.timeline(&office, fz_child).await.expect("read").0.version;
@@ -179,8 +191,14 @@ async fn supervision(store: &Store) {
     let v = store.timeline(&office, jobs).await.expect("read").0.version;
     store.record(&office, jobs, v, day, Change::Reminded { note: "人社局无机器人".into() }).await.expect("remind");
     assert_eq!(store.pending_deliveries(5, 10).await.expect("outbox").len(), 2, "one per unit with a robot");
-    let client = duban::webhook::client();
-    assert_eq!(duban::webhook::deliver_pending(store, &client).await.expect("deliver"), 1);
+    // Under the default policy nothing leaves for this machine, whatever the outbox holds.
+    let strict_client = duban::webhook::client(Arc::new(strict.clone()));
+    assert_eq!(duban::webhook::deliver_pending(store, &strict_client, &strict).await.expect("deliver"), 0);
+    assert!(got.lock().expect("lock").is_empty(), "refused before any connection");
+    let waiting = store.pending_deliveries(5, 10).await.expect("outbox");
+    assert!(waiting.len() == 2 && waiting.iter().all(|d| d.attempts == 1), "counted as failed tries");
+    let client = duban::webhook::client(Arc::new(local.clone()));
+    assert_eq!(duban::webhook::deliver_pending(store, &client, &local).await.expect("deliver"), 1);
     let sent = got.lock().expect("lock").clone();
     assert_eq!(sent.len(), 1);
     let message: serde_json::Value = serde_json::from_str(&sent[0]).expect("JSON");
@@ -191,9 +209,9 @@ async fn supervision(store: &Store) {
         "{content}"
     );
     let left = store.pending_deliveries(5, 10).await.expect("outbox");
-    assert_eq!((left.len(), left[0].attempts), (1, 1), "the dead robot's message waits for a retry");
+    assert_eq!((left.len(), left[0].attempts), (1, 2), "the dead robot's message waits for a retry");
     for _ in 0..5 {
-        duban::webhook::deliver_pending(store, &client).await.expect("deliver");
+        duban::webhook::deliver_pending(store, &client, &local).await.expect("deliver");
     }
     assert!(store.pending_deliveries(5, 10).await.expect("outbox").is_empty(), "given up after 5 attempts");
     assert_eq!(got.lock().expect("lock").len(), 1, "a delivered message is not sent again");
@@ -228,4 +246,28 @@ async fn supervision_on_postgres() {
     supervision(&store).await;
     store.close().await;
     crate::store::drop_pg(&name).await;
+}
+
+/// A name on the allow-list that resolves to an internal address reaches nothing: the check is on
+/// the addresses the name resolves to, when the message is sent.
+#[tokio::test]
+async fn a_name_that_resolves_inside_is_refused_after_resolution() {
+    let (url, got) = receiver().await;
+    let port = url.split(':').nth(2).and_then(|p| p.split('/').next()).expect("port").to_string();
+    let policy = Arc::new(Policy { allowed_hosts: vec!["localhost".into()], allowed_addresses: vec![] });
+    let by_name = format!("https://localhost:{port}/robot/send");
+    assert!(policy.check_url(&by_name).is_ok(), "the name itself is allowed");
+    let client = duban::webhook::client(policy.clone());
+    let req = axum::http::Request::post(by_name.as_str())
+        .body(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")))
+        .expect("request");
+    let err = client.request(req).await.expect_err("refused after resolution");
+    let mut cause: Option<&dyn std::error::Error> = Some(&err);
+    let mut text = String::new();
+    while let Some(c) = cause {
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    assert!(text.contains("internal address"), "{text}");
+    assert!(got.lock().expect("lock").is_empty());
 }

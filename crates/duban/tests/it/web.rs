@@ -830,7 +830,8 @@ async fn the_api_covers_reports_dashboard_exports_split_and_campaigns() {
     let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&office), Some(json!({"url": "https://x"}))).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the administrator's, not the office's");
     let admin = token(r, "admin").await;
-    let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&admin), Some(json!({"url": "https://x"}))).await;
+    let robot = json!({"url": "https://oapi.dingtalk.com/robot/send?access_token=t"});
+    let (s, _) = api(r, "PUT", "/api/v1/units/1/webhook", Some(&admin), Some(robot)).await;
     assert_eq!(s, StatusCode::OK);
 
     // The bulletin for a chosen period, by bearer token.
