@@ -610,7 +610,8 @@ async fn insert_request(
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         timeline.push((ev, who));
     }
-    let notes = super::notes_of(timeline.iter().map(|(e, _)| &e.change));
+    // The request's words (what the caller said, where) head its notes, which the queue searches.
+    let notes = format!("{content}\n{address}\n{}", super::notes_of(timeline.iter().map(|(e, _)| &e.change)));
     let row = super::NewRow { report: None, parent: None, span: None, lead_unit: None, notes: &notes };
     let id = super::insert_row(tx, &m, row).await?;
     let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);

@@ -522,27 +522,27 @@ impl Store {
         let mut joins = String::new();
         let words = q.q.trim();
         let category = q.category.trim();
-        if !words.is_empty() || !category.is_empty() || !q.place.trim().is_empty() {
+        let digits = !words.is_empty() && words.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+        // A leader does not read a confidential request's words.
+        let hidden = !words.is_empty() && !digits && actor.role == Role::Leader;
+        if digits || hidden || !category.is_empty() || !q.place.trim().is_empty() {
             joins.push_str(" JOIN requests r ON r.matter_id = m.id");
         }
-        if !words.is_empty() {
-            let digits = words.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+        if digits {
             let may_see_phone = matches!(actor.role, Role::Unit(_)) || actor.role.may(Action::RunCasework);
-            if digits {
-                let n = sql.text(words.replace([' ', '-'], ""));
-                filter.push_str(&format!(" AND (r.number = {n}"));
-                if may_see_phone {
-                    filter.push_str(&format!(" OR r.phone = {n}"));
-                }
-                filter.push(')');
-            } else {
-                // The words of the request and its address (its title is the start of its words).
-                // A leader does not read a confidential request's words.
-                let like = sql.text(contains(words));
-                let hidden = if actor.role == Role::Leader { " AND r.confidential = 0" } else { "" };
-                filter.push_str(&format!(
-                    " AND ((r.content LIKE {like} ESCAPE '\\' OR r.address LIKE {like} ESCAPE '\\'){hidden})"
-                ));
+            let n = sql.text(words.replace([' ', '-'], ""));
+            filter.push_str(&format!(" AND (r.number = {n}"));
+            if may_see_phone {
+                filter.push_str(&format!(" OR r.phone = {n}"));
+            }
+            filter.push(')');
+        } else if !words.is_empty() {
+            // The request's words and address head its notes (then its replies and reports); the
+            // live queue's are in an index of their own.
+            let like = sql.text(contains(words));
+            filter.push_str(&format!(" AND m.notes LIKE {like} ESCAPE '\\'"));
+            if hidden {
+                filter.push_str(" AND r.confidential = 0");
             }
         }
         if !q.unit.trim().is_empty() {

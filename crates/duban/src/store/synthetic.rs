@@ -53,13 +53,14 @@ impl Store {
             // The key columns lists read are written with the matters: the day opened, the
             // deadline (five days on), the lead unit, and the warning (closed: green for good; open:
             // to be assessed).
-            "INSERT INTO matters (kind, title, source, status, version, state, opened_on, deadline, lead_unit_id, level, assessed_on) \
+            "INSERT INTO matters (kind, title, source, status, version, state, opened_on, deadline, lead_unit_id, level, assessed_on, notes) \
              SELECT 'request', '合成诉求', 'synthetic', CASE WHEN closed THEN 'done' ELSE 'open' END, 4, \
              json_object('id', 0, 'kind', 'request', 'title', '合成诉求', 'source', 'synthetic', 'parent', NULL, 'weight', 1.0, 'created_on', day, \
              'status', CASE WHEN closed THEN 'done' ELSE 'open' END, 'lead_unit', NULLIF(unit, ''), 'co_units', json('[]'), 'deadline', date(day, '+5 days'), 'standard', NULL, \
              'milestones', json('[]'), 'latest_value', NULL, 'latest_percent', NULL, 'last_report_on', NULL, 'done_on', NULL, 'reminders', 0, 'escalations', 0, \
              'case', json_object('request_type', request_type, 'category', category, 'place', place, 'urgent', json('false'), 'confidential', json('false')), 'version', 4), \
-             day, date(day, '+5 days'), (SELECT id FROM units WHERE name = unit), 'green', CASE WHEN closed THEN '9999-12-31' ELSE '' END \
+             day, date(day, '+5 days'), (SELECT id FROM units WHERE name = unit), 'green', CASE WHEN closed THEN '9999-12-31' ELSE '' END, \
+             place || '第' || (n % 97) || '小区' || category_name || '问题，请尽快处理' || char(10) || char(10) \
              FROM syn ORDER BY n".to_string(),
             "INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
              SELECT m.id, replace(s.day, '-', '') || printf('%07d', m.id), 'synthetic', '', '', '', '', s.place || '第' || (s.n % 97) || '小区' || s.category_name || '问题，请尽快处理', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \

@@ -4,8 +4,8 @@
 //! nothing; reports adopted before recognised; the register of bulletins.
 
 use duban::store::{
-    Category, LedgerQuery, LedgerSort, NewBulletin, NewMatter, NewReport, NewRequest, QueueQuery, QueueView, Role,
-    Store, StoreError,
+    Category, Channel, LedgerQuery, LedgerSort, NewBulletin, NewMatter, NewReport, NewRequest, QueueQuery, QueueView,
+    Role, Store, StoreError,
 };
 use duban_core::Calendar;
 use duban_core::casework::{RequestType, TimeLimits};
@@ -304,6 +304,32 @@ async fn queue_to_its_end(store: &Store) {
     assert!(overdue.expect("overdue").total > 4000);
     let counts = store.queue_counts(&centre, now, (first, now.date())).await.expect("counts");
     assert_eq!(counts.iter().find(|(k, _)| *k == "dispatched").map(|c| c.1), Some(5000));
+
+    // Words in the live queue (its own index), in an address, and not a confidential request's
+    // words for a leader.
+    let live_words = |q: &str| QueueQuery { q: q.into(), ..QueueQuery::default() };
+    assert_eq!(store.queue(&centre, &live_words("路灯不亮"), now).await.expect("live words").total, 1);
+    assert_eq!(store.queue(&centre, &live_words("罗庄区第4321号"), now).await.expect("address").total, 1);
+    let secret = NewRequest {
+        caller_name: "匿名".into(),
+        phone: "13900000000".into(),
+        address: "工业园".into(),
+        content: "举报某企业夜间偷排废水".into(),
+        request_type: RequestType::Report,
+        category: "0301".into(),
+        place: None,
+        urgent: false,
+        confidential: true,
+        lat: None,
+        lon: None,
+    };
+    store.receive(Some(&centre), Channel::Phone, &secret, &limits, &cal, now).await.expect("received");
+    let leader = store.add_user("quzhang", "区长", "$argon2id$x", Role::Leader).await.expect("user");
+    let all_words = |q: &str| QueueQuery { view: QueueView::All, q: q.into(), ..QueueQuery::default() };
+    assert_eq!(store.queue(&centre, &live_words("偷排"), now).await.expect("centre").total, 1);
+    assert_eq!(store.queue(&leader, &live_words("偷排"), now).await.expect("leader").total, 0);
+    assert_eq!(store.queue(&leader, &all_words("偷排"), now).await.expect("leader").total, 0);
+    assert_eq!(store.queue(&leader, &live_words("路灯不亮"), now).await.expect("leader").total, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
