@@ -28,6 +28,8 @@ pub struct Config {
     pub security: SecurityConfig,
     /// Where webhooks may be sent ([webhook]).
     pub webhook: crate::webhook::Policy,
+    /// What Open311 publishes ([open311]).
+    pub open311: crate::web::open311::Open311Config,
 }
 
 /// Limits on guessing passwords: failures of one login, or from one address, within the window
@@ -82,6 +84,8 @@ struct File {
     security: SecurityConfig,
     #[serde(default)]
     webhook: crate::webhook::Policy,
+    #[serde(default)]
+    open311: crate::web::open311::Open311Config,
 }
 
 /// The documented options, printed by `duban config example`.
@@ -166,6 +170,7 @@ impl Config {
             bulletin: f.bulletin,
             security: f.security,
             webhook: f.webhook,
+            open311: f.open311,
         })
     }
 }

@@ -186,6 +186,7 @@ async fn run_server(store: Store, config: &Config, listen: std::net::SocketAddr,
         guard: crate::web::Guard::new(&config.security),
         public_url: config.public_url.clone(),
         outbound: std::sync::Arc::new(config.webhook.clone()),
+        open311: config.open311.clone(),
     });
     println!("督办已启动 / duban is serving at http://{listen}/");
     crate::web::serve(state, listen).await

@@ -131,6 +131,8 @@ pub struct PublicRequest {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub updated_on: Option<Date>,
+    /// Whether it is confidential (its words, address, reply and type are not published).
+    pub confidential: bool,
 }
 
 /// A category of the catalogue.
@@ -698,5 +700,6 @@ fn public_row(r: &sqlx::any::AnyRow) -> Result<PublicRequest, StoreError> {
         lat: if confidential { None } else { r.try_get(12)? },
         lon: if confidential { None } else { r.try_get(13)? },
         updated_on: m.done_on.or(m.reply.as_ref().map(|x| x.on)).or(m.dispatched_on),
+        confidential,
     })
 }

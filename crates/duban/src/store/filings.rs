@@ -33,6 +33,15 @@ pub struct PublicComplaint {
     pub deadline: Option<Date>,
     pub status: Status,
     pub done_on: Option<Date>,
+    /// The sign-off's note (how it was settled), once closed.
+    pub outcome: Option<String>,
+}
+
+/// The complaints ledger as its reader may see it, with how many are not yet closed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComplaintsLedger {
+    pub rows: Vec<PublicComplaint>,
+    pub open: u64,
 }
 
 /// A proposal as filed by the liaison office for its proposers.
@@ -141,16 +150,36 @@ impl Store {
         Ok(ids)
     }
 
-    /// The public ledger of complaints (办结销号), by number; of one batch where given.
-    pub async fn public_complaints(&self, batch: Option<&str>) -> Result<Vec<PublicComplaint>, StoreError> {
+    /// The ledger of complaints by number, of one batch where given: for the public (`reader` None)
+    /// the closed ones with their outcome (办结销号) and only a count of the others, whose content is
+    /// not published while they are handled; for a reader the table lets read filings, all.
+    pub async fn complaints_ledger(
+        &self,
+        reader: Option<&Actor>,
+        batch: Option<&str>,
+    ) -> Result<ComplaintsLedger, StoreError> {
+        if let Some(a) = reader {
+            a.require(Action::ReadFilings)?;
+        }
+        let all = reader.is_some();
+        let batch = batch.unwrap_or("").to_string();
         let rows = sqlx::query(
             "SELECT c.matter_id, c.number, c.batch, c.content, c.assigned_on, m.state FROM complaints c JOIN matters m ON m.id = c.matter_id \
-             WHERE ($1 = '' OR c.batch = $1) ORDER BY c.batch, c.number",
+             WHERE ($1 = '' OR c.batch = $1) AND ($2 = 1 OR m.status = 'done') ORDER BY c.batch, c.number",
         )
-        .bind(batch.unwrap_or("").to_string())
+        .bind(batch.clone())
+        .bind(i64::from(all))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        let open: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM complaints c JOIN matters m ON m.id = c.matter_id WHERE ($1 = '' OR c.batch = $1) AND m.status <> 'done'",
+        )
+        .bind(batch)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        let rows = rows
+            .iter()
             .map(|r| {
                 let m: duban_core::Matter = unjson(&r.try_get::<String, _>(5)?)?;
                 Ok(PublicComplaint {
@@ -163,9 +192,11 @@ impl Store {
                     deadline: m.deadline,
                     status: m.status,
                     done_on: m.done_on,
+                    outcome: m.closing.as_ref().map(|c| c.note.clone()),
                 })
             })
-            .collect()
+            .collect::<Result<_, StoreError>>()?;
+        Ok(ComplaintsLedger { rows, open: open as u64 })
     }
 
     /// Files a proposal: dispatched to its 主办 unit with its 会办 units, the reply due in

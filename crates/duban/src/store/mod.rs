@@ -30,7 +30,7 @@ mod synthetic;
 pub use accounts::{Account, AuditEntry};
 pub use bulletins::{IssuedBulletin, NewBulletin};
 pub use casework::{Category, Channel, NewRequest, PastRequest, PublicFilter, PublicRequest, Received, RequestDetail};
-pub use filings::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
+pub use filings::{ComplaintsLedger, NewComplaint, NewProposal, PublicComplaint, PublicProposal};
 pub use lists::{
     Dashboard, LedgerQuery, LedgerSort, Listed, MAX_PER_PAGE, Page, QueueQuery, QueueRow, QueueSort, QueueView,
 };

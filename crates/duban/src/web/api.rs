@@ -122,7 +122,11 @@ pub async fn preview(
         let (actor, _) = authenticate(&state, &headers).await?;
         require(&actor, Action::ImportReports)?;
         if body.len() > MAX_REPORT_BYTES {
-            return Err(AppError::BadRequest("文件过大（上限 900 KB）/ the file is too large (900 KB at most)".into()));
+            return Err(AppError::BadRequest(format!(
+                "文件过大（上限 {} MB）/ the file is too large ({} MB at most)",
+                MAX_REPORT_BYTES >> 20,
+                MAX_REPORT_BYTES >> 20
+            )));
         }
         let table = LeadUnits::builtin();
         let reading = read(&body, q.year, &table)?;

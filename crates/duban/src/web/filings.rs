@@ -14,9 +14,9 @@ use duban_core::matter::Status;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::form::{Chrome, check_csrf, done, render, require};
+use super::form::{Chrome, check_csrf, done, render};
 use super::{AppError, AppState, api, authenticate};
-use crate::store::{NewComplaint, NewProposal, PublicComplaint, PublicProposal};
+use crate::store::{ComplaintsLedger, NewComplaint, NewProposal, PublicComplaint, PublicProposal};
 
 #[derive(Template)]
 #[template(path = "complaints.html")]
@@ -27,17 +27,19 @@ struct ComplaintsPage {
     rows: Vec<PublicComplaint>,
     total: usize,
     closed: usize,
+    open: u64,
 }
 
-fn complaints_page(chrome: Chrome, rows: Vec<PublicComplaint>) -> Response {
-    let closed = rows.iter().filter(|r| r.status == Status::Done).count();
+fn complaints_page(chrome: Chrome, ledger: ComplaintsLedger) -> Response {
+    let closed = ledger.rows.iter().filter(|r| r.status == Status::Done).count();
     render(&ComplaintsPage {
         public: chrome.who.is_none(),
         office: chrome.supervise,
         chrome,
-        total: rows.len(),
+        total: closed + ledger.open as usize,
         closed,
-        rows,
+        open: ledger.open,
+        rows: ledger.rows,
     })
 }
 
@@ -53,15 +55,14 @@ pub async fn public_complaints(
     State(state): State<Arc<AppState>>,
     Query(q): Query<BatchQuery>,
 ) -> Result<Response, AppError> {
-    let rows = state.store.public_complaints(Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
-    Ok(complaints_page(Chrome::default(), rows))
+    let ledger = state.store.complaints_ledger(None, Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
+    Ok(complaints_page(Chrome::default(), ledger))
 }
 
 pub async fn complaints(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
     let (actor, csrf) = authenticate(&state, &headers).await?;
-    require(&actor, Action::ReadFilings)?;
-    let rows = state.store.public_complaints(None).await?;
-    Ok(complaints_page(Chrome::of(&actor, csrf).with_flash(&headers), rows))
+    let ledger = state.store.complaints_ledger(Some(&actor), None).await?;
+    Ok(complaints_page(Chrome::of(&actor, csrf).with_flash(&headers), ledger))
 }
 
 /// Multipart: csrf, batch, file (.xlsx: 编号, 信访内容, 交办日期, 责任单位, 办理时限).
@@ -201,9 +202,10 @@ pub async fn api_import_complaints(
 
 pub async fn api_complaints(State(state): State<Arc<AppState>>, Query(q): Query<BatchQuery>) -> Response {
     api(StatusCode::OK, async {
-        let rows = state.store.public_complaints(Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
-        let closed = rows.iter().filter(|r| r.status == Status::Done).count();
-        Ok(json!({"total": rows.len(), "closed": closed, "complaints": rows}))
+        // The public's ledger: closed complaints with their outcome, and a count of the others.
+        let ledger = state.store.complaints_ledger(None, Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
+        let closed = ledger.rows.len();
+        Ok(json!({"total": closed as u64 + ledger.open, "closed": closed, "open": ledger.open, "complaints": ledger.rows}))
     })
     .await
 }

@@ -17,7 +17,7 @@ pub mod form;
 mod hotline;
 mod ledger;
 mod matter;
-mod open311;
+pub mod open311;
 mod reports;
 mod session;
 mod supervision;
@@ -50,6 +50,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Where outbound requests (webhooks) may go ([webhook]).
     pub outbound: Arc<crate::webhook::Policy>,
+    /// What Open311 publishes ([open311]).
+    pub open311: open311::Open311Config,
 }
 
 /// The lockouts of password guessing ([security]).
@@ -89,6 +91,7 @@ impl AppState {
             guard: Guard::new(&Default::default()),
             public_url: None,
             outbound: Default::default(),
+            open311: Default::default(),
         }
     }
 

@@ -205,8 +205,38 @@ fn status_of(s: Status) -> &'static str {
     if s.is_closed() { "closed" } else { "open" }
 }
 
-fn request_json(r: &PublicRequest) -> Value {
+/// How much of a request's location Open311 publishes ([open311] address): nothing, the street or
+/// town it is in (the default), or the address and coordinates the caller gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressLevel {
+    None,
+    #[default]
+    Place,
+    Full,
+}
+
+/// The Open311 settings ([open311]).
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Open311Config {
+    pub address: AddressLevel,
+}
+
+fn request_json(r: &PublicRequest, level: AddressLevel) -> Value {
     let key = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let deadline = r.deadline.map(|d| d.to_string()).unwrap_or_default();
+    // A confidential request's type (举报) is not published either.
+    let notice = if r.confidential {
+        format!("办理时限{deadline}")
+    } else {
+        format!("{}，办理时限{deadline}", r.request_type.label())
+    };
+    let (address, lat, lon) = match level {
+        AddressLevel::Full => (r.address.clone(), r.lat, r.lon),
+        AddressLevel::Place => (r.place.clone().filter(|_| !r.confidential), None, None),
+        AddressLevel::None => (None, None, None),
+    };
     json!({
         "service_request_id": r.number,
         "status": status_of(r.status),
@@ -216,15 +246,15 @@ fn request_json(r: &PublicRequest) -> Value {
         "service_code": r.category,
         "description": r.content,
         "agency_responsible": r.unit,
-        "service_notice": format!("{}，办理时限{}", r.request_type.label(), r.deadline.map(|d| d.to_string()).unwrap_or_default()),
+        "service_notice": notice,
         "requested_datetime": r.received_at,
         "updated_datetime": r.updated_on.map(|d| format!("{d}T00:00:00+08:00")),
         "expected_datetime": r.deadline.map(|d| format!("{d}T23:59:59+08:00")),
-        "address": r.address,
+        "address": address,
         "address_id": null,
         "zipcode": null,
-        "lat": r.lat,
-        "long": r.lon,
+        "lat": lat,
+        "long": lon,
         "media_url": null
     })
 }
@@ -280,7 +310,8 @@ async fn requests(State(state): State<Arc<AppState>>, name: String, Query(q): Qu
         if stem != "requests" && list.is_empty() {
             return Err(Open311Error(StatusCode::NOT_FOUND, format!("no request {}", filter.numbers[0]), format));
         }
-        let body = Value::Array(list.iter().map(request_json).collect());
+        let level = state.open311.address;
+        let body = Value::Array(list.iter().map(|r| request_json(r, level)).collect());
         Ok(render(StatusCode::OK, format, "service_requests", "request", &body))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)

@@ -44,7 +44,7 @@ async fn filings(store: &Store) {
             .to_string()
             .contains("D1")
     );
-    assert!(store.public_complaints(None).await.expect("ledger").is_empty(), "all or nothing");
+    assert!(store.complaints_ledger(Some(&office), None).await.expect("ledger").rows.is_empty(), "all or nothing");
     assert_eq!(
         store.import_complaints(&env_user, "第一批", &bad[..2], today).await.expect_err("refused"),
         StoreError::Forbidden
@@ -66,10 +66,14 @@ async fn filings(store: &Store) {
     ] {
         v = store.record(who, ids[0], v, date!(2019 - 07 - 20), change).await.expect("step").version;
     }
-    let ledger = store.public_complaints(Some("第一批")).await.expect("ledger");
+    let ledger = store.complaints_ledger(Some(&office), Some("第一批")).await.expect("ledger").rows;
     assert_eq!(ledger.len(), 2);
     assert_eq!((ledger[0].status, ledger[0].done_on), (Status::Done, Some(date!(2019 - 07 - 20))));
     assert_eq!(ledger[1].status, Status::Dispatched);
+    // The public sees the closed one with its outcome, and of the other only that it is open.
+    let public = store.complaints_ledger(None, Some("第一批")).await.expect("public");
+    assert_eq!((public.rows.len(), public.open), (1, 1));
+    assert_eq!((public.rows[0].number.as_str(), public.rows[0].outcome.as_deref()), ("D1", Some("办结销号")));
 
     // A proposal with a co-unit: its opinion is a milestone due in 30 days, the reply in 90.
     let p = NewProposal {

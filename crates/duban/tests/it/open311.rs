@@ -537,3 +537,44 @@ async fn casework_roles_by_actions_through_the_api() {
         assert_eq!(v["request"]["phone"].as_str().unwrap_or(""), phone, "{who} sees the phone as");
     }
 }
+
+/// Open311 is read by anyone: by default it publishes where a request is only to the street or town
+/// (no address, no coordinates), and never a confidential request's type; the full address where
+/// the configuration says so.
+#[tokio::test]
+async fn open311_publishes_the_place_not_the_address_and_never_a_confidential_type() {
+    let f = fixture().await;
+    let r = &f.router;
+    let office = token(r, "office").await;
+    api(r, "POST", "/api/v1/categories", Some(&office), Some(catalogue())).await;
+    let mut plain = intake("13812345678", "幸福小区门口路灯不亮");
+    plain["address"] = json!("罗庄街道幸福路88号");
+    plain["lat"] = json!(35.05);
+    plain["lon"] = json!(118.35);
+    assert_eq!(api(r, "POST", "/api/v1/requests", Some(&office), Some(plain)).await.0, StatusCode::CREATED);
+    let mut secret = intake("13812340000", "举报某商户夜间违规排污");
+    secret["request_type"] = json!("举报");
+    secret["confidential"] = json!(true);
+    secret["address"] = json!("工业园区7号");
+    assert_eq!(api(r, "POST", "/api/v1/requests", Some(&office), Some(secret)).await.0, StatusCode::CREATED);
+
+    let (s, _, body) = raw(r, "GET", "/open311/v2/requests.json", None).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let list: Value = serde_json::from_str(&body).expect("json");
+    let list = list.as_array().expect("list");
+    assert_eq!(list.len(), 2, "{body}");
+    for item in list {
+        assert!(item["address"].is_null() || item["address"] == "罗庄街道", "{item}");
+        assert!(item["lat"].is_null() && item["long"].is_null(), "{item}");
+    }
+    assert!(
+        !body.contains("幸福路88号") && !body.contains("工业园区") && !body.contains("举报") && !body.contains("排污"),
+        "{body}"
+    );
+    assert!(
+        list.iter()
+            .any(|i| i["address"] == "罗庄街道" && i["description"].as_str().is_some_and(|d| d.contains("路灯")))
+    );
+    let (_, _, xml) = raw(r, "GET", "/open311/v2/requests.xml", None).await;
+    assert!(!xml.contains("幸福路88号") && !xml.contains("举报"), "{xml}");
+}
