@@ -63,7 +63,7 @@ impl Store {
              place || '第' || (n % 97) || '小区' || category_name || '问题，请尽快处理' || char(10) || char(10) \
              FROM syn ORDER BY n".to_string(),
             "INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
-             SELECT m.id, replace(s.day, '-', '') || printf('%07d', m.id), 'synthetic', '', '', '', '', s.place || '第' || (s.n % 97) || '小区' || s.category_name || '问题，请尽快处理', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \
+             SELECT m.id, replace(s.day, '-', '') || printf('%07d', m.id), 'synthetic', '', '139' || printf('%08d', s.n % 3000000), printf('%04d', s.n % 10000), '', s.place || '第' || (s.n % 97) || '小区' || s.category_name || '问题，请尽快处理', s.request_type, s.category, s.place, 0, NULL, NULL, s.day, s.day || 'T09:00:00+08:00' \
              FROM syn s JOIN matters m ON m.source = 'synthetic' AND m.id = (SELECT MIN(id) FROM matters WHERE source = 'synthetic') + s.n - 1".to_string(),
             "UPDATE matters SET state = json_set(state, '$.id', id, '$.number', replace(opened_on, '-', '') || printf('%07d', id)), \
              number = replace(opened_on, '-', '') || printf('%07d', id) WHERE source = 'synthetic'".to_string(),
