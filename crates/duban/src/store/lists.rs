@@ -499,14 +499,20 @@ impl Store {
         match q.view {
             QueueView::Live => filter.push_str(&format!(" AND m.status IN {LIVE}")),
             QueueView::Status(s) => {
-                let s = sql.text(status_name(s));
+                // A live status says so in the live queue's own words too, so that the live queue's
+                // index (whose WHERE is those words) can answer it.
+                let name = status_name(s);
+                if LIVE.contains(&format!("'{name}'")) {
+                    filter.push_str(&format!(" AND m.status IN {LIVE}"));
+                }
+                let s = sql.text(name);
                 filter.push_str(&format!(" AND m.status = {s}"));
             }
             QueueView::Overdue => {
                 let moment = sql.text(super::moment_key(now));
                 let day = sql.text(now.date().to_string());
                 filter.push_str(&format!(
-                    " AND m.status IN ('dispatched', 'open', 'submitted') AND (m.due_at < {moment} OR (m.due_at IS NULL AND m.deadline < {day}))"
+                    " AND m.status IN {LIVE} AND m.status IN ('dispatched', 'open', 'submitted') AND (m.due_at < {moment} OR (m.due_at IS NULL AND m.deadline < {day}))"
                 ));
             }
             QueueView::All => {}
