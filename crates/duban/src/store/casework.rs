@@ -620,9 +620,10 @@ async fn insert_request(
     m.id = id;
     m.number = Some(number.clone());
     super::append_events(tx, id, &timeline, &now).await?;
-    super::write_state(tx, &m).await?;
     if assigned {
-        super::sync_units(tx, &m).await?;
+        super::write_new_state_with_units(tx, &m).await?;
+    } else {
+        super::write_state(tx, &m).await?;
     }
     sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16)")
