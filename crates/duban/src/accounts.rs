@@ -39,6 +39,23 @@ pub fn generate_password() -> String {
     bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
+/// A request's query code (查询码) for the public lookup: 6 characters without look-alikes (31⁶,
+/// about 890 million), read out on the phone or shown once after filing.
+pub fn lookup_code() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut code = String::with_capacity(6);
+    while code.len() < 6 {
+        let mut b = [0u8; 1];
+        OsRng.fill_bytes(&mut b);
+        // Rejection sampling keeps every character equally likely.
+        if usize::from(b[0]) < 256 - 256 % ALPHABET.len() {
+            code.push(ALPHABET[usize::from(b[0]) % ALPHABET.len()] as char);
+        }
+    }
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +71,8 @@ mod tests {
         assert!(!verify_password("correct horse", "not a hash"));
         assert!(hash_password("short").is_err());
         assert_eq!(generate_password().len(), 12);
+        let (a, b) = (lookup_code(), lookup_code());
+        assert!(a.len() == 6 && a.chars().all(|c| c.is_ascii_alphanumeric() && !"01IOL".contains(c)));
+        assert_ne!(a, b);
     }
 }

@@ -41,11 +41,22 @@ pub struct SecurityConfig {
     pub address_failures: u32,
     pub window_minutes: u32,
     pub lockout_minutes: u32,
+    /// Failed public lookups of one request number, or from one address, within the window.
+    pub lookup_failures: u32,
+    /// Public filings from one address within an hour.
+    pub filings_per_hour: u32,
 }
 
 impl Default for SecurityConfig {
     fn default() -> Self {
-        SecurityConfig { login_failures: 5, address_failures: 20, window_minutes: 15, lockout_minutes: 15 }
+        SecurityConfig {
+            login_failures: 5,
+            address_failures: 20,
+            window_minutes: 15,
+            lockout_minutes: 15,
+            lookup_failures: 10,
+            filings_per_hour: 10,
+        }
     }
 }
 
@@ -140,7 +151,16 @@ impl Config {
             }
         }
         let g = &f.security;
-        if [g.login_failures, g.address_failures, g.window_minutes, g.lockout_minutes].contains(&0) {
+        if [
+            g.login_failures,
+            g.address_failures,
+            g.window_minutes,
+            g.lockout_minutes,
+            g.lookup_failures,
+            g.filings_per_hour,
+        ]
+        .contains(&0)
+        {
             bail!("[security] 各项须大于0 / [security] every limit must be above 0");
         }
         let data_dir = data_dir.map(Path::to_path_buf).or(f.data_dir).unwrap_or_else(|| PathBuf::from("duban-data"));

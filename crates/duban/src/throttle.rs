@@ -1,5 +1,6 @@
-//! Guessing, slowed down: failures counted per key (a login, an address) within a window; a key
-//! that reaches its limit is locked until the lockout expires. Held in memory by the one server
+//! Guessing and flooding, slowed down: what is limited (failed sign-ins, failed lookups, filings) is
+//! counted per key (a login, a request number, an address) within a window; a key that reaches its
+//! limit is locked until the lockout expires. Held in memory by the one server
 //! process (a restart forgets it, as an expiry would); bounded, so a flood of keys cannot grow it
 //! without end. The clock is passed in, so the rules are tested without waiting.
 
@@ -38,8 +39,9 @@ impl Lockout {
         entries.get(key)?.locked_until.filter(|u| *u > now).map(|u| u - now)
     }
 
-    /// Counts a failure of `key`; true when it locks the key.
-    pub fn fail(&self, key: &str, now: Instant) -> bool {
+    /// Counts one more of what is limited for `key` (a failed sign-in or lookup, a filing); true
+    /// when it locks the key.
+    pub fn count(&self, key: &str, now: Instant) -> bool {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_KEYS && !entries.contains_key(key) {
             let (window, lock_for) = (self.window, self.lock_for);
@@ -77,24 +79,24 @@ mod tests {
     fn locks_at_the_limit_and_expires() {
         let l = Lockout::new(3, Duration::from_secs(60), Duration::from_secs(300));
         let t = Instant::now();
-        assert!(!l.fail("a", t));
-        assert!(!l.fail("a", t + Duration::from_secs(1)));
+        assert!(!l.count("a", t));
+        assert!(!l.count("a", t + Duration::from_secs(1)));
         assert!(l.locked("a", t).is_none());
-        assert!(l.fail("a", t + Duration::from_secs(2)), "the third failure locks");
+        assert!(l.count("a", t + Duration::from_secs(2)), "the third failure locks");
         assert!(l.locked("a", t + Duration::from_secs(3)).is_some());
         assert!(l.locked("b", t + Duration::from_secs(3)).is_none(), "keys are counted apart");
         assert!(l.locked("a", t + Duration::from_secs(302)).is_none(), "the lockout expires");
         // After it, the count starts again.
-        assert!(!l.fail("a", t + Duration::from_secs(303)));
+        assert!(!l.count("a", t + Duration::from_secs(303)));
     }
 
     #[test]
     fn failures_outside_the_window_do_not_add_up() {
         let l = Lockout::new(2, Duration::from_secs(60), Duration::from_secs(300));
         let t = Instant::now();
-        assert!(!l.fail("a", t));
-        assert!(!l.fail("a", t + Duration::from_secs(61)));
-        assert!(l.fail("a", t + Duration::from_secs(62)));
+        assert!(!l.count("a", t));
+        assert!(!l.count("a", t + Duration::from_secs(61)));
+        assert!(l.count("a", t + Duration::from_secs(62)));
         l.clear("a");
         assert!(l.locked("a", t + Duration::from_secs(63)).is_none(), "a success clears the key");
     }
@@ -104,7 +106,7 @@ mod tests {
         let l = Lockout::new(5, Duration::from_secs(60), Duration::from_secs(60));
         let t = Instant::now();
         for i in 0..MAX_KEYS + 10 {
-            l.fail(&i.to_string(), t);
+            l.count(&i.to_string(), t);
         }
         assert!(l.entries.lock().unwrap().len() <= MAX_KEYS);
     }

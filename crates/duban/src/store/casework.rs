@@ -89,6 +89,8 @@ pub struct Received {
     /// The matter's version after intake (for the dispatch that follows).
     pub version: i64,
     pub number: String,
+    /// The query code the caller looks the request up with (shown once).
+    pub lookup_code: String,
     pub deadline: Date,
     pub suggested_unit: Option<(UnitId, String)>,
 }
@@ -107,6 +109,8 @@ pub struct RequestDetail {
     pub received_on: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// The caller's query code, for the centre to read out again (no one else sees it).
+    pub lookup_code: Option<String>,
 }
 
 /// A request as the public sees it (lookup, Open311): no caller, no phone; no content when
@@ -200,11 +204,11 @@ impl Store {
             suggest(&mut conn, r.category.trim(), r.place.as_deref().filter(|p| !p.trim().is_empty())).await?
         };
         let (_turn, mut tx) = self.write_tx().await?;
-        let (m, number) =
+        let (m, number, lookup_code) =
             insert_request(&mut tx, &actor, channel, r, (received.date(), now_rfc3339()), due, &[]).await?;
         super::rollups::moved(&mut tx, None, &m).await?;
         tx.commit().await?;
-        Ok(Received { matter: m.id, version: m.version, number, deadline, suggested_unit: suggested })
+        Ok(Received { matter: m.id, version: m.version, number, lookup_code, deadline, suggested_unit: suggested })
     }
 
     /// Imports requests with their history (a year from an earlier hotline system, or the demo's):
@@ -233,7 +237,7 @@ impl Store {
             let nine = received.with_hms(9, 0, 0).unwrap_or(received.midnight());
             let due = limits.due(calendar, nine, r.request_type, r.urgent);
             let at = format!("{received}T09:00:00+08:00");
-            let (m, number) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), due, events)
+            let (m, number, _) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), due, events)
                 .await
                 .map_err(|e| match e {
                     StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
@@ -278,7 +282,7 @@ impl Store {
     /// the name cut to its first character for a leader; another unit gets Forbidden.
     pub async fn request_detail(&self, actor: &Actor, id: MatterId) -> Result<RequestDetail, StoreError> {
         let (_, lead, _) = load_visible(&mut *self.pool.acquire().await?, actor, id).await?;
-        let row = sqlx::query("SELECT number, channel, caller_name, phone, address, content, confidential, received_on, lat, lon FROM requests WHERE matter_id = $1")
+        let row = sqlx::query("SELECT number, channel, caller_name, phone, address, content, confidential, received_on, lat, lon, lookup_code FROM requests WHERE matter_id = $1")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
@@ -301,6 +305,7 @@ impl Store {
             received_on: row.try_get(7)?,
             lat: row.try_get(8)?,
             lon: row.try_get(9)?,
+            lookup_code: row.try_get::<Option<String>, _>(10)?.filter(|_| actor.role.may(Action::RunCasework)),
         })
     }
 
@@ -343,15 +348,24 @@ impl Store {
         rows.iter().map(public_row).collect()
     }
 
-    /// One request for the public, found by its number and the last four digits of the phone used.
-    pub async fn lookup(&self, number: &str, phone_last4: &str) -> Result<PublicRequest, StoreError> {
-        let row = sqlx::query("SELECT phone_last4 FROM requests WHERE number = $1")
+    /// One request for the public, found by its number and its query code (a request stored before
+    /// query codes: the last four digits of the phone used). The same NotFound for a wrong number
+    /// and a wrong code; the caller's throttling counts both.
+    pub async fn lookup(&self, number: &str, secret: &str) -> Result<PublicRequest, StoreError> {
+        let row = sqlx::query("SELECT phone_last4, lookup_code FROM requests WHERE number = $1")
             .bind(number.trim().to_string())
             .fetch_optional(&self.pool)
             .await?;
-        match row {
-            Some(r) if r.try_get::<String, _>(0)? == phone_last4.trim() => {}
-            _ => return Err(StoreError::NotFound), // the same answer for a wrong number and a wrong phone
+        let secret = secret.trim().to_uppercase();
+        let matches = match &row {
+            Some(r) => match r.try_get::<Option<String>, _>(1)? {
+                Some(code) => code == secret,
+                None => r.try_get::<String, _>(0)? == secret,
+            },
+            None => false,
+        };
+        if !matches {
+            return Err(StoreError::NotFound);
         }
         let filter = PublicFilter { numbers: vec![number.trim().to_string()], limit: 1, ..PublicFilter::default() };
         self.public_requests(&filter).await?.pop().ok_or(StoreError::NotFound)
@@ -361,12 +375,12 @@ impl Store {
     pub async fn rate_publicly(
         &self,
         number: &str,
-        phone_last4: &str,
+        secret: &str,
         satisfaction: Satisfaction,
         solved: Option<bool>,
         today: Date,
     ) -> Result<Matter, StoreError> {
-        let found = self.lookup(number, phone_last4).await?;
+        let found = self.lookup(number, secret).await?;
         let actor = self.public_actor().await?;
         let (_turn, mut tx) = self.write_tx().await?;
         // The system account may only rate: recorded directly, past the role check of `record`.
@@ -572,7 +586,7 @@ async fn insert_request(
     (today, received_at): (Date, String),
     (deadline, due_at): (Date, Option<time::PrimitiveDateTime>),
     events: &[(Date, Actor, Change)],
-) -> Result<(Matter, String), StoreError> {
+) -> Result<(Matter, String, String), StoreError> {
     let content = clean("诉求内容", &r.content, 4000)?;
     if content.is_empty() {
         return Err(StoreError::Invalid("请填写诉求内容 / the request needs a description".into()));
@@ -625,8 +639,9 @@ async fn insert_request(
     } else {
         super::write_state(tx, &m).await?;
     }
-    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16)")
+    let code = crate::accounts::lookup_code();
+    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at, lookup_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17)")
         .bind(id.0)
         .bind(number.clone())
         .bind(channel.key())
@@ -643,9 +658,10 @@ async fn insert_request(
         .bind(super::real(r.lon))
         .bind(today.to_string())
         .bind(received_at)
+        .bind(code.clone())
         .execute(&mut **tx)
         .await?;
-    Ok((m, number))
+    Ok((m, number, code))
 }
 
 /// Whether the catalogue has the category (an error naming it if not).

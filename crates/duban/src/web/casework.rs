@@ -97,7 +97,7 @@ pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json
             };
             dispatched = Some(state.store.dispatch(&actor, received.matter, received.version, unit, today).await?);
         }
-        Ok(json!({"matter": received.matter, "number": received.number, "deadline": received.deadline.to_string(),
+        Ok(json!({"matter": received.matter, "number": received.number, "lookup_code": received.lookup_code, "deadline": received.deadline.to_string(),
             "suggested_unit": received.suggested_unit.map(|u| u.1),
             "dispatched_to": dispatched.and_then(|m| m.lead_unit)}))
     })

@@ -199,7 +199,7 @@ const FIELD_NAMES: &[(&str, &str)] = &[
     ("body", "内容"),
     ("shares", "拆分份额"),
     ("number", "编号"),
-    ("phone4", "电话后四位"),
+    ("code", "查询码"),
     ("satisfaction", "评价"),
 ];
 

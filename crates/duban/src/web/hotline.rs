@@ -1,7 +1,8 @@
 //! The pages of the 12345 line: the centre's queue and overdue board (a unit sees its own requests
 //! there: its inbox), the operator's phone-intake form, the metrics page with its formulas and
-//! hotspots, and the public's pages — file a request, look one up with the last four digits of the
-//! phone used, rate the reply. Public forms carry a double-submit token, as the sign-in form does.
+//! hotspots, and the public's pages — file a request (a limited number per address and hour), look
+//! one up with its number and query code (wrong tries locked out per number and per address), rate
+//! the reply. Public forms carry a double-submit token, as the sign-in form does.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use duban_core::access::Action;
 use duban_core::casework::{CaseCounts, REQUEST_TYPES};
@@ -525,7 +526,7 @@ struct PublicPage {
     filed: Option<(String, String)>,
     found: Option<crate::store::PublicRequest>,
     number: String,
-    phone4: String,
+    code: String,
     error: Option<String>,
 }
 
@@ -534,7 +535,7 @@ async fn public_page(
     draft: IntakeForm,
     filed: Option<(String, String)>,
     found: Option<crate::store::PublicRequest>,
-    (number, phone4): (String, String),
+    (number, code): (String, String),
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let (categories, places, _) = intake_options(state).await?;
@@ -548,9 +549,10 @@ async fn public_page(
         filed,
         found,
         number,
-        phone4,
+        code,
         error,
     });
+
     Ok(([(header::SET_COOKIE, format!("{PUBLIC_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/public"))], page)
         .into_response())
 }
@@ -567,10 +569,17 @@ pub async fn public(State(state): State<Arc<AppState>>) -> Result<Response, AppE
 pub async fn public_file(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<IntakeForm>,
 ) -> Result<Response, AppError> {
     public_csrf(&headers, &form.csrf)?;
     let none = || (String::new(), String::new());
+    let address = format!("@{}", super::session::address(&extensions));
+    let now = std::time::Instant::now();
+    if state.guard.filings.locked(&address, now).is_some() {
+        let why = "本地址一小时内提交过多，请稍后再试或拨打12345 / too many requests filed from this address; try again later or call 12345";
+        return too_many(public_page(&state, form, None, None, none(), Some(why.into())).await);
+    }
     let r = match form.request() {
         Ok(r) => r,
         Err(e) => return public_page(&state, form, None, None, none(), Some(e.message())).await,
@@ -578,8 +587,16 @@ pub async fn public_file(
     match state.store.receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.now()).await
     {
         Ok(received) => {
-            let last4 = duban_core::casework::last_four(&r.phone);
-            public_page(&state, IntakeForm::default(), Some((received.number, last4)), None, none(), None).await
+            state.guard.filings.count(&address, now);
+            public_page(
+                &state,
+                IntakeForm::default(),
+                Some((received.number, received.lookup_code)),
+                None,
+                none(),
+                None,
+            )
+            .await
         }
         // What the citizen typed comes back with the reason.
         Err(StoreError::Invalid(m)) => public_page(&state, form, None, None, none(), Some(m)).await,
@@ -587,36 +604,83 @@ pub async fn public_file(
     }
 }
 
+/// A page answered with 429 (a limit reached), its words unchanged.
+fn too_many(page: Result<Response, AppError>) -> Result<Response, AppError> {
+    page.map(|mut p| {
+        *p.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        p
+    })
+}
+
 #[derive(Deserialize, Default)]
 pub struct LookupQuery {
     #[serde(default)]
     number: String,
     #[serde(default)]
-    phone4: String,
+    code: String,
+}
+
+/// Why a public lookup found nothing.
+enum Refused {
+    /// A wrong number or code (counted).
+    NotFound,
+    /// The number or the address is locked out, for so many minutes.
+    Locked(u64),
+    Failed(AppError),
+}
+
+impl Refused {
+    /// The page's answer: the lookup form again with the reason, 429 when locked out.
+    async fn page(self, state: &AppState, key: (String, String)) -> Result<Response, AppError> {
+        match self {
+            Refused::NotFound => {
+                let why = "未找到：请核对编号和查询码 / not found: check the number and the query code";
+                public_page(state, IntakeForm::default(), None, None, key, Some(why.into())).await
+            }
+            Refused::Locked(minutes) => {
+                let why = format!(
+                    "查询失败次数过多，请{minutes}分钟后再试或拨打12345 / too many failed lookups; try again in {minutes} minutes or call 12345"
+                );
+                too_many(public_page(state, IntakeForm::default(), None, None, key, Some(why)).await)
+            }
+            Refused::Failed(e) => Err(e),
+        }
+    }
+}
+
+/// Looks a request up for the public, counting a wrong number or code against the number and the
+/// address; either locked, nothing is looked up (the right code included) until the lockout ends.
+async fn guarded_lookup(
+    state: &AppState,
+    address: &str,
+    (number, code): (&str, &str),
+) -> Result<crate::store::PublicRequest, Refused> {
+    let now = std::time::Instant::now();
+    let (by_number, by_address) = (format!("#{number}"), format!("@{address}"));
+    let locked = state.guard.lookups.locked(&by_number, now).or_else(|| state.guard.lookups.locked(&by_address, now));
+    if let Some(left) = locked {
+        return Err(Refused::Locked(left.as_secs().div_ceil(60)));
+    }
+    match state.store.lookup(number, code).await {
+        Ok(found) => Ok(found),
+        Err(StoreError::NotFound) => {
+            state.guard.lookups.count(&by_number, now);
+            state.guard.lookups.count(&by_address, now);
+            Err(Refused::NotFound)
+        }
+        Err(e) => Err(Refused::Failed(e.into())),
+    }
 }
 
 pub async fn public_lookup(
     State(state): State<Arc<AppState>>,
+    extensions: axum::http::Extensions,
     Query(q): Query<LookupQuery>,
 ) -> Result<Response, AppError> {
-    let key = (q.number.trim().to_string(), q.phone4.trim().to_string());
-    match state.store.lookup(&key.0, &key.1).await {
+    let key = (q.number.trim().to_string(), q.code.trim().to_string());
+    match guarded_lookup(&state, &super::session::address(&extensions), (&key.0, &key.1)).await {
         Ok(found) => public_page(&state, IntakeForm::default(), None, Some(found), key, None).await,
-        Err(StoreError::NotFound) => {
-            public_page(
-                &state,
-                IntakeForm::default(),
-                None,
-                None,
-                key,
-                Some(
-                    "未找到：请核对编号和联系电话后四位 / not found: check the number and the phone's last four digits"
-                        .into(),
-                ),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+        Err(refused) => refused.page(&state, key).await,
     }
 }
 
@@ -624,7 +688,7 @@ pub async fn public_lookup(
 pub struct RateForm {
     csrf: String,
     number: String,
-    phone4: String,
+    code: String,
     satisfaction: String,
     #[serde(default)]
     solved: String,
@@ -633,6 +697,7 @@ pub struct RateForm {
 pub async fn public_rate(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<RateForm>,
 ) -> Result<Response, AppError> {
     public_csrf(&headers, &form.csrf)?;
@@ -647,9 +712,13 @@ pub async fn public_rate(
         "no" => Some(false),
         _ => None,
     };
-    let key = (form.number.trim().to_string(), form.phone4.trim().to_string());
+    let key = (form.number.trim().to_string(), form.code.trim().to_string());
+    // The same guard as the lookup: a rating is only for whoever holds the number and the code.
+    if let Err(refused) = guarded_lookup(&state, &super::session::address(&extensions), (&key.0, &key.1)).await {
+        return refused.page(&state, key).await;
+    }
     match state.store.rate_publicly(&key.0, &key.1, satisfaction, solved, state.today()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/public/lookup?number={}&phone4={}", key.0, key.1)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/public/lookup?number={}&code={}", key.0, key.1)).into_response()),
         Err(StoreError::Invalid(m)) => {
             let found = state.store.lookup(&key.0, &key.1).await.ok();
             public_page(&state, IntakeForm::default(), None, found, key, Some(m)).await

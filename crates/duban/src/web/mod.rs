@@ -54,11 +54,15 @@ pub struct AppState {
     pub open311: open311::Open311Config,
 }
 
-/// The lockouts of password guessing ([security]).
+/// The lockouts of guessing and flooding ([security]): sign-ins, public lookups, public filings.
 #[derive(Debug)]
 pub struct Guard {
     pub logins: crate::throttle::Lockout,
     pub addresses: crate::throttle::Lockout,
+    /// Failed public lookups, by request number and by address.
+    pub lookups: crate::throttle::Lockout,
+    /// Public filings, by address.
+    pub filings: crate::throttle::Lockout,
 }
 
 impl Guard {
@@ -75,6 +79,12 @@ impl Guard {
                 minutes(c.window_minutes),
                 minutes(c.lockout_minutes),
             ),
+            lookups: crate::throttle::Lockout::new(
+                c.lookup_failures,
+                minutes(c.window_minutes),
+                minutes(c.lockout_minutes),
+            ),
+            filings: crate::throttle::Lockout::new(c.filings_per_hour, minutes(60), minutes(60)),
         }
     }
 }

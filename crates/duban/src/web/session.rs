@@ -114,7 +114,7 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, address: &st
         }
         account => {
             let user = account.map(|(a, _)| a.user);
-            let locks = state.guard.logins.fail(&login_key, now) | state.guard.addresses.fail(&address_key, now);
+            let locks = state.guard.logins.count(&login_key, now) | state.guard.addresses.count(&address_key, now);
             state.store.note_sign_in(user, &login_key, "sign_in_failed", address).await?;
             if locks {
                 state.store.note_sign_in(user, &login_key, "locked_out", address).await?;

@@ -378,8 +378,10 @@ async fn the_hotline_in_a_browser() {
     c.find(Locator::Css("#intake button")).await.expect("submit").click().await.expect("click");
     let number = c.wait().for_element(Locator::Id("number")).await.expect("a number").text().await.expect("text");
     assert_eq!(number.len(), 15, "{number}");
+    let code = text_of(&c, Locator::Id("code")).await;
+    assert_eq!(code.len(), 6, "{code}");
     shot(&c, "11-public-filed").await;
-    c.goto(&format!("{base}/public/lookup?number={number}&phone4=5678")).await.expect("lookup");
+    c.goto(&format!("{base}/public/lookup?number={number}&code={code}")).await.expect("lookup");
     let status = c.find(Locator::Id("status")).await.expect("status").text().await.expect("text");
     assert_eq!(status, "待分派");
 

@@ -145,29 +145,32 @@ async fn casework(store: &Store) {
     assert_eq!((masked.phone.as_str(), masked.caller_name.as_str()), ("138****5678", "王*"));
     assert_eq!(store.request_detail(&fz_user, a.matter).await.expect_err("refused"), StoreError::Forbidden);
 
-    // The public lookup needs the phone's last four digits; it shows no phone, and a confidential
+    // The public lookup needs the query code given at intake (the phone's last four digits, which
+    // anyone who knows the caller knows, no longer open it); it shows no phone, and a confidential
     // request no content.
     assert_eq!(store.lookup(&a.number, "0000").await.expect_err("refused"), StoreError::NotFound);
-    assert_eq!(store.lookup("20190927x", "5678").await.expect_err("refused"), StoreError::NotFound);
-    let public = store.lookup(&a.number, "5678").await.expect("lookup");
+    assert_eq!(store.lookup(&a.number, "5678").await.expect_err("refused"), StoreError::NotFound);
+    assert_eq!(store.lookup("20190927x", &a.lookup_code).await.expect_err("refused"), StoreError::NotFound);
+    assert_ne!(a.lookup_code, b.lookup_code);
+    let public = store.lookup(&a.number, &a.lookup_code.to_lowercase()).await.expect("lookup");
     assert_eq!(
         (public.status, public.reply.as_deref(), public.unit.as_deref()),
         (Status::Replied, Some("已安排维修，路灯已恢复"), Some("城市管理局"))
     );
     let text = serde_json::to_string(&public).expect("json");
     assert!(!text.contains("13812345678") && !text.contains("王先生"), "{text}");
-    let secret = store.lookup(&b.number, "1111").await.expect("lookup");
+    let secret = store.lookup(&b.number, &b.lookup_code).await.expect("lookup");
     assert_eq!((secret.content.clone(), secret.address.clone(), secret.lat), (None, None, None));
 
     // The caller rates; unsatisfied, it is handled again; then satisfied and closed.
     let m = store
-        .rate_publicly(&a.number, "5678", Satisfaction::Unsatisfied, Some(false), date!(2019 - 10 - 08))
+        .rate_publicly(&a.number, &a.lookup_code, Satisfaction::Unsatisfied, Some(false), date!(2019 - 10 - 08))
         .await
         .expect("rate");
     assert_eq!(m.rating.as_ref().map(|r| r.satisfaction), Some(Satisfaction::Unsatisfied));
     assert!(
         matches!(
-            store.rate_publicly(&b.number, "1111", Satisfaction::Satisfied, None, today).await,
+            store.rate_publicly(&b.number, &b.lookup_code, Satisfaction::Satisfied, None, today).await,
             Err(StoreError::Invalid(_))
         ),
         "nothing to rate yet"
@@ -188,7 +191,7 @@ async fn casework(store: &Store) {
         .expect("reply");
     assert_eq!((replied.status, replied.reopens), (Status::Replied, 1));
     let m = store
-        .rate_publicly(&a.number, "5678", Satisfaction::Satisfied, Some(true), date!(2019 - 10 - 10))
+        .rate_publicly(&a.number, &a.lookup_code, Satisfaction::Satisfied, Some(true), date!(2019 - 10 - 10))
         .await
         .expect("rate");
     let m = store

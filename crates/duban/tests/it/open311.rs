@@ -293,9 +293,13 @@ async fn the_hotline_in_pages_and_its_ledger() {
     let at = filed.body.find("id=\"number\">").expect("a number") + "id=\"number\">".len();
     let number: String = filed.body[at..].chars().take_while(char::is_ascii_digit).collect();
     assert_eq!(number.len(), 15, "{number}");
-    let wrong = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=0000"), None).await;
-    assert!(wrong.body.contains("未找到") && !wrong.body.contains("学校门口"), "a wrong phone finds nothing");
-    let found = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    let at = filed.body.find("id=\"code\">").expect("a query code") + "id=\"code\">".len();
+    let code: String = filed.body[at..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    assert_eq!(code.len(), 6, "{code}");
+    // The phone's last four digits no longer open it; the query code does.
+    let wrong = citizen.send("GET", &format!("/public/lookup?number={number}&code=5678"), None).await;
+    assert!(wrong.body.contains("未找到") && !wrong.body.contains("学校门口"), "the phone's digits find nothing");
+    let found = citizen.send("GET", &format!("/public/lookup?number={number}&code={code}"), None).await;
     assert!(found.body.contains("待分派") && found.body.contains("&#60;script&#62;"), "{}", found.body);
     assert!(!found.body.contains("13912345678") && !found.body.contains("<script>alert"), "no phone, escaped text");
 
@@ -359,7 +363,7 @@ async fn the_hotline_in_pages_and_its_ledger() {
     let hits =
         office.send("GET", &format!("/knowledge/search?matter={id_of_first}&q={}", urlencode("停车")), None).await;
     assert!(hits.body.contains("用此答复") && hits.body.contains("已通知交警劝离"), "{}", hits.body);
-    let first = office.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    let first = office.send("GET", &format!("/public/lookup?number={number}&code={code}"), None).await;
     assert!(first.body.contains("待分派"));
     let id: i64 = number[8..].parse().expect("the matter id in the number");
     let page = office.send("GET", &format!("/matters/{id}"), None).await;
@@ -371,12 +375,12 @@ async fn the_hotline_in_pages_and_its_ledger() {
         )
         .await;
     assert_eq!(r4.status, StatusCode::SEE_OTHER, "the centre answers at once: {}", r4.body);
-    let page = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    let page = citizen.send("GET", &format!("/public/lookup?number={number}&code={code}"), None).await;
     assert!(page.body.contains("已通知交警劝离") && page.body.contains("id=\"rate\""), "{}", page.body);
-    let rate = format!("csrf={}&number={number}&phone4=5678&satisfaction=satisfied&solved=yes", form_token(&page.body));
+    let rate = format!("csrf={}&number={number}&code={code}&satisfaction=satisfied&solved=yes", form_token(&page.body));
     let r5 = citizen.send("POST", "/public/rate", Some(&rate)).await;
     assert_eq!(r5.status, StatusCode::SEE_OTHER, "{}", r5.body);
-    let page = citizen.send("GET", &format!("/public/lookup?number={number}&phone4=5678"), None).await;
+    let page = citizen.send("GET", &format!("/public/lookup?number={number}&code={code}"), None).await;
     assert!(page.body.contains("id=\"rating\">满意"), "{}", page.body);
 
     // The metrics page shows the rates with their formulas; the exported ledger recomputes them.
@@ -577,4 +581,47 @@ async fn open311_publishes_the_place_not_the_address_and_never_a_confidential_ty
     );
     let (_, _, xml) = raw(r, "GET", "/open311/v2/requests.xml", None).await;
     assert!(!xml.contains("幸福路88号") && !xml.contains("举报"), "{xml}");
+}
+
+/// Guessing a query code is locked out (the right code too, once locked), and one address cannot
+/// flood the public form.
+#[tokio::test]
+async fn public_lookups_and_filings_are_limited() {
+    use crate::web::{Browser, form_token, urlencode};
+    let f = fixture().await;
+    let r = &f.router;
+    let office = token(r, "office").await;
+    api(r, "POST", "/api/v1/categories", Some(&office), Some(catalogue())).await;
+    let (s, v) = api(r, "POST", "/api/v1/requests", Some(&office), Some(intake("13812345678", "路灯不亮"))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let (number, code) = (v["number"].as_str().expect("number"), v["lookup_code"].as_str().expect("code"));
+    let mut citizen = Browser::new(r);
+    let look = |c: &str| format!("/public/lookup?number={number}&code={c}");
+    assert!(citizen.send("GET", &look(code), None).await.body.contains("路灯不亮"));
+    for _ in 0..10 {
+        let wrong = citizen.send("GET", &look("AAAAAA"), None).await;
+        assert_eq!(wrong.status, StatusCode::OK);
+    }
+    let locked = citizen.send("GET", &look(code), None).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("查询失败次数过多") && !locked.body.contains("路灯不亮"), "{}", locked.body);
+
+    // Ten filings from one address in an hour, then a polite refusal that keeps what was typed.
+    let mut filer = Browser::new(r);
+    for k in 0..11 {
+        let page = filer.send("GET", "/public", None).await;
+        let form = format!(
+            "csrf={}&caller_name=x&phone=139123456{k:02}&request_type=help&category=0501&place=&address=&content={}",
+            form_token(&page.body),
+            urlencode(&format!("第{k}次提交"))
+        );
+        let filed = filer.send("POST", "/public/requests", Some(&form)).await;
+        if k < 10 {
+            assert_eq!(filed.status, StatusCode::OK, "{k}: {}", filed.body);
+            assert!(filed.body.contains("id=\"code\""), "{k}");
+        } else {
+            assert_eq!(filed.status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(filed.body.contains("提交过多") && filed.body.contains("第10次提交"), "{}", filed.body);
+        }
+    }
 }
