@@ -215,6 +215,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/open311/v2/requests/{name}", get(open311::one_request))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(form::finish))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), api_csrf))
         .layer(axum::middleware::from_fn_with_state(state.clone(), secure_cookies))
         // The headers on every response (pages, API, files, errors).
         .layer(SetResponseHeaderLayer::overriding(
@@ -231,6 +232,33 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// pages' own is /assets/duban.js), no framing, no plugins, forms posted only here.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The API's answer to cross-site requests: a call that changes something and is authenticated by
+/// the session cookie (not a bearer token, which a browser never adds by itself) must carry the
+/// session's CSRF token in `X-CSRF-Token`, as the pages' forms carry it in a field.
+async fn api_csrf(
+    State(state): State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let changes =
+        !matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    let headers = req.headers();
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("Bearer "));
+    if changes && req.uri().path().starts_with("/api/v1/") && !bearer {
+        if let Some(token) = cookie(headers, SESSION_COOKIE) {
+            let expected = state.store.session(token).await.map(|(_, csrf)| csrf).ok();
+            let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            if expected.is_none() || expected.as_deref() != given {
+                return AppError::Store(StoreError::Forbidden).json_with(
+                    "以登录状态调用接口须带 X-CSRF-Token 头（或改用 Bearer 令牌）/ a call with the session cookie needs the X-CSRF-Token header (or use a bearer token)",
+                );
+            }
+        }
+    }
+    next.run(req).await
+}
 
 /// Where the server is published over https (`public_url`), every cookie it sets is marked Secure.
 async fn secure_cookies(
@@ -421,6 +449,13 @@ impl AppError {
             }
             AppError::Store(e) => e.to_string(),
         }
+    }
+
+    /// The API's JSON shape with a message of the caller's choosing.
+    fn json_with(self, message: &str) -> Response {
+        let status = self.status();
+        let body = serde_json::json!({"error": status.canonical_reason().unwrap_or("error"), "message": message});
+        (status, axum::Json(body)).into_response()
     }
 
     /// The API's JSON shape: {"error": code, "message": text[, "current_version": n]}.

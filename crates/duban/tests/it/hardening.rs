@@ -162,3 +162,46 @@ async fn links_come_from_public_url_and_https_cookies_are_secure() {
         "{session}"
     );
 }
+
+/// A JSON call that changes something, made with the session cookie (as a cross-site page could
+/// make a browser send it), needs the session's CSRF token in a header; a bearer token needs none.
+#[tokio::test]
+async fn cookie_authenticated_api_changes_need_the_csrf_header() {
+    let f = fixture().await;
+    let mut office = Browser::new(&f.router);
+    let csrf = office.login("office").await;
+    let call = |header_token: Option<&str>| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/api/v1/campaigns")
+            .header(header::COOKIE, office.cookie_header())
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = header_token {
+            req = req.header("x-csrf-token", t);
+        }
+        let body = format!("{{\"name\":\"百日攻坚\",\"deadline\":\"2019-12-31\",\"matters\":[{}]}}", f.a_matter);
+        f.router.clone().oneshot(req.body(Body::from(body)).expect("request"))
+    };
+    let refused = call(None).await.expect("response");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let text = String::from_utf8_lossy(&refused.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    assert!(text.contains("X-CSRF-Token"), "{text}");
+    assert_eq!(call(Some("forged")).await.expect("response").status(), StatusCode::FORBIDDEN);
+    assert_eq!(call(Some(&csrf)).await.expect("response").status(), StatusCode::OK);
+    // Reading needs no header; a bearer token needs none either.
+    let read = Request::builder().uri("/api/v1/campaigns").header(header::COOKIE, office.cookie_header());
+    assert_eq!(
+        f.router.clone().oneshot(read.body(Body::empty()).expect("request")).await.expect("r").status(),
+        StatusCode::OK
+    );
+    let bearer = crate::web::token(&f.router, "office").await;
+    let (s, v) = crate::web::api(
+        &f.router,
+        "POST",
+        "/api/v1/campaigns",
+        Some(&bearer),
+        Some(serde_json::json!({"name": "学位攻坚", "deadline": "2019-12-31", "matters": [f.a_matter]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
