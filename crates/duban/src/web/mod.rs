@@ -246,15 +246,17 @@ async fn api_csrf(
     let headers = req.headers();
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("Bearer "));
-    if changes && req.uri().path().starts_with("/api/v1/") && !bearer {
-        if let Some(token) = cookie(headers, SESSION_COOKIE) {
-            let expected = state.store.session(token).await.map(|(_, csrf)| csrf).ok();
-            let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-            if expected.is_none() || expected.as_deref() != given {
-                return AppError::Store(StoreError::Forbidden).json_with(
-                    "以登录状态调用接口须带 X-CSRF-Token 头（或改用 Bearer 令牌）/ a call with the session cookie needs the X-CSRF-Token header (or use a bearer token)",
-                );
-            }
+    if changes
+        && req.uri().path().starts_with("/api/v1/")
+        && !bearer
+        && let Some(token) = cookie(headers, SESSION_COOKIE)
+    {
+        let expected = state.store.session(token).await.map(|(_, csrf)| csrf).ok();
+        let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+        if expected.is_none() || expected.as_deref() != given {
+            return AppError::Store(StoreError::Forbidden).json_with(
+                "以登录状态调用接口须带 X-CSRF-Token 头（或改用 Bearer 令牌）/ a call with the session cookie needs the X-CSRF-Token header (or use a bearer token)",
+            );
         }
     }
     next.run(req).await
