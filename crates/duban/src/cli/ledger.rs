@@ -222,6 +222,62 @@ pub struct DemoArgs {
     requests: usize,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    at: Where,
+    /// 备份文件（不得已存在）/ the backup file (must not exist)
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    at: Where,
+    /// 覆盖已有账本（原账本保留为 .before-restore）/ replace an existing ledger (kept as .before-restore)
+    #[arg(long)]
+    force: bool,
+    /// 备份文件 / the backup file
+    backup: PathBuf,
+}
+
+/// `duban backup`: a consistent copy of the SQLite ledger, taken while the server may be running.
+pub fn backup(args: BackupArgs) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let store = open(&args.at, false).await?;
+        store.backup_to(&args.output).await.with_context(|| args.output.display().to_string())?;
+        store.close().await;
+        let size = std::fs::metadata(&args.output).map(|m| m.len()).unwrap_or(0);
+        println!("已备份 / backed up: {}（{} MB）", args.output.display(), size.div_ceil(1 << 20));
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `duban restore`: the backup checked, then put in place of the data directory's ledger.
+pub fn restore(args: RestoreArgs) -> Result<ExitCode> {
+    let config = config(&args.at)?;
+    if !config.database_url.starts_with("sqlite:") {
+        bail!(
+            "PostgreSQL 账本请用 pg_restore / psql 恢复（见 README）/ restore a PostgreSQL ledger with pg_restore or psql (see the README)"
+        );
+    }
+    let into = PathBuf::from(config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default());
+    if let Some(dir) = into.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 / cannot create {}", dir.display()))?;
+    }
+    runtime()?.block_on(async {
+        let kept = crate::store::backup::restore(&args.backup, &into, args.force)
+            .await
+            .with_context(|| args.backup.display().to_string())?;
+        println!("已恢复 / restored: {} → {}", args.backup.display(), into.display());
+        if let Some(k) = kept {
+            println!("原账本保留为 / the previous ledger is kept as {}", k.display());
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

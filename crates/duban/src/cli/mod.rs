@@ -43,6 +43,10 @@ enum Command {
     Demo(ledger::DemoArgs),
     /// 启动网页服务 / serve the pages and the API
     Serve(ledger::ServeArgs),
+    /// 备份账本（服务运行时亦可）/ back the ledger up (also while the server runs)
+    Backup(ledger::BackupArgs),
+    /// 从备份恢复账本（先停止服务）/ restore the ledger from a backup (stop the server first)
+    Restore(ledger::RestoreArgs),
     /// 配置 / configuration
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -80,6 +84,8 @@ pub fn run() -> ExitCode {
         Command::Open311(cmd) => ledger::open311(cmd),
         Command::Demo(args) => ledger::demo(args),
         Command::Serve(args) => ledger::serve(args),
+        Command::Backup(args) => ledger::backup(args),
+        Command::Restore(args) => ledger::restore(args),
         Command::Config(ConfigCommand::Example) => ledger::print_example_config(),
         Command::Bench(BenchCommand::Ledger(args)) => bench::ledger(args),
         Command::Bench(BenchCommand::Intake(args)) => bench::intake(args),

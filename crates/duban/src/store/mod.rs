@@ -19,6 +19,7 @@ use sqlx::{AnyPool, Row};
 use time::Date;
 
 mod accounts;
+pub mod backup;
 mod bulletins;
 mod casework;
 mod filings;

@@ -326,3 +326,55 @@ async fn unknown_schemes_are_refused_with_a_reason() {
     let e = Store::open("mysql://localhost/x", true).await.err().expect("refused");
     assert!(e.to_string().contains("sqlite:") && e.to_string().contains("postgres:"), "{e}");
 }
+
+/// A PostgreSQL ledger is backed up with pg_dump and restored with pg_restore, as the README says:
+/// the restored database opens as a ledger with its accounts, matters and timelines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_ledger_restores_from_pg_dump() {
+    let (url, name) = fresh_pg().await;
+    let store = Store::open(&url, false).await.expect("open");
+    let edu = store.add_unit("教育和体育局", "区直部门").await.expect("unit");
+    let office = store.add_user("duchashi", "督查室", "$argon2id$x", Role::Office).await.expect("user");
+    let report = NewReport {
+        title: "报告".into(),
+        jurisdiction: None,
+        plan_year: Some(2019),
+        body: String::new(),
+        matters: vec![NewMatter {
+            kind: MatterKind::Task,
+            title: "新建幼儿园6所".into(),
+            source: "二、2019年工作安排".into(),
+            span: None,
+            lead_unit: Some(edu),
+            co_units: vec![],
+            deadline: Some(date!(2019 - 12 - 31)),
+            standard: None,
+            section: None,
+        }],
+        supersedes: None,
+    };
+    let (_, ids) = store.adopt_report(&office, &report, date!(2019 - 03 - 01)).await.expect("adopt");
+    store.close().await;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dump = dir.path().join("ledger.dump");
+    let status = std::process::Command::new("pg_dump")
+        .args(["--format=custom", "--no-owner", "-f", dump.to_str().expect("utf-8"), &url])
+        .status()
+        .expect("pg_dump");
+    assert!(status.success());
+    let (restored_url, restored) = fresh_pg().await;
+    let status = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "-d", &restored_url, dump.to_str().expect("utf-8")])
+        .status()
+        .expect("pg_restore");
+    assert!(status.success());
+    let store = Store::open(&restored_url, false).await.expect("the restored ledger opens");
+    let (actor, _) = store.account("duchashi").await.expect("the account");
+    let (m, events) = store.timeline(&actor, ids[0]).await.expect("the matter");
+    assert_eq!((m.title.as_str(), m.number.as_deref()), ("新建幼儿园6所", Some("2019-001")));
+    assert!(!events.is_empty());
+    store.close().await;
+    drop_pg(&name).await;
+    drop_pg(&restored).await;
+}
