@@ -152,7 +152,8 @@ pub struct Category {
 #[derive(Debug, Clone, Default)]
 pub struct PublicFilter {
     pub numbers: Vec<String>,
-    pub category: Option<String>,
+    /// Any of these categories (none: all).
+    pub categories: Vec<String>,
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub open: Option<bool>,
@@ -309,7 +310,7 @@ impl Store {
         })
     }
 
-    /// The public view of requests, for the lookup page and Open311 (newest first).
+    /// The public view of requests, for the lookup page and Open311 (newest first, at most 1,000).
     pub async fn public_requests(&self, f: &PublicFilter) -> Result<Vec<PublicRequest>, StoreError> {
         let mut sql = String::from(
             "SELECT r.matter_id, r.number, m.state, r.request_type, r.category, c.name, r.content, r.address, r.place, r.confidential, r.received_on, r.received_at, r.lat, r.lon \
@@ -325,8 +326,9 @@ impl Store {
             let list: Vec<String> = f.numbers.iter().map(|n| bind(n.clone())).collect();
             sql.push_str(&format!(" AND r.number IN ({})", list.join(", ")));
         }
-        if let Some(c) = &f.category {
-            sql.push_str(&format!(" AND r.category = {}", bind(c.clone())));
+        if !f.categories.is_empty() {
+            let list: Vec<String> = f.categories.iter().map(|c| bind(c.clone())).collect();
+            sql.push_str(&format!(" AND r.category IN ({})", list.join(", ")));
         }
         if let Some(d) = f.from {
             sql.push_str(&format!(" AND r.received_on >= {}", bind(d.to_string())));
@@ -339,7 +341,8 @@ impl Store {
             Some(false) => sql.push_str(" AND m.status IN ('done', 'cancelled')"),
             None => {}
         }
-        sql.push_str(&format!(" ORDER BY r.matter_id DESC LIMIT {}", f.limit.clamp(1, 1000)));
+        // Newest received first (the day, then the order taken in).
+        sql.push_str(&format!(" ORDER BY r.received_on DESC, r.matter_id DESC LIMIT {}", f.limit.clamp(1, 1000)));
         let mut q = sqlx::query(&sql);
         for b in binds {
             q = q.bind(b);

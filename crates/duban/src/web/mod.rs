@@ -210,9 +210,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/open311/keys", post(casework::open311_key))
         .route("/api/v1/casework/metrics", get(casework::metrics))
         .route("/api/v1/answers", get(casework::answers).post(casework::add_answer))
-        .route("/open311/v2/{name}", get(open311::top).post(open311::file))
-        .route("/open311/v2/services/{name}", get(open311::service_definition))
-        .route("/open311/v2/requests/{name}", get(open311::one_request))
+        .nest(
+            "/open311/v2",
+            Router::new()
+                .route("/{name}", get(open311::top).post(open311::file))
+                .route("/services/{name}", get(open311::service_definition))
+                .route("/requests/{name}", get(open311::one_request))
+                .route("/tokens/{name}", get(open311::token))
+                // Anything else under it answers in the specification's error shape.
+                .fallback(open311::unknown),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(form::finish))
         .layer(axum::middleware::from_fn_with_state(state.clone(), api_csrf))

@@ -126,13 +126,45 @@ fn internal(format: Format) -> impl Fn(StoreError) -> Open311Error {
     }
 }
 
+/// A query string as its pairs, repeated names kept; a malformed one is the caller's error.
+pub type Pairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
+
 /// GET /open311/v2/{discovery,services,requests}.{json,xml}
-pub async fn top(state: State<Arc<AppState>>, Path(name): Path<String>, query: Query<ListQuery>) -> Response {
+pub async fn top(state: State<Arc<AppState>>, Path(name): Path<String>, query: Pairs) -> Response {
     match format_of(&name) {
         Ok(("discovery", format)) => discovery(state.public_url.as_deref(), format),
         Ok(("services", _)) => services(state, name).await,
-        Ok(("requests", _)) => requests(state, name, query).await,
+        Ok(("requests", format)) => match query {
+            Ok(Query(pairs)) => requests(state, name, &pairs).await,
+            Err(e) => bad_query(e, format),
+        },
         Ok((_, format)) => Open311Error(StatusCode::NOT_FOUND, "no such resource".into(), format).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn bad_query(e: axum::extract::rejection::QueryRejection, format: Format) -> Response {
+    Open311Error(StatusCode::BAD_REQUEST, format!("bad query string: {e}"), format).into_response()
+}
+
+/// Any other path under /open311/v2: the specification's error shape, in the format its extension
+/// asks for (JSON otherwise).
+pub async fn unknown(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    let format = if path.ends_with(".xml") { Format::Xml } else { Format::Json };
+    Open311Error(StatusCode::NOT_FOUND, format!("no such resource: {path}"), format).into_response()
+}
+
+/// GET /open311/v2/tokens/{token}.{json,xml}: duban answers a filing with its request id at once and
+/// issues no tokens, so every token is unknown (in the specification's error shape).
+pub async fn token(Path(name): Path<String>) -> Response {
+    match format_of(&name) {
+        Ok((token, format)) => Open311Error(
+            StatusCode::NOT_FOUND,
+            format!("no such token {token}: service_request_id is returned when a request is filed"),
+            format,
+        )
+        .into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -144,7 +176,7 @@ pub async fn service_definition(state: State<Arc<AppState>>, Path(name): Path<St
 
 /// GET /open311/v2/requests/{id}.{json,xml}
 pub async fn one_request(state: State<Arc<AppState>>, Path(name): Path<String>) -> Response {
-    requests(state, format!("requests/{name}"), Query(ListQuery::default())).await
+    requests(state, format!("requests/{name}"), &[]).await
 }
 
 /// The discovery document. Its endpoint is the configured `public_url` (never the request's Host
@@ -223,7 +255,21 @@ pub struct Open311Config {
     pub address: AddressLevel,
 }
 
+/// A stored moment (RFC 3339, any offset) on China's clock to the second, the one format Open311
+/// answers in.
+fn beijing(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+08:00");
+    t.to_offset(time::macros::offset!(+8)).format(&format).unwrap_or_default()
+}
+
 fn request_json(r: &PublicRequest, level: AddressLevel) -> Value {
+    let china = time::macros::offset!(+8);
+    let requested = time::OffsetDateTime::parse(&r.received_at, &time::format_description::well_known::Rfc3339).ok();
+    // Updated on a day: never before the request itself.
+    let updated = r.updated_on.map(|d| {
+        let start = d.midnight().assume_offset(china);
+        requested.map_or(start, |q| start.max(q))
+    });
     let key = serde_json::to_value(r.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let deadline = r.deadline.map(|d| d.to_string()).unwrap_or_default();
     // A confidential request's type (举报) is not published either.
@@ -247,8 +293,8 @@ fn request_json(r: &PublicRequest, level: AddressLevel) -> Value {
         "description": r.content,
         "agency_responsible": r.unit,
         "service_notice": notice,
-        "requested_datetime": r.received_at,
-        "updated_datetime": r.updated_on.map(|d| format!("{d}T00:00:00+08:00")),
+        "requested_datetime": requested.map(beijing).unwrap_or_else(|| r.received_at.clone()),
+        "updated_datetime": updated.map(beijing),
         "expected_datetime": r.deadline.map(|d| format!("{d}T23:59:59+08:00")),
         "address": address,
         "address_id": null,
@@ -259,48 +305,63 @@ fn request_json(r: &PublicRequest, level: AddressLevel) -> Value {
     })
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct ListQuery {
-    service_request_id: Option<String>,
-    service_code: Option<String>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    status: Option<String>,
+/// Every value of a parameter, repeated or comma-separated (`service_code=a,b&service_code=c`).
+fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .flat_map(|(_, v)| v.split(','))
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
-fn date_param(v: &Option<String>, name: &str, format: Format) -> Result<Option<Date>, Open311Error> {
-    let Some(s) = v.as_deref().filter(|s| !s.is_empty()) else { return Ok(None) };
-    let day = s.get(..10).unwrap_or(s);
-    Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
-        .map(Some)
-        .map_err(|_| Open311Error(StatusCode::BAD_REQUEST, format!("{name} must be a W3C datetime"), format))
+/// A W3C datetime (2019-07-01T08:00:00+08:00, …Z, or a day alone) as the day it falls on by
+/// China's clock, where the requests are counted.
+fn date_param(pairs: &[(String, String)], name: &str, format: Format) -> Result<Option<Date>, Open311Error> {
+    let Some(s) = values(pairs, name).pop() else { return Ok(None) };
+    let bad = || Open311Error(StatusCode::BAD_REQUEST, format!("{name} must be a W3C datetime: {s}"), format);
+    if let Ok(t) = time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339) {
+        return Ok(Some(t.to_offset(time::macros::offset!(+8)).date()));
+    }
+    Date::parse(&s, time::macros::format_description!("[year]-[month]-[day]")).map(Some).map_err(|_| bad())
 }
 
-async fn requests(State(state): State<Arc<AppState>>, name: String, Query(q): Query<ListQuery>) -> Response {
+async fn requests(State(state): State<Arc<AppState>>, name: String, pairs: &[(String, String)]) -> Response {
     let result = async {
         let (stem, format) = format_of(&name)?;
         let mut filter = PublicFilter { limit: 1000, ..PublicFilter::default() };
         if stem == "requests" {
-            filter.numbers = q
-                .service_request_id
-                .as_deref()
-                .map(|s| s.split(',').map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
-                .unwrap_or_default();
-            filter.category = q.service_code.clone().filter(|s| !s.is_empty());
-            filter.from = date_param(&q.start_date, "start_date", format)?;
-            filter.to = date_param(&q.end_date, "end_date", format)?;
-            // Without ids or dates: the last 90 days, as the specification asks.
-            if filter.numbers.is_empty() && filter.from.is_none() && filter.to.is_none() {
-                filter.from = Some(state.today() - time::Duration::days(90));
-            }
-            filter.open = match q.status.as_deref() {
-                None | Some("") | Some("open,closed") | Some("closed,open") => None,
-                Some("open") => Some(true),
-                Some("closed") => Some(false),
-                Some(other) => {
-                    return Err(Open311Error(StatusCode::BAD_REQUEST, format!("unknown status {other:?}"), format));
+            filter.numbers = values(pairs, "service_request_id");
+            // Ids given, the other filters do not apply (as the specification says).
+            if filter.numbers.is_empty() {
+                filter.categories = values(pairs, "service_code");
+                filter.from = date_param(pairs, "start_date", format)?;
+                filter.to = date_param(pairs, "end_date", format)?;
+                // At most 90 days: the last 90 without dates, the 90 before an end, after a start.
+                let today = state.today();
+                let ninety = time::Duration::days(90);
+                match (filter.from, filter.to) {
+                    (None, None) => filter.from = Some(today - ninety),
+                    (None, Some(to)) => filter.from = Some(to - ninety),
+                    (Some(from), None) => filter.to = Some((from + ninety).min(today)),
+                    (Some(from), Some(to)) if to - from > ninety => filter.from = Some(to - ninety),
+                    _ => {}
                 }
-            };
+                let statuses = values(pairs, "status");
+                filter.open = match (statuses.iter().any(|s| s == "open"), statuses.iter().any(|s| s == "closed")) {
+                    _ if statuses.iter().any(|s| s != "open" && s != "closed") => {
+                        return Err(Open311Error(
+                            StatusCode::BAD_REQUEST,
+                            format!("unknown status {statuses:?}"),
+                            format,
+                        ));
+                    }
+                    (true, false) => Some(true),
+                    (false, true) => Some(false),
+                    _ => None,
+                };
+            }
         } else if let Some(id) = stem.strip_prefix("requests/") {
             filter.numbers = vec![id.to_string()];
         } else {
@@ -320,6 +381,7 @@ async fn requests(State(state): State<Arc<AppState>>, name: String, Query(q): Qu
 pub async fn file(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
+    query: Pairs,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let result = async {
@@ -335,7 +397,19 @@ pub async fn file(
                 format,
             )
         })?;
-        let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
+        // `api_key` and `jurisdiction_id` may come in the query string (some clients send them there).
+        let from_query = match query {
+            Ok(Query(pairs)) => pairs,
+            Err(e) => return Ok(bad_query(e, format)),
+        };
+        let get = |k: &str| {
+            fields
+                .iter()
+                .chain(from_query.iter().filter(|(n, _)| n == "api_key" || n == "jurisdiction_id"))
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.trim())
+                .filter(|v| !v.is_empty())
+        };
         let key =
             get("api_key").ok_or_else(|| Open311Error(StatusCode::FORBIDDEN, "api_key is required".into(), format))?;
         if state.store.api_key(key).await.map_err(internal(format))?.is_none() {
@@ -352,6 +426,13 @@ pub async fn file(
             (Ok(lat), Ok(lon)) => (lat, lon),
             _ => return Err(Open311Error(StatusCode::BAD_REQUEST, "lat and long must be numbers".into(), format)),
         };
+        if lat.is_some_and(|v| !(-90.0..=90.0).contains(&v)) || lon.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+            return Err(Open311Error(
+                StatusCode::BAD_REQUEST,
+                "lat must be within ±90 and long within ±180 (WGS84)".into(),
+                format,
+            ));
+        }
         let address = get("address_string").or(get("address_id"));
         if (lat.is_none() || lon.is_none()) && address.is_none() {
             return Err(Open311Error(
@@ -371,7 +452,15 @@ pub async fn file(
                 )
             })?,
         };
-        let name = [get("last_name"), get("first_name")].into_iter().flatten().collect::<Vec<_>>().join("");
+        // A Chinese name is family name then given name, written together; a Latin one given name
+        // first, with a space.
+        let (first, last) = (get("first_name"), get("last_name"));
+        let latin = [first, last].into_iter().flatten().any(|n| n.chars().any(|c| c.is_ascii_alphabetic()));
+        let name = if latin {
+            [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ")
+        } else {
+            [last, first].into_iter().flatten().collect::<Vec<_>>().join("")
+        };
         let r = NewRequest {
             caller_name: name,
             phone: get("phone").unwrap_or("").to_string(),
@@ -380,7 +469,17 @@ pub async fn file(
             request_type,
             category: code.to_string(),
             place: attribute("place").map(str::to_string),
-            urgent: attribute("urgent") == Some("true"),
+            urgent: match attribute("urgent") {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(Open311Error(
+                        StatusCode::BAD_REQUEST,
+                        format!("attribute[urgent] {other:?} is not one of the values (true, false)"),
+                        format,
+                    ));
+                }
+            },
             confidential: false,
             lat,
             lon,

@@ -255,7 +255,7 @@ async fn casework(store: &Store) {
     let listed = store
         .public_requests(&PublicFilter {
             limit: 10,
-            category: Some("0301".into()),
+            categories: vec!["0301".into()],
             from: Some(today),
             to: Some(today),
             ..PublicFilter::default()

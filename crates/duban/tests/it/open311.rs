@@ -625,3 +625,116 @@ async fn public_lookups_and_filings_are_limited() {
         }
     }
 }
+
+/// The GeoReport v2 behaviours clients rely on, through HTTP: api_key in the query string, comma
+/// lists and repeated parameters, ids overriding other filters, W3C datetimes with offsets, one
+/// timestamp format, updated never before requested, checked coordinates and list attributes,
+/// Latin names as written, and the specification's error shape for tokens, unknown paths and bad
+/// query strings.
+#[tokio::test]
+async fn open311_behaves_as_the_specification_says() {
+    let f = fixture().await;
+    let r = &f.router;
+    let office = token(r, "office").await;
+    api(r, "POST", "/api/v1/categories", Some(&office), Some(catalogue())).await;
+    let admin = token(r, "admin").await;
+    let (_, k) = api(r, "POST", "/api/v1/open311/keys", Some(&admin), Some(json!({"name": "平台"}))).await;
+    let key = k["api_key"].as_str().expect("key").to_string();
+
+    // api_key in the query string, the rest in the body; a Latin name as written.
+    let body =
+        "service_code=0501&description=Broken%20street%20light&lat=35.05&long=118.35&first_name=John&last_name=Smith";
+    let (s, _, created) =
+        raw(r, "POST", &format!("/open311/v2/requests.json?api_key={key}&jurisdiction_id=luozhuang"), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let first: Value = serde_json::from_str(&created).expect("json");
+    let first_id = first[0]["service_request_id"].as_str().expect("id").to_string();
+    let (s, _, created) = raw(
+        r,
+        "POST",
+        "/open311/v2/requests.json",
+        Some(&format!("api_key={key}&service_code=0402&description=x&address_string=%E5%B9%B8%E7%A6%8F%E8%B7%AF")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let second: Value = serde_json::from_str(&created).expect("json");
+    let second_id = second[0]["service_request_id"].as_str().expect("id").to_string();
+
+    // Coordinates out of range and a list attribute outside its values are refused.
+    for bad in [
+        "&lat=95&long=118.3",
+        "&lat=35&long=-200",
+        "&lat=35&long=118&attribute[urgent]=maybe",
+        "&lat=35&long=118&attribute[request_type]=xx",
+    ] {
+        let (s, _, e) = raw(
+            r,
+            "POST",
+            "/open311/v2/requests.json",
+            Some(&format!("api_key={key}&service_code=0501&description=x{bad}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        let e: Value = serde_json::from_str(&e).expect("the specification's error shape");
+        assert_eq!(e[0]["code"], 400, "{bad}");
+    }
+
+    // Comma lists and repeated parameters.
+    let list = |q: &str| {
+        let q = q.to_string();
+        async move {
+            let (s, _, body) = raw(r, "GET", &format!("/open311/v2/requests.json?{q}"), None).await;
+            assert_eq!(s, StatusCode::OK, "{q}: {body}");
+            let v: Value = serde_json::from_str(&body).expect("json");
+            v.as_array()
+                .expect("list")
+                .iter()
+                .map(|x| x["service_request_id"].as_str().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("service_code=0501,0402").await.len(), 2);
+    assert_eq!(list("service_code=0501&service_code=0402").await.len(), 2);
+    assert_eq!(list("service_code=0402").await, vec![second_id.clone()]);
+    // Ids override the other filters.
+    assert_eq!(
+        list(&format!("service_request_id={first_id}&service_code=0402&status=closed")).await,
+        vec![first_id.clone()]
+    );
+    assert_eq!(list(&format!("service_request_id={first_id},{second_id}")).await.len(), 2);
+    // W3C datetimes with an offset: 2019-06-30T20:00:00-05:00 is 07-01 09:00 in China.
+    assert_eq!(list("start_date=2019-06-30T20:00:00-05:00").await.len(), 2);
+    assert!(list("end_date=2019-06-30T15:00:00Z").await.is_empty(), "06-30 23:00 in China, before both");
+    // Newest first; one timestamp format; updated never before requested.
+    assert_eq!(list("").await, [second_id.clone(), first_id.clone()]);
+    let (_, _, body) = raw(r, "GET", "/open311/v2/requests.json", None).await;
+    let all: Value = serde_json::from_str(&body).expect("json");
+    for item in all.as_array().expect("list") {
+        let requested = item["requested_datetime"].as_str().expect("requested");
+        assert!(requested.len() == 25 && requested.ends_with("+08:00"), "{requested}");
+        if let Some(updated) = item["updated_datetime"].as_str() {
+            assert!(updated >= requested, "{updated} before {requested}");
+        }
+    }
+
+    // The specification's error shape for tokens, unknown paths and bad query strings.
+    for (path, status) in [
+        ("/open311/v2/tokens/abc123.json", StatusCode::NOT_FOUND),
+        ("/open311/v2/no/such/thing.json", StatusCode::NOT_FOUND),
+        ("/open311/v2/requests.json?start_date=yesterday", StatusCode::BAD_REQUEST),
+        ("/open311/v2/requests.json?status=lost", StatusCode::BAD_REQUEST),
+    ] {
+        let (s, ct, body) = raw(r, "GET", path, None).await;
+        assert_eq!(s, status, "{path}: {body}");
+        assert!(ct.starts_with("application/json"), "{path}: {ct}");
+        let e: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: {body}"));
+        assert!(e[0]["code"].is_u64() && e[0]["description"].is_string(), "{path}: {body}");
+    }
+    let (s, ct, body) = raw(r, "GET", "/open311/v2/tokens/abc123.xml", None).await;
+    assert!(
+        s == StatusCode::NOT_FOUND && ct.starts_with("text/xml") && body.contains("<errors><error><code>404</code>"),
+        "{body}"
+    );
+    let (s, _, body) = raw(r, "GET", "/open311/v2/nothing.xml", None).await;
+    assert!(s == StatusCode::NOT_FOUND && body.contains("<errors>"), "{body}");
+}
