@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod challenge;
 pub mod cli;
 pub mod config;
 pub mod decompose;

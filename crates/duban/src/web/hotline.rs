@@ -338,6 +338,11 @@ pub struct IntakeForm {
     /// "suggested", "" (do not dispatch yet) or a unit id.
     #[serde(default)]
     dispatch: String,
+    /// The public form's question (its token) and the answer given.
+    #[serde(default)]
+    challenge: String,
+    #[serde(default)]
+    answer: String,
 }
 
 impl IntakeForm {
@@ -528,6 +533,7 @@ struct PublicPage {
     number: String,
     code: String,
     error: Option<String>,
+    challenge: crate::challenge::Challenge,
 }
 
 async fn public_page(
@@ -551,6 +557,7 @@ async fn public_page(
         number,
         code,
         error,
+        challenge: state.guard.challenges.issue(std::time::Instant::now()),
     });
 
     Ok(([(header::SET_COOKIE, format!("{PUBLIC_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/public"))], page)
@@ -579,6 +586,10 @@ pub async fn public_file(
     if state.guard.filings.locked(&address, now).is_some() {
         let why = "本地址一小时内提交过多，请稍后再试或拨打12345 / too many requests filed from this address; try again later or call 12345";
         return too_many(public_page(&state, form, None, None, none(), Some(why.into())).await);
+    }
+    if !state.guard.challenges.check(&form.challenge, &form.answer, now) {
+        let why = "验证题答案不正确或已过期，请按新题目作答 / the answer to the question is wrong or expired; answer the new one";
+        return public_page(&state, form, None, None, none(), Some(why.into())).await;
     }
     let r = match form.request() {
         Ok(r) => r,

@@ -63,6 +63,8 @@ pub struct Guard {
     pub lookups: crate::throttle::Lockout,
     /// Public filings, by address.
     pub filings: crate::throttle::Lockout,
+    /// The public form's questions.
+    pub challenges: crate::challenge::Challenges,
 }
 
 impl Guard {
@@ -85,6 +87,7 @@ impl Guard {
                 minutes(c.lockout_minutes),
             ),
             filings: crate::throttle::Lockout::new(c.filings_per_hour, minutes(60), minutes(60)),
+            challenges: crate::challenge::Challenges::new(minutes(30)),
         }
     }
 }

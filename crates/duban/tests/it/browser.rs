@@ -375,6 +375,9 @@ async fn the_hotline_in_a_browser() {
     place.select_by_value("傅庄街道").await.expect("choose the street");
     c.find(Locator::Id("category")).await.expect("category").select_by_value("0201").await.expect("category");
     c.find(Locator::Id("content")).await.expect("content").send_keys("幸福小区垃圾三天没人清运").await.expect("type");
+    let question = text_of(&c, Locator::Id("challenge-question")).await;
+    let answer = duban::challenge::solve(&question).expect("a sum").to_string();
+    c.find(Locator::Id("answer")).await.expect("answer").send_keys(&answer).await.expect("type");
     c.find(Locator::Css("#intake button")).await.expect("submit").click().await.expect("click");
     let number = c.wait().for_element(Locator::Id("number")).await.expect("a number").text().await.expect("text");
     assert_eq!(number.len(), 15, "{number}");

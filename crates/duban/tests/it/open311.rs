@@ -280,15 +280,24 @@ async fn the_hotline_in_pages_and_its_ledger() {
     let page = citizen.send("GET", "/public", None).await;
     assert_eq!(page.status, StatusCode::OK);
     let csrf = form_token(&page.body);
-    let form = |csrf: &str| {
+    let answered = crate::web::challenge_answered(&page.body);
+    let form = |csrf: &str, answered: &str| {
         format!(
-            "csrf={csrf}&caller_name={}&phone=13912345678&request_type=complaint&category=0501&place=&address=&content={}",
+            "csrf={csrf}&caller_name={}&phone=13912345678&request_type=complaint&category=0501&place=&address=&content={}{answered}",
             urlencode("赵女士"),
             urlencode("学校门口<script>alert(1)</script>乱停车")
         )
     };
-    assert_eq!(citizen.send("POST", "/public/requests", Some(&form("forged"))).await.status, StatusCode::BAD_REQUEST);
-    let filed = citizen.send("POST", "/public/requests", Some(&form(&csrf))).await;
+    assert_eq!(
+        citizen.send("POST", "/public/requests", Some(&form("forged", &answered))).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    // Without the question's answer nothing is filed, and what was typed comes back.
+    let unanswered = citizen.send("POST", "/public/requests", Some(&form(&csrf, "&challenge=x&answer=3"))).await;
+    assert!(unanswered.body.contains("验证题答案不正确") && unanswered.body.contains("乱停车"), "{}", unanswered.body);
+    let page = citizen.send("GET", "/public", None).await;
+    let (csrf, answered) = (form_token(&page.body), crate::web::challenge_answered(&page.body));
+    let filed = citizen.send("POST", "/public/requests", Some(&form(&csrf, &answered))).await;
     assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
     let at = filed.body.find("id=\"number\">").expect("a number") + "id=\"number\">".len();
     let number: String = filed.body[at..].chars().take_while(char::is_ascii_digit).collect();
@@ -611,9 +620,10 @@ async fn public_lookups_and_filings_are_limited() {
     for k in 0..11 {
         let page = filer.send("GET", "/public", None).await;
         let form = format!(
-            "csrf={}&caller_name=x&phone=139123456{k:02}&request_type=help&category=0501&place=&address=&content={}",
+            "csrf={}&caller_name=x&phone=139123456{k:02}&request_type=help&category=0501&place=&address=&content={}{}",
             form_token(&page.body),
-            urlencode(&format!("第{k}次提交"))
+            urlencode(&format!("第{k}次提交")),
+            crate::web::challenge_answered(&page.body)
         );
         let filed = filer.send("POST", "/public/requests", Some(&form)).await;
         if k < 10 {

@@ -125,6 +125,15 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// The public form's challenge, answered: `&challenge=…&answer=…` for the form body.
+pub(crate) fn challenge_answered(html: &str) -> String {
+    let at = html.find("name=\"challenge\" value=\"").expect("a challenge") + "name=\"challenge\" value=\"".len();
+    let token = html[at..].split('"').next().unwrap_or("");
+    let at = html.find("id=\"challenge-question\">").expect("a question") + "id=\"challenge-question\">".len();
+    let question = html[at..].split('<').next().unwrap_or("");
+    format!("&challenge={token}&answer={}", duban::challenge::solve(question).expect("a sum"))
+}
+
 pub(crate) fn form_token(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
     html[at..].split('"').next().unwrap_or("").to_string()
