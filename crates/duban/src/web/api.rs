@@ -425,6 +425,73 @@ pub async fn openapi() -> Json<serde_json::Value> {
                 "error": {"type": "string"}, "message": {"type": "string"}, "current_version": {"type": "integer"}}}}},
         "security": [{"bearer": []}],
         "paths": {
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+            "/api/v1/requests": {"post": {"summary": "Hotline centre or office: take a request in (201 with its number, its query code for the caller, the deadline and the suggested unit); dispatch at once with `dispatch`",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["caller_name", "phone", "content", "request_type", "category"], "properties": {
+                    "caller_name": {"type": "string", "maxLength": 60}, "phone": {"type": "string", "maxLength": 40}, "address": {"type": "string", "maxLength": 200},
+                    "content": {"type": "string", "maxLength": 4000}, "request_type": {"type": "string", "description": "咨询/求助/投诉/举报/建议/表扬 or consultation/help/complaint/report/suggestion/praise"},
+                    "category": {"type": "string", "description": "a code of the catalogue"}, "place": {"type": ["string", "null"]},
+                    "urgent": {"type": "boolean"}, "confidential": {"type": "boolean"}, "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+                    "dispatch": {"type": ["string", "null"], "description": "\"suggested\" or a unit's name"}}}}}},
+                "responses": {"201": {"description": "{matter, number, lookup_code, deadline, suggested_unit, dispatched}"},
+                    "400": {"description": "a field is not valid", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "401": {"description": "not signed in"}, "403": {"description": "not the hotline centre or the office"},
+                    "422": {"description": "refused (an unknown category, an incomplete phone …)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+            "/api/v1/requests/{id}": {"get": {"summary": "A request's particulars (full for the centre and the handling unit, masked for a leader), its matter, timeline and suspected duplicates",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "{request, matter, timeline, assessment, duplicates}"}, "401": {"description": "not signed in"},
+                    "403": {"description": "not the caller's"}, "404": {"description": "no such request"}}}},
+            "/api/v1/requests/{id}/dispatch": {"post": {"summary": "Hotline centre or office: dispatch a request to a unit",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["version", "unit"], "properties": {
+                    "version": {"type": "integer"}, "unit": {"type": "string", "description": "the unit's name"}}}}}},
+                "responses": {"200": {"description": "the request's matter after dispatch"}, "400": {"description": "no such unit"}, "403": {"description": "not allowed"},
+                    "404": {"description": "no such request"}, "409": {"description": "stale version"}, "422": {"description": "the lifecycle refuses it"}}}},
+            "/api/v1/categories": {
+                "get": {"summary": "The request categories", "security": [], "responses": {"200": {"description": "{categories: [{code, name, parent, description}]}"}}},
+                "post": {"summary": "Hotline centre or office: add or update categories and dispatch rules, all or none",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["categories"], "properties": {
+                        "categories": {"type": "array", "items": {"type": "object", "required": ["code", "name"], "properties": {
+                            "code": {"type": "string"}, "name": {"type": "string"}, "parent": {"type": ["string", "null"]}, "description": {"type": "string"}}}},
+                        "dispatch": {"type": "array", "items": {"type": "object", "required": ["category", "unit"], "properties": {
+                            "category": {"type": "string"}, "place": {"type": "string"}, "unit": {"type": "string"}}}}}}}}},
+                    "responses": {"200": {"description": "imported"}, "400": {"description": "bad rows"}, "403": {"description": "not allowed"}, "422": {"description": "refused"}}}},
+            "/api/v1/casework/metrics": {"get": {"summary": "The published rates (办结率, 满意率 …) with their formulas, by unit, category, type, place or month",
+                "parameters": [{"name": "from", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM-DD"},
+                    {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "YYYY-MM-DD"},
+                    {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["", "unit", "category", "type", "place", "month"]}}],
+                "responses": {"200": {"description": "{from, to, by, definitions, total, rows}"}, "400": {"description": "a bad date or grouping", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "401": {"description": "not signed in"}, "403": {"description": "not allowed"}}}},
+            "/api/v1/answers": {
+                "get": {"summary": "Hotline centre or office: the knowledge base, searched",
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}, {"name": "category", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "{answers: [{id, title, body}]}"}, "401": {"description": "not signed in"}, "403": {"description": "not allowed"}}},
+                "post": {"summary": "Hotline centre or office: add an answer to the knowledge base",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["title", "body"], "properties": {
+                        "title": {"type": "string", "maxLength": 100}, "body": {"type": "string", "maxLength": 4000}, "category": {"type": ["string", "null"]}}}}}},
+                    "responses": {"201": {"description": "{id}"}, "400": {"description": "bad body"}, "403": {"description": "not allowed"}, "422": {"description": "refused"}}}},
+            "/api/v1/open311/keys": {"post": {"summary": "Administrator: issue an Open311 API key to a client",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}}}},
+                "responses": {"201": {"description": "{api_key, name}"}, "400": {"description": "bad body"}, "401": {"description": "not signed in"}, "403": {"description": "not the administrator"}}}},
+            "/api/v1/complaints": {
+                "get": {"summary": "The public ledger of inspection complaints: closed ones with their outcome, a count of the others", "security": [],
+                    "parameters": [{"name": "batch", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "{total, closed, open, complaints}"}}},
+                "post": {"summary": "Office: import a batch of complaints (all or none)",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["batch", "rows"], "properties": {
+                        "batch": {"type": "string"}, "rows": {"type": "array", "items": {"type": "object", "required": ["number", "content", "assigned_on", "unit", "deadline"], "properties": {
+                            "number": {"type": "string"}, "content": {"type": "string"}, "assigned_on": {"type": "string", "format": "date"},
+                            "unit": {"type": "string"}, "deadline": {"type": "string", "format": "date"}}}}}}}}},
+                    "responses": {"200": {"description": "{matters}"}, "400": {"description": "bad body"}, "403": {"description": "not the office"}, "422": {"description": "refused (the row is named)"}}}},
+            "/api/v1/proposals": {
+                "get": {"summary": "Proposals with their handler and result (all for the office; the public's view otherwise)", "security": [],
+                    "responses": {"200": {"description": "{proposals}"}}},
+                "post": {"summary": "Office: file a deputy's proposal (议案/建议/提案) with its 主办 and 会办 units",
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["number", "session", "proposal_kind", "proposers", "title", "lead_unit"], "properties": {
+                        "number": {"type": "string"}, "session": {"type": "string"}, "proposal_kind": {"type": "string", "enum": ["议案", "建议", "提案"]},
+                        "proposers": {"type": "string", "description": "names separated by 、 or commas"}, "title": {"type": "string"}, "content": {"type": "string"},
+                        "lead_unit": {"type": "string"}, "co_units": {"type": "string"}, "confidential": {"type": ["string", "null"]}}}}}},
+                    "responses": {"201": {"description": "{matter}"}, "400": {"description": "bad body"}, "403": {"description": "not the office"}, "422": {"description": "refused"}}}},
             "/api/v1/login": {"post": {"summary": "Sign in; returns a bearer token", "security": [],
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["login", "password"],
                     "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},

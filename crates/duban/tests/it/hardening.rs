@@ -205,3 +205,35 @@ async fn cookie_authenticated_api_changes_need_the_csrf_header() {
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+/// Every /api/v1 route the router has (as written in web/mod.rs, the one place routes are made) is
+/// in the OpenAPI document with its method, so the document cannot silently fall behind.
+#[tokio::test]
+async fn every_api_route_is_in_the_openapi_document() {
+    let source = include_str!("../../src/web/mod.rs");
+    let mut routes = Vec::new();
+    for chunk in source.split(".route(").skip(1) {
+        let chunk = chunk.trim_start();
+        let Some(rest) = chunk.strip_prefix('"') else { continue };
+        let path = rest.split('"').next().unwrap_or("");
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        let handler = chunk.split("\n        .").next().unwrap_or(chunk);
+        for method in ["get", "post", "put", "delete"] {
+            if handler.contains(&format!("{method}(")) {
+                routes.push((path.to_string(), method));
+            }
+        }
+    }
+    assert!(routes.len() > 30, "the routes were found: {routes:?}");
+    let f = fixture().await;
+    let (s, doc) = crate::web::api(&f.router, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|(path, method)| doc["paths"][path.as_str()][*method].is_null())
+        .map(|(path, method)| format!("{} {path}", method.to_uppercase()))
+        .collect();
+    assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
+}
