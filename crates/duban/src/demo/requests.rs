@@ -104,6 +104,8 @@ pub async fn seed(
             confidential,
             lat: Some(35.00 + dice.next() * 0.12),
             lon: Some(118.22 + dice.next() * 0.14),
+            media_url: None,
+            address_id: None,
         };
         let deadline = limits.deadline(&calendar, received, request_type, urgent);
         let mut events: Vec<(Date, Actor, Change)> = Vec::new();

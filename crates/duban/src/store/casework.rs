@@ -76,6 +76,9 @@ pub struct NewRequest {
     pub confidential: bool,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// An Open311 client's photo URL and address identifier, kept as given.
+    pub media_url: Option<String>,
+    pub address_id: Option<String>,
 }
 
 /// A request of the past: what was taken in, on which day, and what happened to it (day, who, change).
@@ -137,6 +140,9 @@ pub struct PublicRequest {
     pub updated_on: Option<Date>,
     /// Whether it is confidential (its words, address, reply and type are not published).
     pub confidential: bool,
+    /// What an Open311 client sent beside the address (a photo's URL, its address identifier).
+    pub media_url: Option<String>,
+    pub address_id: Option<String>,
 }
 
 /// A category of the catalogue.
@@ -158,6 +164,11 @@ pub struct PublicFilter {
     pub to: Option<Date>,
     pub open: Option<bool>,
     pub limit: i64,
+}
+
+/// A moment on China's clock as stored and published: `2019-07-01T09:30:00+08:00`, whole seconds.
+fn china_moment(at: time::PrimitiveDateTime) -> String {
+    format!("{}T{:02}:{:02}:{:02}+08:00", at.date(), at.hour(), at.minute(), at.second())
 }
 
 fn clean(field: &str, value: &str, max: usize) -> Result<String, StoreError> {
@@ -206,7 +217,7 @@ impl Store {
         };
         let (_turn, mut tx) = self.write_tx().await?;
         let (m, number, lookup_code) =
-            insert_request(&mut tx, &actor, channel, r, (received.date(), now_rfc3339()), due, &[]).await?;
+            insert_request(&mut tx, &actor, channel, r, (received.date(), china_moment(received)), due, &[]).await?;
         super::rollups::moved(&mut tx, None, &m).await?;
         tx.commit().await?;
         Ok(Received { matter: m.id, version: m.version, number, lookup_code, deadline, suggested_unit: suggested })
@@ -313,7 +324,7 @@ impl Store {
     /// The public view of requests, for the lookup page and Open311 (newest first, at most 1,000).
     pub async fn public_requests(&self, f: &PublicFilter) -> Result<Vec<PublicRequest>, StoreError> {
         let mut sql = String::from(
-            "SELECT r.matter_id, r.number, m.state, r.request_type, r.category, c.name, r.content, r.address, r.place, r.confidential, r.received_on, r.received_at, r.lat, r.lon \
+            "SELECT r.matter_id, r.number, m.state, r.request_type, r.category, c.name, r.content, r.address, r.place, r.confidential, r.received_on, r.received_at, r.lat, r.lon, r.media_url, r.address_id \
              FROM requests r JOIN matters m ON m.id = r.matter_id LEFT JOIN categories c ON c.code = r.category WHERE 1 = 1",
         );
         let mut binds: Vec<String> = Vec::new();
@@ -643,8 +654,8 @@ async fn insert_request(
         super::write_state(tx, &m).await?;
     }
     let code = crate::accounts::lookup_code();
-    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at, lookup_code) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17)")
+    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at, lookup_code, media_url, address_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17, $18, $19)")
         .bind(id.0)
         .bind(number.clone())
         .bind(channel.key())
@@ -662,6 +673,8 @@ async fn insert_request(
         .bind(today.to_string())
         .bind(received_at)
         .bind(code.clone())
+        .bind(r.media_url.clone().filter(|u| !u.is_empty()))
+        .bind(r.address_id.clone().filter(|a| !a.is_empty()))
         .execute(&mut **tx)
         .await?;
     Ok((m, number, code))
@@ -721,5 +734,7 @@ fn public_row(r: &sqlx::any::AnyRow) -> Result<PublicRequest, StoreError> {
         lon: if confidential { None } else { r.try_get(13)? },
         updated_on: m.done_on.or(m.reply.as_ref().map(|x| x.on)).or(m.dispatched_on),
         confidential,
+        media_url: r.try_get(14)?,
+        address_id: r.try_get(15)?,
     })
 }

@@ -66,6 +66,8 @@ impl IntakeBody {
                 confidential: self.confidential,
                 lat: self.lat,
                 lon: self.lon,
+                media_url: None,
+                address_id: None,
             },
             self.dispatch,
         ))

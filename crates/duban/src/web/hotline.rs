@@ -359,6 +359,8 @@ impl IntakeForm {
             confidential: self.confidential.is_some(),
             lat: None,
             lon: None,
+            media_url: None,
+            address_id: None,
         })
     }
 }

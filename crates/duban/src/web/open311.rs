@@ -297,11 +297,12 @@ fn request_json(r: &PublicRequest, level: AddressLevel) -> Value {
         "updated_datetime": updated.map(beijing),
         "expected_datetime": r.deadline.map(|d| format!("{d}T23:59:59+08:00")),
         "address": address,
-        "address_id": null,
+        // The client's own identifier of an address locates it as well as the address does.
+        "address_id": if r.confidential || level != AddressLevel::Full { None } else { r.address_id.clone() },
         "zipcode": null,
         "lat": lat,
         "long": lon,
-        "media_url": null
+        "media_url": if r.confidential { None } else { r.media_url.clone() }
     })
 }
 
@@ -434,6 +435,13 @@ pub async fn file(
             ));
         }
         let address = get("address_string").or(get("address_id"));
+        let media_url = get("media_url").map(str::to_string);
+        if media_url
+            .as_deref()
+            .is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 1000)
+        {
+            return Err(Open311Error(StatusCode::BAD_REQUEST, "media_url must be an http(s) URL".into(), format));
+        }
         if (lat.is_none() || lon.is_none()) && address.is_none() {
             return Err(Open311Error(
                 StatusCode::BAD_REQUEST,
@@ -464,7 +472,7 @@ pub async fn file(
         let r = NewRequest {
             caller_name: name,
             phone: get("phone").unwrap_or("").to_string(),
-            address: address.unwrap_or("").to_string(),
+            address: get("address_string").unwrap_or("").to_string(),
             content: get("description").unwrap_or("").to_string(),
             request_type,
             category: code.to_string(),
@@ -483,6 +491,8 @@ pub async fn file(
             confidential: false,
             lat,
             lon,
+            media_url,
+            address_id: get("address_id").map(str::to_string),
         };
         let received = state
             .store

@@ -21,6 +21,8 @@ fn lamp(phone: &str, place: &str, confidential: bool) -> NewRequest {
         confidential,
         lat: Some(34.99),
         lon: Some(118.28),
+        media_url: None,
+        address_id: None,
     }
 }
 

@@ -242,6 +242,8 @@ async fn queue_to_its_end(store: &Store) {
                     confidential: false,
                     lat: None,
                     lon: None,
+                    media_url: None,
+                    address_id: None,
                 };
                 let assigned = Change::Assigned { lead_unit: "城市管理局".into(), co_units: vec![] };
                 (r, received, vec![(received, centre.clone(), assigned)])
@@ -322,6 +324,8 @@ async fn queue_to_its_end(store: &Store) {
         confidential: true,
         lat: None,
         lon: None,
+        media_url: None,
+        address_id: None,
     };
     store.receive(Some(&centre), Channel::Phone, &secret, &limits, &cal, now).await.expect("received");
     let leader = store.add_user("quzhang", "区长", "$argon2id$x", Role::Leader).await.expect("user");

@@ -663,19 +663,28 @@ async fn open311_behaves_as_the_specification_says() {
         r,
         "POST",
         "/open311/v2/requests.json",
-        Some(&format!("api_key={key}&service_code=0402&description=x&address_string=%E5%B9%B8%E7%A6%8F%E8%B7%AF")),
+        Some(&format!("api_key={key}&service_code=0402&description=x&address_id=ADDR-7781&media_url=https%3A%2F%2Fexample.org%2Fp.jpg")),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     let second: Value = serde_json::from_str(&created).expect("json");
     let second_id = second[0]["service_request_id"].as_str().expect("id").to_string();
 
-    // Coordinates out of range and a list attribute outside its values are refused.
+    // media_url is kept and published; address_id is kept apart from the address (and, at the
+    // default address level, not published).
+    let (_, _, one) = raw(r, "GET", &format!("/open311/v2/requests/{second_id}.json"), None).await;
+    let one: Value = serde_json::from_str(&one).expect("json");
+    assert_eq!(one[0]["media_url"], "https://example.org/p.jpg", "{one}");
+    assert!(one[0]["address_id"].is_null() && one[0]["address"] != "ADDR-7781", "{one}");
+
+    // Coordinates out of range, a list attribute outside its values and a media_url that is not a
+    // URL are refused.
     for bad in [
         "&lat=95&long=118.3",
         "&lat=35&long=-200",
         "&lat=35&long=118&attribute[urgent]=maybe",
         "&lat=35&long=118&attribute[request_type]=xx",
+        "&lat=35&long=118&media_url=javascript:alert(1)",
     ] {
         let (s, _, e) = raw(
             r,
