@@ -50,27 +50,33 @@ async fn wait_until_up(client: &Client, base: &str) -> String {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_acknowledged_intake_survives_kill_9() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let d = dir.path().to_str().expect("utf-8 path").to_string();
+/// A ledger in `d` with the 12345 centre's account and the catalogue, served on a free port: the
+/// server, a client, the address and the centre's token.
+async fn centre_serving(d: &str) -> (std::process::Child, Client, String, u16, String) {
     let mut add = Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(["user", "add", "--data-dir", &d, "--login", "centre", "--name", "12345热线", "--role", "office"])
+        .args(["user", "add", "--data-dir", d, "--login", "centre", "--name", "12345热线中心", "--role", "hotline"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .expect("user add");
     add.stdin.take().expect("stdin").write_all(b"a-long-password-1\n").expect("password");
     assert!(add.wait().expect("user add").success());
-    let out = crate::duban(&["catalogue", "import", "--data-dir", &d]);
+    let out = crate::duban(&["catalogue", "import", "--data-dir", d]);
     assert!(out.status.success(), "{}", crate::stderr(&out));
-
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = serve(&d, port);
+    let server = serve(d, port);
     let client: Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build(hyper_util::client::legacy::connect::HttpConnector::new());
     let token = wait_until_up(&client, &base).await;
+    (server, client, base, port, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_intake_survives_kill_9() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_str().expect("utf-8 path").to_string();
+    let (mut server, client, base, port, token) = centre_serving(&d).await;
 
     // A burst from 8 clients; the server is killed while it runs.
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -129,22 +135,7 @@ async fn every_acknowledged_intake_survives_kill_9() {
 async fn a_backup_during_a_burst_restores_every_acknowledged_request() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path().join("live").to_str().expect("utf-8 path").to_string();
-    let mut add = Command::new(env!("CARGO_BIN_EXE_duban"))
-        .args(["user", "add", "--data-dir", &d, "--login", "centre", "--name", "12345热线中心", "--role", "hotline"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    add.stdin.take().expect("stdin").write_all(b"a-long-password-1\n").expect("password");
-    assert!(add.wait().expect("user add").success());
-    let out = crate::duban(&["catalogue", "import", "--data-dir", &d]);
-    assert!(out.status.success(), "{}", crate::stderr(&out));
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = serve(&d, port);
-    let client: Client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build(hyper_util::client::legacy::connect::HttpConnector::new());
-    let token = wait_until_up(&client, &base).await;
+    let (mut server, client, base, port, token) = centre_serving(&d).await;
 
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
