@@ -38,8 +38,11 @@ impl Challenges {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         if open.len() >= MAX_OPEN {
             open.retain(|_, (_, until)| *until > now);
-            if open.len() >= MAX_OPEN {
-                open.clear();
+            // Still full: the oldest question goes, not everyone's.
+            if open.len() >= MAX_OPEN
+                && let Some(oldest) = open.iter().min_by_key(|(_, (_, until))| *until).map(|(k, _)| k.clone())
+            {
+                open.remove(&oldest);
             }
         }
         open.insert(token.clone(), (x + y, now + self.ttl));

@@ -65,6 +65,27 @@ impl Lockout {
         false
     }
 
+    /// Starts an attempt of `key`: refused (with the time left) while it is locked; otherwise the
+    /// attempt is counted at once, as a failure until `undo` says it was not, so that attempts made
+    /// at the same moment cannot all pass the check before any is counted.
+    pub fn begin(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        if let Some(left) = self.locked(key, now) {
+            return Err(left);
+        }
+        self.count(key, now);
+        Ok(())
+    }
+
+    /// Takes back one attempt of `key` begun with `begin` (it succeeded, or it was not a guess).
+    pub fn undo(&self, key: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.get_mut(key)
+            && e.locked_until.is_none()
+        {
+            e.failures = e.failures.saturating_sub(1);
+        }
+    }
+
     /// Forgets the failures of `key` (after a success).
     pub fn clear(&self, key: &str) {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
@@ -99,6 +120,21 @@ mod tests {
         assert!(l.count("a", t + Duration::from_secs(62)));
         l.clear("a");
         assert!(l.locked("a", t + Duration::from_secs(63)).is_none(), "a success clears the key");
+    }
+
+    #[test]
+    fn attempts_count_as_they_begin() {
+        let l = Lockout::new(3, Duration::from_secs(60), Duration::from_secs(300));
+        let t = Instant::now();
+        // Three begun at once: the third locks; a fourth is refused before it is tried.
+        assert!(l.begin("a", t).is_ok() && l.begin("a", t).is_ok() && l.begin("a", t).is_ok());
+        assert!(l.begin("a", t).is_err());
+        // A success taken back does not count.
+        let l = Lockout::new(3, Duration::from_secs(60), Duration::from_secs(300));
+        for _ in 0..10 {
+            assert!(l.begin("b", t).is_ok());
+            l.undo("b");
+        }
     }
 
     #[test]

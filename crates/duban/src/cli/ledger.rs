@@ -235,7 +235,7 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     #[command(flatten)]
     at: Where,
-    /// 覆盖已有账本（原账本保留为 .before-restore）/ replace an existing ledger (kept as .before-restore)
+    /// 覆盖已有账本（原账本保留为 .before-restore-时间）/ replace an existing ledger (kept as .before-restore-TIME)
     #[arg(long)]
     force: bool,
     /// 备份文件 / the backup file
@@ -262,7 +262,9 @@ pub fn restore(args: RestoreArgs) -> Result<ExitCode> {
             "PostgreSQL 账本请用 pg_restore / psql 恢复（见 README）/ restore a PostgreSQL ledger with pg_restore or psql (see the README)"
         );
     }
-    let into = PathBuf::from(config.database_url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default());
+    let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&config.database_url)
+        .with_context(|| config.database_url.clone())?;
+    let into = options.get_filename().to_path_buf();
     if let Some(dir) = into.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("无法创建数据目录 / cannot create {}", dir.display()))?;
     }

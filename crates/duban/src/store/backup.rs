@@ -63,8 +63,9 @@ pub async fn check_backup(file: &Path) -> Result<(), StoreError> {
 }
 
 /// Restores the backup `from` as the ledger file `into` (the server stopped). An existing ledger is
-/// replaced only with `force`, and then kept beside it as `….before-restore`; the copy is checked
-/// first and opened (and migrated, if it is older) after. Returns where the old ledger was kept.
+/// replaced only with `force`, and then kept beside it as `….before-restore-<time>` with its log;
+/// the copy is checked first and opened (and migrated, if it is older) after. Returns where the old
+/// ledger was kept.
 pub async fn restore(from: &Path, into: &Path, force: bool) -> Result<Option<PathBuf>, StoreError> {
     check_backup(from).await?;
     let kept = if into.exists() {
@@ -74,10 +75,17 @@ pub async fn restore(from: &Path, into: &Path, force: bool) -> Result<Option<Pat
                 into.display()
             )));
         }
-        let kept = into.with_extension("db.before-restore");
+        // Kept under a name of its own (a second restore never overwrites the first's), with its
+        // write-ahead log and shared memory beside it, so that nothing committed is lost.
+        let stamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let kept = into.with_extension(format!("db.before-restore-{stamp}"));
         std::fs::rename(into, &kept).map_err(|e| StoreError::Other(format!("{}: {e}", into.display())))?;
-        for side in ["db-wal", "db-shm"] {
-            let _ = std::fs::remove_file(into.with_extension(side));
+        for side in ["wal", "shm"] {
+            let from = into.with_extension(format!("db-{side}"));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}-{side}", kept.display()));
+                std::fs::rename(&from, &to).map_err(|e| StoreError::Other(format!("{}: {e}", from.display())))?;
+            }
         }
         Some(kept)
     } else {

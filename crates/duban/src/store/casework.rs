@@ -362,20 +362,19 @@ impl Store {
         rows.iter().map(public_row).collect()
     }
 
-    /// One request for the public, found by its number and its query code (a request stored before
-    /// query codes: the last four digits of the phone used). The same NotFound for a wrong number
-    /// and a wrong code; the caller's throttling counts both.
+    /// One request for the public, found by its number and its query code. The same NotFound for a
+    /// wrong number and a wrong code; the caller's throttling counts both.
     pub async fn lookup(&self, number: &str, secret: &str) -> Result<PublicRequest, StoreError> {
-        let row = sqlx::query("SELECT phone_last4, lookup_code FROM requests WHERE number = $1")
+        let secret = secret.trim().to_uppercase();
+        if secret.chars().count() < 6 {
+            return Err(StoreError::NotFound);
+        }
+        let row = sqlx::query("SELECT lookup_code FROM requests WHERE number = $1")
             .bind(number.trim().to_string())
             .fetch_optional(&self.pool)
             .await?;
-        let secret = secret.trim().to_uppercase();
         let matches = match &row {
-            Some(r) => match r.try_get::<Option<String>, _>(1)? {
-                Some(code) => code == secret,
-                None => r.try_get::<String, _>(0)? == secret,
-            },
+            Some(r) => r.try_get::<Option<String>, _>(0)?.is_some_and(|code| code == secret),
             None => false,
         };
         if !matches {

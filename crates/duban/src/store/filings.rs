@@ -9,7 +9,7 @@ use duban_core::matter::{Change, Event, MatterId, MatterKind, ReplyClass, Status
 use sqlx::Row;
 use time::{Date, Duration};
 
-use super::{Actor, NewMatter, Store, StoreError, append_event, now_rfc3339, unjson};
+use super::{Actor, NewMatter, Role, Store, StoreError, append_event, now_rfc3339, unjson};
 
 /// One line of the inspection team's list.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,13 +162,21 @@ impl Store {
             a.require(Action::ReadFilings)?;
         }
         let all = reader.is_some();
+        // A unit reads its own complaints (led or co-handled), not another unit's.
+        let unit = match reader.map(|a| a.role) {
+            Some(Role::Unit(u)) => u.0,
+            _ => 0,
+        };
         let batch = batch.unwrap_or("").to_string();
         let rows = sqlx::query(
             "SELECT c.matter_id, c.number, c.batch, c.content, c.assigned_on, m.state FROM complaints c JOIN matters m ON m.id = c.matter_id \
-             WHERE ($1 = '' OR c.batch = $1) AND ($2 = 1 OR m.status = 'done') ORDER BY c.batch, c.number",
+             WHERE ($1 = '' OR c.batch = $1) AND ($2 = 1 OR m.status = 'done') \
+             AND ($3 = 0 OR m.lead_unit_id = $3 OR EXISTS (SELECT 1 FROM matter_units mu WHERE mu.matter_id = m.id AND mu.unit_id = $3)) \
+             ORDER BY c.batch, c.number",
         )
         .bind(batch.clone())
         .bind(i64::from(all))
+        .bind(unit)
         .fetch_all(&self.pool)
         .await?;
         let open: i64 = sqlx::query(

@@ -585,22 +585,28 @@ pub async fn public_file(
     let none = || (String::new(), String::new());
     let address = format!("@{}", super::session::address(&extensions));
     let now = std::time::Instant::now();
-    if state.guard.filings.locked(&address, now).is_some() {
+    // Counted as the filing begins (taken back when nothing is filed), so that filings sent at once
+    // are held to the limit too.
+    if state.guard.filings.begin(&address, now).is_err() {
         let why = "本地址一小时内提交过多，请稍后再试或拨打12345 / too many requests filed from this address; try again later or call 12345";
         return too_many(public_page(&state, form, None, None, none(), Some(why.into())).await);
     }
+    let not_filed = || state.guard.filings.undo(&address);
     if !state.guard.challenges.check(&form.challenge, &form.answer, now) {
+        not_filed();
         let why = "验证题答案不正确或已过期，请按新题目作答 / the answer to the question is wrong or expired; answer the new one";
         return public_page(&state, form, None, None, none(), Some(why.into())).await;
     }
     let r = match form.request() {
         Ok(r) => r,
-        Err(e) => return public_page(&state, form, None, None, none(), Some(e.message())).await,
+        Err(e) => {
+            not_filed();
+            return public_page(&state, form, None, None, none(), Some(e.message())).await;
+        }
     };
     match state.store.receive(None, Channel::Web, &r, &state.casework.time_limits, &super::CALENDAR, state.now()).await
     {
         Ok(received) => {
-            state.guard.filings.count(&address, now);
             public_page(
                 &state,
                 IntakeForm::default(),
@@ -612,8 +618,14 @@ pub async fn public_file(
             .await
         }
         // What the citizen typed comes back with the reason.
-        Err(StoreError::Invalid(m)) => public_page(&state, form, None, None, none(), Some(m)).await,
-        Err(e) => Err(e.into()),
+        Err(StoreError::Invalid(m)) => {
+            not_filed();
+            public_page(&state, form, None, None, none(), Some(m)).await
+        }
+        Err(e) => {
+            not_filed();
+            Err(e.into())
+        }
     }
 }
 
@@ -670,17 +682,21 @@ async fn guarded_lookup(
 ) -> Result<crate::store::PublicRequest, Refused> {
     let now = std::time::Instant::now();
     let (by_number, by_address) = (format!("#{number}"), format!("@{address}"));
-    let locked = state.guard.lookups.locked(&by_number, now).or_else(|| state.guard.lookups.locked(&by_address, now));
-    if let Some(left) = locked {
+    // Counted as the lookup begins (taken back when it finds the request), so that lookups made at
+    // once are held to the limit too.
+    let begun = state.guard.lookups.begin(&by_number, now).and_then(|()| {
+        state.guard.lookups.begin(&by_address, now).inspect_err(|_| state.guard.lookups.undo(&by_number))
+    });
+    if let Err(left) = begun {
         return Err(Refused::Locked(left.as_secs().div_ceil(60)));
     }
     match state.store.lookup(number, code).await {
-        Ok(found) => Ok(found),
-        Err(StoreError::NotFound) => {
-            state.guard.lookups.count(&by_number, now);
-            state.guard.lookups.count(&by_address, now);
-            Err(Refused::NotFound)
+        Ok(found) => {
+            state.guard.lookups.undo(&by_number);
+            state.guard.lookups.undo(&by_address);
+            Ok(found)
         }
+        Err(StoreError::NotFound) => Err(Refused::NotFound),
         Err(e) => Err(Refused::Failed(e.into())),
     }
 }

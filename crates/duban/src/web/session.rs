@@ -95,8 +95,12 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, address: &st
     let now = std::time::Instant::now();
     let login_key = login.trim().to_lowercase();
     let address_key = format!("@{address}");
-    let locked = state.guard.logins.locked(&login_key, now).or_else(|| state.guard.addresses.locked(&address_key, now));
-    if let Some(left) = locked {
+    // Counted as the attempt begins (taken back on success), so that a burst of attempts made at
+    // once is held to the limit too.
+    let begun = state.guard.logins.begin(&login_key, now).and_then(|()| {
+        state.guard.addresses.begin(&address_key, now).inspect_err(|_| state.guard.logins.undo(&login_key))
+    });
+    if let Err(left) = begun {
         let minutes = left.as_secs().div_ceil(60);
         return Err(AppError::TooMany(format!(
             "登录失败次数过多，请{minutes}分钟后再试 / too many failed sign-ins; try again in {minutes} minutes"
@@ -109,14 +113,16 @@ pub async fn sign_in(state: &AppState, login: &str, password: &str, address: &st
     match account {
         Some((actor, _)) if matches => {
             state.guard.logins.clear(&login_key);
+            state.guard.addresses.undo(&address_key);
             state.store.note_sign_in(Some(actor.user), &login_key, "sign_in", address).await?;
             Ok(actor)
         }
         account => {
             let user = account.map(|(a, _)| a.user);
-            let locks = state.guard.logins.count(&login_key, now) | state.guard.addresses.count(&address_key, now);
+            let locked = state.guard.logins.locked(&login_key, now).is_some()
+                || state.guard.addresses.locked(&address_key, now).is_some();
             state.store.note_sign_in(user, &login_key, "sign_in_failed", address).await?;
-            if locks {
+            if locked {
                 state.store.note_sign_in(user, &login_key, "locked_out", address).await?;
             }
             Err(AppError::Unauthenticated)

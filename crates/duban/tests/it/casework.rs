@@ -152,6 +152,7 @@ async fn casework(store: &Store) {
     // request no content.
     assert_eq!(store.lookup(&a.number, "0000").await.expect_err("refused"), StoreError::NotFound);
     assert_eq!(store.lookup(&a.number, "5678").await.expect_err("refused"), StoreError::NotFound);
+    assert_eq!(store.lookup(&a.number, "").await.expect_err("refused"), StoreError::NotFound);
     assert_eq!(store.lookup("20190927x", &a.lookup_code).await.expect_err("refused"), StoreError::NotFound);
     assert_ne!(a.lookup_code, b.lookup_code);
     let public = store.lookup(&a.number, &a.lookup_code.to_lowercase()).await.expect("lookup");

@@ -70,6 +70,9 @@ async fn filings(store: &Store) {
     assert_eq!(ledger.len(), 2);
     assert_eq!((ledger[0].status, ledger[0].done_on), (Status::Done, Some(date!(2019 - 07 - 20))));
     assert_eq!(ledger[1].status, Status::Dispatched);
+    // A unit reads its own complaints only.
+    let own = store.complaints_ledger(Some(&env_user), Some("第一批")).await.expect("its own").rows;
+    assert_eq!(own.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(), ["D1"]);
     // The public sees the closed one with its outcome, and of the other only that it is open.
     let public = store.complaints_ledger(None, Some("第一批")).await.expect("public");
     assert_eq!((public.rows.len(), public.open), (1, 1));
