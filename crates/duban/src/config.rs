@@ -45,6 +45,8 @@ pub struct SecurityConfig {
     pub lookup_failures: u32,
     /// Public filings from one address within an hour.
     pub filings_per_hour: u32,
+    /// Reverse proxies whose X-Forwarded-For names the client (none: the connection's address is).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for SecurityConfig {
@@ -56,6 +58,7 @@ impl Default for SecurityConfig {
             lockout_minutes: 15,
             lookup_failures: 10,
             filings_per_hour: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 }

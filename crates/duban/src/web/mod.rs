@@ -65,6 +65,8 @@ pub struct Guard {
     pub filings: crate::throttle::Lockout,
     /// The public form's questions.
     pub challenges: crate::challenge::Challenges,
+    /// Reverse proxies trusted to name the client in X-Forwarded-For.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Guard {
@@ -88,6 +90,7 @@ impl Guard {
             ),
             filings: crate::throttle::Lockout::new(c.filings_per_hour, minutes(60), minutes(60)),
             challenges: crate::challenge::Challenges::new(minutes(30)),
+            trusted_proxies: c.trusted_proxies.clone(),
         }
     }
 }
@@ -226,6 +229,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn(form::finish))
         .layer(axum::middleware::from_fn_with_state(state.clone(), api_csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client_address))
         .layer(axum::middleware::from_fn_with_state(state.clone(), secure_cookies))
         // The headers on every response (pages, API, files, errors).
         .layer(SetResponseHeaderLayer::overriding(
@@ -242,6 +246,46 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// pages' own is /assets/duban.js), no framing, no plugins, forms posted only here.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The address the limits count a client by, found once per request: the connection's, or from a
+/// trusted reverse proxy the last address in X-Forwarded-For that is not itself a trusted proxy;
+/// an IPv6 client by its /64 (one home's or one server's addresses).
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+async fn client_address(
+    State(state): State<Arc<AppState>>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let trusted = &state.guard.trusted_proxies;
+    let mut client = peer;
+    if peer.is_some_and(|p| trusted.contains(&p)) {
+        let forwarded: Vec<std::net::IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse().ok())
+            .collect();
+        if let Some(a) = forwarded.iter().rev().find(|a| !trusted.contains(a)) {
+            client = Some(*a);
+        }
+    }
+    let key = match client {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        Some(v4) => v4.to_string(),
+        None => String::new(),
+    };
+    req.extensions_mut().insert(ClientAddress(key));
+    next.run(req).await
+}
 
 /// The API's answer to cross-site requests: a call that changes something and is authenticated by
 /// the session cookie (not a bearer token, which a browser never adds by itself) must carry the

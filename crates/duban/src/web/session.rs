@@ -72,13 +72,10 @@ pub async fn login(
         .into_response()
 }
 
-/// The client's address as the server saw the connection ("" where none is known, as in tests
-/// that call the router directly).
+/// The client's address as the limits count it (`ClientAddress`: the connection's, or the one a
+/// trusted proxy names); "" where none is known, as in tests that call the router directly.
 pub fn address(extensions: &axum::http::Extensions) -> String {
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+    extensions.get::<super::ClientAddress>().map(|a| a.0.clone()).unwrap_or_default()
 }
 
 /// A password hash that matches nothing, checked for unknown logins so that they take as long as

@@ -237,3 +237,51 @@ async fn every_api_route_is_in_the_openapi_document() {
         .collect();
     assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
 }
+
+/// Behind a trusted reverse proxy each client is counted by the address the proxy names; from
+/// anyone else X-Forwarded-For is ignored (rotating it does not escape the limit).
+#[tokio::test]
+async fn limits_count_clients_behind_a_trusted_proxy_and_ignore_forged_headers() {
+    use axum::extract::ConnectInfo;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("p.db").display()), true).await.expect("open");
+    let hash = hash_password(PASSWORD).expect("hash");
+    for login in ["a1", "a2", "a3", "b1"] {
+        store.add_user(login, login, &hash, Role::Leader).await.expect("user");
+    }
+    let mut state = AppState::new(store, Some(date!(2019 - 07 - 01)));
+    let security = duban::config::SecurityConfig {
+        trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
+        address_failures: 6,
+        ..Default::default()
+    };
+    state.guard = duban::web::Guard::new(&security);
+    let r = router(Arc::new(state));
+    let login = |peer: &str, forwarded: Option<String>, login: &str, password: &str| {
+        let mut req =
+            Request::builder().method("POST").uri("/api/v1/login").header(header::CONTENT_TYPE, "application/json");
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", f);
+        }
+        let mut req =
+            req.body(Body::from(format!("{{\"login\":\"{login}\",\"password\":\"{password}\"}}"))).expect("request");
+        let peer: std::net::SocketAddr = format!("{peer}:40000").parse().expect("addr");
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let r = r.clone();
+        async move { r.oneshot(req).await.expect("response").status() }
+    };
+    // Client A, through the proxy, guesses (at most 5 per login) until its address is locked …
+    for (k, user) in ["a1", "a1", "a2", "a2", "a3", "a3"].iter().enumerate() {
+        let s = login("127.0.0.1", Some("198.51.100.7".into()), user, "wrong-password").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{k}");
+    }
+    assert_eq!(login("127.0.0.1", Some("198.51.100.7".into()), "b1", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    // … and client B, through the same proxy, signs in.
+    assert_eq!(login("127.0.0.1", Some("203.0.113.9".into()), "b1", PASSWORD).await, StatusCode::OK);
+    // An untrusted peer's X-Forwarded-For is ignored: rotating it does not escape the limit.
+    for k in 0..6 {
+        let s = login("192.0.2.50", Some(format!("203.0.113.{k}")), &format!("nobody{k}"), "wrong-password").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{k}");
+    }
+    assert_eq!(login("192.0.2.50", Some("203.0.113.200".into()), "b1", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+}
