@@ -6,6 +6,7 @@
 //! Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -18,10 +19,14 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use http_body_util::BodyExt;
 use time::macros::date;
 
+/// chromedriver in a process group of its own, with the browsers it starts: dropped, the whole
+/// group is killed (killing chromedriver alone leaves its Chromium processes behind).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -37,6 +42,7 @@ async fn start_chromedriver() -> (Driver, u16) {
     let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
