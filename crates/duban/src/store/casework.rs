@@ -306,14 +306,17 @@ impl Store {
             r => r.may(Action::RunCasework),
         };
         let (name, phone): (String, String) = (row.try_get(2)?, row.try_get(3)?);
+        let confidential = row.try_get::<i64, _>(6)? != 0;
+        let hidden = confidential && actor.role == Role::Leader;
         Ok(RequestDetail {
             number: row.try_get(0)?,
             channel: Channel::label_of(&row.try_get::<String, _>(1)?).to_string(),
             caller_name: if full { name } else { name.chars().take(1).chain("*".chars()).collect() },
             phone: if full { phone } else { mask_phone(&phone) },
-            address: row.try_get(4)?,
-            content: row.try_get(5)?,
-            confidential: row.try_get::<i64, _>(6)? != 0,
+            // A leader does not read a confidential request's words or where it is.
+            address: if hidden { String::new() } else { row.try_get(4)? },
+            content: if hidden { "（保密件，内容不予显示）".into() } else { row.try_get(5)? },
+            confidential,
             received_on: row.try_get(7)?,
             lat: row.try_get(8)?,
             lon: row.try_get(9)?,

@@ -837,8 +837,10 @@ impl Store {
     /// One matter with its timeline, if the actor may see it (another unit's matter is Forbidden).
     pub async fn timeline(&self, actor: &Actor, id: MatterId) -> Result<(Matter, Vec<Event>), StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (m, _, _) = load_visible(&mut conn, actor, id).await?;
-        Ok((m, events_of(&mut conn, id).await?))
+        let (mut m, _, _) = load_visible(&mut conn, actor, id).await?;
+        let mut timeline = events_of(&mut conn, id).await?;
+        mask_confidential(actor, &mut m, &mut timeline);
+        Ok((m, timeline))
     }
 
     /// Migration 0009 on SQLite: the users table rebuilt with the roles of `duban_core::access` in
@@ -1497,6 +1499,26 @@ async fn enqueue_webhooks(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// What a leader reads of a confidential request: that it exists and how it stands, not what the
+/// caller said (its title is the start of its words) nor the words of its reply and reports.
+pub(crate) fn mask_confidential(actor: &Actor, m: &mut Matter, timeline: &mut [Event]) {
+    if actor.role != Role::Leader || !m.case.as_ref().is_some_and(|c| c.confidential) {
+        return;
+    }
+    const HIDDEN: &str = "（保密件，内容不予显示）";
+    m.title = HIDDEN.into();
+    if let Some(r) = m.reply.as_mut() {
+        r.text = HIDDEN.into();
+    }
+    for ev in timeline {
+        match &mut ev.change {
+            Change::Replied { text, .. } => *text = HIDDEN.into(),
+            Change::ProgressReported { narrative, .. } => *narrative = HIDDEN.into(),
+            _ => {}
+        }
+    }
 }
 
 /// Loads a matter with its lead unit and co-units, if `actor` may see it. A unit asking for another

@@ -164,9 +164,10 @@ impl Store {
     /// responsible for it (lead or co-unit: one who reports on it, rather than one who only sees it).
     pub async fn family(&self, actor: &Actor, id: MatterId) -> Result<Family, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        let (matter, lead, co) = load_visible(&mut conn, actor, id).await?;
+        let (mut matter, lead, co) = load_visible(&mut conn, actor, id).await?;
         let responsible = matches!(actor.role, Role::Unit(u) if lead == Some(u.0) || co.contains(&u.0));
-        let timeline = super::events_of(&mut conn, id).await?;
+        let mut timeline = super::events_of(&mut conn, id).await?;
+        super::mask_confidential(actor, &mut matter, &mut timeline);
         let mut children = Vec::with_capacity(matter.children.len());
         for share in &matter.children {
             match load_visible(&mut conn, actor, share.matter).await {

@@ -162,6 +162,13 @@ async fn casework(store: &Store) {
     );
     let text = serde_json::to_string(&public).expect("json");
     assert!(!text.contains("13812345678") && !text.contains("王先生"), "{text}");
+    // A leader reads that a confidential request exists and how it stands, not its words.
+    let (m, _) = store.timeline(&leader, b.matter).await.expect("the leader reads it");
+    assert!(m.title.contains("保密件") && !m.title.contains("路灯"), "{}", m.title);
+    let d = store.request_detail(&leader, b.matter).await.expect("detail");
+    assert!(d.content.contains("保密件") && d.address.is_empty(), "{d:?}");
+    assert!(store.request_detail(&centre, b.matter).await.expect("detail").content.contains("路灯"));
+    assert!(store.timeline(&centre, b.matter).await.expect("read").0.title.contains("路灯"));
     let secret = store.lookup(&b.number, &b.lookup_code).await.expect("lookup");
     assert_eq!((secret.content.clone(), secret.address.clone(), secret.lat), (None, None, None));
 
