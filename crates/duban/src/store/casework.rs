@@ -241,20 +241,23 @@ impl Store {
                 known_category(&mut conn, c).await?;
             }
         }
-        let (_turn, mut tx) = self.write_tx().await?;
-        let mut out = Vec::with_capacity(items.len());
-        let mut counted = super::rollups::Pending::default();
+        // Checked and folded first (an error names its item), then written in bulk.
+        let mut ready = Vec::with_capacity(items.len());
         for (i, (r, received, events)) in items.iter().enumerate() {
             // History keeps its day; the hour is not known (counted from nine o'clock).
             let nine = received.with_hms(9, 0, 0).unwrap_or(received.midnight());
             let due = limits.due(calendar, nine, r.request_type, r.urgent);
             let at = format!("{received}T09:00:00+08:00");
-            let (m, number, _) = insert_request(&mut tx, by, Channel::Phone, r, (*received, at), due, events)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
-                    e => e,
-                })?;
+            ready.push(prepare_request(by, Channel::Phone, r, (*received, at), due, events).map_err(|e| match e {
+                StoreError::Invalid(m) => StoreError::Invalid(format!("第{}件 / item {}: {m}", i + 1, i + 1)),
+                e => e,
+            })?);
+        }
+        let (_turn, mut tx) = self.write_tx().await?;
+        let written = insert_requests_in_bulk(&mut tx, self.backend, ready).await?;
+        let mut counted = super::rollups::Pending::default();
+        let mut out = Vec::with_capacity(written.len());
+        for (m, number) in written {
             counted.add(&m);
             out.push((m.id, number));
         }
@@ -591,18 +594,45 @@ impl Store {
     }
 }
 
-/// One request into the ledger inside `tx` (its category checked by the caller): the matter (classified, with its deadline, then moved on
-/// by `events`), its particulars, and the access columns. Its roll-up counts are the caller's to
-/// write (one at a time, or summed for a bulk import).
-async fn insert_request(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    actor: &Actor,
+/// A request checked and folded, ready to be written: its matter (id not yet known), its first
+/// events and its particulars.
+struct Ready<'a> {
+    m: Matter,
+    timeline: Vec<(Event, &'a Actor)>,
+    notes: String,
+    assigned: bool,
+    particulars: Particulars,
+}
+
+/// A request's row of `requests`, but for its matter's id and number.
+struct Particulars {
+    channel: &'static str,
+    caller: String,
+    phone: String,
+    address: String,
+    content: String,
+    request_type: &'static str,
+    place: Option<String>,
+    confidential: bool,
+    lat: Option<String>,
+    lon: Option<String>,
+    received_on: String,
+    received_at: String,
+    code: String,
+    media_url: Option<String>,
+    address_id: Option<String>,
+}
+
+/// Checks a request and folds its first events (classified, its time limit, then `events`): what
+/// `insert_request` and the bulk import write.
+fn prepare_request<'a>(
+    actor: &'a Actor,
     channel: Channel,
     r: &NewRequest,
     (today, received_at): (Date, String),
     (deadline, due_at): (Date, Option<time::PrimitiveDateTime>),
-    events: &[(Date, Actor, Change)],
-) -> Result<(Matter, String, String), StoreError> {
+    events: &'a [(Date, Actor, Change)],
+) -> Result<Ready<'a>, StoreError> {
     let content = clean("诉求内容", &r.content, 4000)?;
     if content.is_empty() {
         return Err(StoreError::Invalid("请填写诉求内容 / the request needs a description".into()));
@@ -618,68 +648,291 @@ async fn insert_request(
     let address = clean("地址", &r.address, 200)?;
     let category = clean("类别", &r.category, 20)?;
     let title: String = content.chars().take(40).collect();
-    // Folded first; the row goes in with its columns as they end; the number (the day and the id)
-    // and the state that holds both follow.
+    // Folded first; the row goes in with its columns as they end.
     let mut m = Matter::new(MatterId(0), MatterKind::Request, title, format!("{}受理", channel.label()), today);
     let case = CaseInfo {
         request_type: r.request_type,
-        category: category.clone(),
+        category,
         place: r.place.clone().filter(|p| !p.trim().is_empty()),
         urgent: r.urgent,
         confidential: r.confidential,
     };
-    let now = now_rfc3339();
     let limit = match due_at {
         Some(at) => Change::DueAt { at },
         None => Change::DeadlineSet { deadline },
     };
-    let first = [(today, actor.clone(), Change::Classified { case }), (today, actor.clone(), limit)];
+    let first = [(today, Change::Classified { case }), (today, limit)];
     let mut assigned = false;
     let mut timeline = Vec::with_capacity(2 + events.len());
-    for (on, who, change) in first.iter().chain(events) {
+    for (on, who, change) in
+        first.into_iter().map(|(on, c)| (on, actor, c)).chain(events.iter().map(|(on, who, c)| (*on, who, c.clone())))
+    {
         assigned |= matches!(change, Change::Assigned { .. } | Change::Returned { .. });
-        let ev = Event { on: *on, actor: who.name.clone(), change: change.clone() };
+        let ev = Event { on, actor: who.name.clone(), change };
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         timeline.push((ev, who));
     }
     // The request's words (what the caller said, where) head its notes, which the queue searches.
     let notes = format!("{content}\n{address}\n{}", super::notes_of(timeline.iter().map(|(e, _)| &e.change)));
+    let particulars = Particulars {
+        channel: channel.key(),
+        caller,
+        phone,
+        address,
+        content,
+        request_type: r.request_type.key(),
+        place: m.case.as_ref().and_then(|c| c.place.clone()),
+        confidential: r.confidential,
+        lat: super::real(r.lat),
+        lon: super::real(r.lon),
+        received_on: today.to_string(),
+        received_at,
+        code: crate::accounts::lookup_code(),
+        media_url: r.media_url.clone().filter(|u| !u.is_empty()),
+        address_id: r.address_id.clone().filter(|a| !a.is_empty()),
+    };
+    Ok(Ready { m, timeline, notes, assigned, particulars })
+}
+
+/// A request's public number: the day received and its matter's id.
+fn request_number(received_on: &str, id: MatterId) -> String {
+    format!("{}{:07}", received_on.replace('-', ""), id.0)
+}
+
+const REQUEST_COLUMNS: &str = "matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, \
+     confidential, lat, lon, received_on, received_at, lookup_code, media_url, address_id";
+
+/// One request into the ledger inside `tx` (its category checked by the caller): the matter (classified, with its deadline, then moved on
+/// by `events`), its particulars, and the access columns. Its roll-up counts are the caller's to
+/// write. Returns the matter, its number and its query code.
+async fn insert_request(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    channel: Channel,
+    r: &NewRequest,
+    received: (Date, String),
+    due: (Date, Option<time::PrimitiveDateTime>),
+    events: &[(Date, Actor, Change)],
+) -> Result<(Matter, String, String), StoreError> {
+    let Ready { mut m, timeline, notes, assigned, particulars: p } =
+        prepare_request(actor, channel, r, received, due, events)?;
     let row = super::NewRow { report: None, parent: None, span: None, lead_unit: None, notes: &notes };
     let id = super::insert_row(tx, &m, row).await?;
-    let number = format!("{}{:07}", today.to_string().replace('-', ""), id.0);
+    let number = request_number(&p.received_on, id);
     m.id = id;
     m.number = Some(number.clone());
-    super::append_events(tx, id, &timeline, &now).await?;
+    super::append_events(tx, id, &timeline, &now_rfc3339()).await?;
     if assigned {
         super::write_new_state_with_units(tx, &m).await?;
     } else {
         super::write_state(tx, &m).await?;
     }
-    let code = crate::accounts::lookup_code();
-    sqlx::query("INSERT INTO requests (matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at, lookup_code, media_url, address_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17, $18, $19)")
+    sqlx::query(&format!("INSERT INTO requests ({REQUEST_COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17, $18, $19)"))
         .bind(id.0)
         .bind(number.clone())
-        .bind(channel.key())
-        .bind(caller)
-        .bind(phone.clone())
-        .bind(last_four(&phone))
-        .bind(address)
-        .bind(content)
-        .bind(r.request_type.key())
-        .bind(category)
-        .bind(m.case.as_ref().and_then(|c| c.place.clone()))
-        .bind(i64::from(r.confidential))
-        .bind(super::real(r.lat))
-        .bind(super::real(r.lon))
-        .bind(today.to_string())
-        .bind(received_at)
-        .bind(code.clone())
-        .bind(r.media_url.clone().filter(|u| !u.is_empty()))
-        .bind(r.address_id.clone().filter(|a| !a.is_empty()))
+        .bind(p.channel)
+        .bind(p.caller)
+        .bind(p.phone.clone())
+        .bind(last_four(&p.phone))
+        .bind(p.address)
+        .bind(p.content)
+        .bind(p.request_type)
+        .bind(m.case.as_ref().map(|c| c.category.clone()))
+        .bind(p.place)
+        .bind(i64::from(p.confidential))
+        .bind(p.lat)
+        .bind(p.lon)
+        .bind(p.received_on)
+        .bind(p.received_at)
+        .bind(p.code.clone())
+        .bind(p.media_url)
+        .bind(p.address_id)
         .execute(&mut **tx)
         .await?;
-    Ok((m, number, code))
+    Ok((m, number, p.code))
+}
+
+/// A value of a row written in bulk.
+enum Val {
+    I(Option<i64>),
+    T(Option<String>),
+}
+
+/// Inserts `rows` under `head` (`INSERT INTO t (cols)`), about 2,000 parameters a statement (a
+/// statement of tens of thousands binds far slower per parameter); each row's values go through
+/// `templates` (`{}`, or a cast around it).
+async fn insert_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    head: &str,
+    templates: &[&str],
+    rows: &[Vec<Val>],
+) -> Result<(), StoreError> {
+    let per = (2_000 / templates.len()).max(1);
+    for chunk in rows.chunks(per) {
+        let mut sql = format!("{head} VALUES ");
+        let mut k = 0;
+        for i in 0..chunk.len() {
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for (j, t) in templates.iter().enumerate() {
+                k += 1;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&t.replace("{}", &format!("${k}")));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Val::I(x) => q.bind(*x),
+                    Val::T(x) => q.bind(x.clone()),
+                };
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Many requests into the ledger inside `tx` at once (a bulk import): the same rows as
+/// `insert_request` writes one at a time, in a few statements for thousands (each statement is a
+/// hop to SQLite's thread). The ids are taken first: on SQLite past the table's highest (the
+/// transaction holds the write lock), on PostgreSQL from the sequence.
+async fn insert_requests_in_bulk(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: super::Backend,
+    ready: Vec<Ready<'_>>,
+) -> Result<Vec<(Matter, String)>, StoreError> {
+    let n = ready.len() as i64;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = match backend {
+        super::Backend::Sqlite => {
+            let base: i64 = sqlx::query(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'matters'), 0), COALESCE((SELECT MAX(id) FROM matters), 0))",
+            )
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get(0)?;
+            (base + 1..=base + n).collect()
+        }
+        super::Backend::Postgres => {
+            sqlx::query("SELECT nextval(pg_get_serial_sequence('matters', 'id')) FROM generate_series(1, $1)")
+                .bind(n)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<_, _>>()?
+        }
+    };
+    let units: std::collections::HashMap<String, i64> = sqlx::query("SELECT name, id FROM units")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let now = now_rfc3339();
+    let (mut matters, mut events, mut requests) = (Vec::new(), Vec::new(), Vec::new());
+    let mut out = Vec::with_capacity(ready.len());
+    let mut co_handled = Vec::new();
+    for (i, (Ready { mut m, timeline, notes, assigned: _, particulars: p }, id)) in
+        ready.into_iter().zip(ids).enumerate()
+    {
+        let id = MatterId(id);
+        let number = request_number(&p.received_on, id);
+        m.id = id;
+        m.number = Some(number.clone());
+        let lead = match &m.lead_unit {
+            Some(name) => Some(*units.get(name).ok_or_else(|| {
+                StoreError::Invalid(format!("第{}件 / item {}: 没有单位“{name}” / no unit {name:?}", i + 1, i + 1))
+            })?),
+            None => None,
+        };
+        let k = super::Keys::of(&m);
+        let (level, progress, assessed_on) = k.assessed;
+        matters.push(vec![
+            Val::I(Some(id.0)),
+            Val::T(Some(super::kind_name(m.kind))),
+            Val::T(Some(m.title.clone())),
+            Val::T(Some(m.source.clone())),
+            Val::I(lead),
+            Val::T(Some(k.status)),
+            Val::I(Some(m.version)),
+            Val::T(Some(super::json(&m)?)),
+            Val::T(k.deadline),
+            Val::T(k.done_on),
+            Val::T(Some(k.opened_on)),
+            Val::T(k.section),
+            Val::T(k.due_at),
+            Val::T(level.map(str::to_string)),
+            Val::T(progress),
+            Val::T(Some(assessed_on.to_string())),
+            Val::T(Some(notes)),
+            Val::T(k.standard),
+            Val::T(Some(number.clone())),
+        ]);
+        for (seq, (ev, who)) in timeline.iter().enumerate() {
+            events.push(vec![
+                Val::I(Some(id.0)),
+                Val::I(Some(seq as i64 + 1)),
+                Val::T(Some(ev.on.to_string())),
+                Val::I(Some(who.user.0)),
+                Val::T(Some(super::json(&ev.change)?)),
+                Val::T(Some(now.clone())),
+            ]);
+        }
+        requests.push(vec![
+            Val::I(Some(id.0)),
+            Val::T(Some(number.clone())),
+            Val::T(Some(p.channel.to_string())),
+            Val::T(Some(p.caller)),
+            Val::T(Some(last_four(&p.phone))),
+            Val::T(Some(p.phone)),
+            Val::T(Some(p.address)),
+            Val::T(Some(p.content)),
+            Val::T(Some(p.request_type.to_string())),
+            Val::T(m.case.as_ref().map(|c| c.category.clone())),
+            Val::T(p.place),
+            Val::I(Some(i64::from(p.confidential))),
+            Val::T(p.lat),
+            Val::T(p.lon),
+            Val::T(Some(p.received_on)),
+            Val::T(Some(p.received_at)),
+            Val::T(Some(p.code)),
+            Val::T(p.media_url),
+            Val::T(p.address_id),
+        ]);
+        if !m.co_units.is_empty() {
+            co_handled.push((m.clone(), lead));
+        }
+        out.push((m, number));
+    }
+    insert_rows(
+        tx,
+        "INSERT INTO matters (id, kind, title, source, lead_unit_id, status, version, state, deadline, done_on, opened_on, section, due_at, level, progress, assessed_on, notes, standard, number)",
+        &["{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "COALESCE(CAST({} AS TEXT), 'green')", "CAST({} AS DOUBLE PRECISION)", "{}", "{}", "{}", "{}"],
+        &matters,
+    )
+    .await?;
+    insert_rows(tx, "INSERT INTO events (matter_id, seq, on_date, actor_id, change, recorded_at)", &["{}"; 6], &events)
+        .await?;
+    // (phone_last4 before phone here: the columns are named in this order below.)
+    insert_rows(
+        tx,
+        "INSERT INTO requests (matter_id, number, channel, caller_name, phone_last4, phone, address, content, request_type, category, place, confidential, lat, lon, received_on, received_at, lookup_code, media_url, address_id)",
+        &["{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "{}", "CAST({} AS DOUBLE PRECISION)", "CAST({} AS DOUBLE PRECISION)", "{}", "{}", "{}", "{}", "{}"],
+        &requests,
+    )
+    .await?;
+    for (m, lead) in &co_handled {
+        super::insert_co_units(tx, m, *lead).await?;
+    }
+    Ok(out)
 }
 
 /// Whether the catalogue has the category (an error naming it if not).

@@ -295,6 +295,12 @@ async fn queue_to_its_end(store: &Store) {
         store.queue(&centre, &by("13912344321"), now).await.expect("phone").rows[0].listed.matter.id,
         all[4321].0
     );
+    // Imported in bulk, each request is whole: its particulars, its query code, its timeline.
+    let d = store.request_detail(&centre, all[4321].0).await.expect("detail");
+    assert_eq!((d.phone.as_str(), d.number.as_str()), ("13912344321", all[4321].1.as_str()));
+    assert!(d.lookup_code.as_ref().is_some_and(|c| c.len() == 6), "{d:?}");
+    let (m, timeline) = store.timeline(&centre, all[4321].0).await.expect("timeline");
+    assert_eq!((m.version as usize, timeline.len(), m.lead_unit.as_deref()), (3, 3, Some("城市管理局")));
     let words = store.queue(&centre, &by("路灯不亮"), now).await.expect("words");
     assert_eq!((words.total, words.rows[0].category_name.as_str()), (1, "路灯照明"));
     // Live: dispatched and not signed for, all 5,000; the unit's inbox is the same 5,000.
