@@ -96,11 +96,24 @@ pub async fn seed(store: &Store, today: Date, requests: usize) -> Result<DemoSum
     let ids = store.import_units(&units).await?;
     let unit_of: BTreeMap<&str, UnitId> = units.iter().map(|(n, _)| n.as_str()).zip(ids.iter().copied()).collect();
 
-    // Accounts: the office, a leader, the administrator, one per unit (the 12345 centre's below). Hashing each is deliberate (the real path).
+    // Accounts: the office, a leader, the administrator, one per unit (the 12345 centre's below).
+    // Hashing each is deliberate (the real path); the hashes are made in parallel, on every core.
+    let credentials: Vec<(String, String)> = {
+        use rayon::prelude::*;
+        (0..units.len() + 4)
+            .into_par_iter()
+            .map(|_| {
+                let password = generate_password();
+                hash_password(&password).map(|hash| (password, hash))
+            })
+            .collect::<Result<_, String>>()
+            .map_err(StoreError::Other)?
+    };
+    let mut credentials = credentials.into_iter();
     let mut accounts = Vec::new();
     let mut add = async |login: String, who: String, role: Role| -> Result<Actor, StoreError> {
-        let password = generate_password();
-        let hash = hash_password(&password).map_err(StoreError::Other)?;
+        let (password, hash) =
+            credentials.next().ok_or_else(|| StoreError::Other("a credential for each account".into()))?;
         let actor = store.add_user(&login, &who, &hash, role).await?;
         accounts.push(DemoAccount { login, password, who });
         Ok(actor)
