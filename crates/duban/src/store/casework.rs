@@ -217,7 +217,8 @@ impl Store {
         };
         let (_turn, mut tx) = self.write_tx().await?;
         let (m, number, lookup_code) =
-            insert_request(&mut tx, &actor, channel, r, (received.date(), china_moment(received)), due, &[]).await?;
+            insert_request(&mut tx, self.backend, &actor, channel, r, (received.date(), china_moment(received)), due)
+                .await?;
         super::rollups::moved(&mut tx, None, &m).await?;
         tx.commit().await?;
         Ok(Received { matter: m.id, version: m.version, number, lookup_code, deadline, suggested_unit: suggested })
@@ -257,7 +258,7 @@ impl Store {
         let written = insert_requests_in_bulk(&mut tx, self.backend, ready).await?;
         let mut counted = super::rollups::Pending::default();
         let mut out = Vec::with_capacity(written.len());
-        for (m, number) in written {
+        for (m, number, _) in written {
             counted.add(&m);
             out.push((m.id, number));
         }
@@ -600,7 +601,6 @@ struct Ready<'a> {
     m: Matter,
     timeline: Vec<(Event, &'a Actor)>,
     notes: String,
-    assigned: bool,
     particulars: Particulars,
 }
 
@@ -662,12 +662,10 @@ fn prepare_request<'a>(
         None => Change::DeadlineSet { deadline },
     };
     let first = [(today, Change::Classified { case }), (today, limit)];
-    let mut assigned = false;
     let mut timeline = Vec::with_capacity(2 + events.len());
     for (on, who, change) in
         first.into_iter().map(|(on, c)| (on, actor, c)).chain(events.iter().map(|(on, who, c)| (*on, who, c.clone())))
     {
-        assigned |= matches!(change, Change::Assigned { .. } | Change::Returned { .. });
         let ev = Event { on, actor: who.name.clone(), change };
         m.apply(&ev).map_err(|e| StoreError::Invalid(e.to_string()))?;
         timeline.push((ev, who));
@@ -691,7 +689,7 @@ fn prepare_request<'a>(
         media_url: r.media_url.clone().filter(|u| !u.is_empty()),
         address_id: r.address_id.clone().filter(|a| !a.is_empty()),
     };
-    Ok(Ready { m, timeline, notes, assigned, particulars })
+    Ok(Ready { m, timeline, notes, particulars })
 }
 
 /// A request's public number: the day received and its matter's id.
@@ -699,58 +697,22 @@ fn request_number(received_on: &str, id: MatterId) -> String {
     format!("{}{:07}", received_on.replace('-', ""), id.0)
 }
 
-const REQUEST_COLUMNS: &str = "matter_id, number, channel, caller_name, phone, phone_last4, address, content, request_type, category, place, \
-     confidential, lat, lon, received_on, received_at, lookup_code, media_url, address_id";
-
-/// One request into the ledger inside `tx` (its category checked by the caller): the matter (classified, with its deadline, then moved on
-/// by `events`), its particulars, and the access columns. Its roll-up counts are the caller's to
-/// write. Returns the matter, its number and its query code.
+/// One request into the ledger inside `tx` (its category checked by the caller): the matter
+/// (classified, with its deadline), its particulars, and the access columns, written as the bulk
+/// import writes them. Its roll-up counts are the caller's to write. Returns the matter, its
+/// number and its query code.
 async fn insert_request(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: super::Backend,
     actor: &Actor,
     channel: Channel,
     r: &NewRequest,
     received: (Date, String),
     due: (Date, Option<time::PrimitiveDateTime>),
-    events: &[(Date, Actor, Change)],
 ) -> Result<(Matter, String, String), StoreError> {
-    let Ready { mut m, timeline, notes, assigned, particulars: p } =
-        prepare_request(actor, channel, r, received, due, events)?;
-    let row = super::NewRow { report: None, parent: None, span: None, lead_unit: None, notes: &notes };
-    let id = super::insert_row(tx, &m, row).await?;
-    let number = request_number(&p.received_on, id);
-    m.id = id;
-    m.number = Some(number.clone());
-    super::append_events(tx, id, &timeline, &now_rfc3339()).await?;
-    if assigned {
-        super::write_new_state_with_units(tx, &m).await?;
-    } else {
-        super::write_state(tx, &m).await?;
-    }
-    sqlx::query(&format!("INSERT INTO requests ({REQUEST_COLUMNS}) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17, $18, $19)"))
-        .bind(id.0)
-        .bind(number.clone())
-        .bind(p.channel)
-        .bind(p.caller)
-        .bind(p.phone.clone())
-        .bind(last_four(&p.phone))
-        .bind(p.address)
-        .bind(p.content)
-        .bind(p.request_type)
-        .bind(m.case.as_ref().map(|c| c.category.clone()))
-        .bind(p.place)
-        .bind(i64::from(p.confidential))
-        .bind(p.lat)
-        .bind(p.lon)
-        .bind(p.received_on)
-        .bind(p.received_at)
-        .bind(p.code.clone())
-        .bind(p.media_url)
-        .bind(p.address_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok((m, number, p.code))
+    let ready = prepare_request(actor, channel, r, received, due, &[])?;
+    let mut written = insert_requests_in_bulk(tx, backend, vec![ready]).await?;
+    written.pop().ok_or_else(|| StoreError::Other("a request written and not returned".into()))
 }
 
 /// A value of a row written in bulk.
@@ -797,15 +759,16 @@ async fn insert_rows(
     Ok(())
 }
 
-/// Many requests into the ledger inside `tx` at once (a bulk import): the same rows as
-/// `insert_request` writes one at a time, in a few statements for thousands (each statement is a
-/// hop to SQLite's thread). The ids are taken first: on SQLite past the table's highest (the
-/// transaction holds the write lock), on PostgreSQL from the sequence.
+/// Requests into the ledger inside `tx`, one (an intake) or thousands (a bulk import): the matters
+/// with their state and key columns, their first events and their particulars, in a few multi-row
+/// statements (each statement is a hop to SQLite's thread). The ids are taken first: on SQLite
+/// past the table's highest (the transaction holds the write lock), on PostgreSQL from the
+/// sequence. Returns each matter with its number and query code.
 async fn insert_requests_in_bulk(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: super::Backend,
     ready: Vec<Ready<'_>>,
-) -> Result<Vec<(Matter, String)>, StoreError> {
+) -> Result<Vec<(Matter, String, String)>, StoreError> {
     let n = ready.len() as i64;
     if n == 0 {
         return Ok(Vec::new());
@@ -830,19 +793,25 @@ async fn insert_requests_in_bulk(
                 .collect::<Result<_, _>>()?
         }
     };
-    let units: std::collections::HashMap<String, i64> = sqlx::query("SELECT name, id FROM units")
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-        .collect::<Result<_, StoreError>>()?;
+    // The lead units named, by name (a few, however many requests).
+    let names: std::collections::BTreeSet<&str> = ready.iter().filter_map(|r| r.m.lead_unit.as_deref()).collect();
+    let mut units: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    if !names.is_empty() {
+        let marks = (1..=names.len()).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT name, id FROM units WHERE name IN ({marks})");
+        let mut q = sqlx::query(&sql);
+        for name in &names {
+            q = q.bind(name.to_string());
+        }
+        for r in q.fetch_all(&mut **tx).await? {
+            units.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+    }
     let now = now_rfc3339();
     let (mut matters, mut events, mut requests) = (Vec::new(), Vec::new(), Vec::new());
     let mut out = Vec::with_capacity(ready.len());
     let mut co_handled = Vec::new();
-    for (i, (Ready { mut m, timeline, notes, assigned: _, particulars: p }, id)) in
-        ready.into_iter().zip(ids).enumerate()
-    {
+    for (i, (Ready { mut m, timeline, notes, particulars: p }, id)) in ready.into_iter().zip(ids).enumerate() {
         let id = MatterId(id);
         let number = request_number(&p.received_on, id);
         m.id = id;
@@ -903,14 +872,14 @@ async fn insert_requests_in_bulk(
             Val::T(p.lon),
             Val::T(Some(p.received_on)),
             Val::T(Some(p.received_at)),
-            Val::T(Some(p.code)),
+            Val::T(Some(p.code.clone())),
             Val::T(p.media_url),
             Val::T(p.address_id),
         ]);
         if !m.co_units.is_empty() {
             co_handled.push((m.clone(), lead));
         }
-        out.push((m, number));
+        out.push((m, number, p.code));
     }
     insert_rows(
         tx,

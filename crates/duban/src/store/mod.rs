@@ -1257,33 +1257,6 @@ async fn write_state(tx: &mut sqlx::Transaction<'static, sqlx::Any>, m: &Matter)
     Ok(())
 }
 
-/// `write_state` for a new matter that is already assigned: its lead unit (by name) in the same
-/// statement, then its co-units (a new matter has none to remove). One statement fewer than a
-/// write and a `sync_units`, each a hop to SQLite's thread, for each of a bulk import's rows.
-async fn write_new_state_with_units(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    m: &Matter,
-) -> Result<(), StoreError> {
-    let row = sqlx::query(
-        "UPDATE matters SET state = $1, number = $2, version = $3, lead_unit_id = (SELECT id FROM units WHERE name = $5) \
-         WHERE id = $4 RETURNING lead_unit_id",
-    )
-    .bind(json(m)?)
-    .bind(m.number.clone())
-    .bind(m.version)
-    .bind(m.id.0)
-    .bind(m.lead_unit.clone())
-    .fetch_one(&mut **tx)
-    .await?;
-    let lead: Option<i64> = row.try_get(0)?;
-    if let Some(name) = &m.lead_unit
-        && lead.is_none()
-    {
-        return Err(StoreError::Invalid(format!("没有单位“{name}” / no unit {name:?}")));
-    }
-    insert_co_units(tx, m, lead).await
-}
-
 /// An optional real number as text for `CAST($n AS DOUBLE PRECISION)`: sqlx's `Any` driver prepares
 /// a NULL real as float4 on PostgreSQL, and a statement cached that way then refuses a float8.
 fn real(v: Option<f64>) -> Option<String> {

@@ -72,6 +72,20 @@ async fn centre_serving(d: &str) -> (std::process::Child, Client, String, u16, S
     (server, client, base, port, token)
 }
 
+/// Serves the ledger in `d` again and reads one request back through Open311.
+async fn serves_again(d: &str, port: u16, client: &Client, base: &str, number: &str) {
+    let mut again = serve(d, port);
+    wait_until_up(client, base).await; // it signs the centre in again
+    let one = format!("{base}/open311/v2/requests/{number}.json");
+    let resp = client
+        .request(axum::http::Request::get(one).body(http_body_util::Full::default()).expect("request"))
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), 200);
+    again.kill().expect("stop");
+    let _ = again.wait();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_intake_survives_kill_9() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -116,16 +130,7 @@ async fn every_acknowledged_intake_survives_kill_9() {
     store.close().await;
 
     // And the server starts again on it.
-    let mut again = serve(&d, port);
-    wait_until_up(&client, &base).await; // it signs the centre in again
-    let one = format!("{base}/open311/v2/requests/{}.json", numbers[0]);
-    let resp = client
-        .request(axum::http::Request::get(one).body(http_body_util::Full::default()).expect("request"))
-        .await
-        .expect("get");
-    assert_eq!(resp.status(), 200);
-    again.kill().expect("stop");
-    let _ = again.wait();
+    serves_again(&d, port, &client, &base, &numbers[0]).await;
 }
 
 /// A backup taken with `duban backup` while a burst of intakes runs restores (`duban restore`) to a
@@ -205,14 +210,5 @@ async fn a_backup_during_a_burst_restores_every_acknowledged_request() {
     store.close().await;
 
     // The server serves the restored ledger.
-    let mut again = serve(&restored, port);
-    wait_until_up(&client, &base).await;
-    let one = format!("{base}/open311/v2/requests/{}.json", before[0]);
-    let resp = client
-        .request(axum::http::Request::get(one).body(http_body_util::Full::default()).expect("request"))
-        .await
-        .expect("get");
-    assert_eq!(resp.status(), 200);
-    again.kill().expect("stop");
-    let _ = again.wait();
+    serves_again(&restored, port, &client, &base, &before[0]).await;
 }
