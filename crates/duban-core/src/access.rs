@@ -13,6 +13,7 @@ use crate::MatterKind;
 
 /// A kind of account. (A unit's account also names its unit; that is the store's.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The supervision office (督查室).
@@ -59,6 +60,7 @@ impl Role {
 
 /// What an account does, as the table grants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Read the ledger: the dashboard, matters, campaigns, bulletins (a unit: its own matters).

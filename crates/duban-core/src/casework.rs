@@ -14,6 +14,7 @@ use crate::metrics::{Definition, Rate};
 
 /// The types of request the 12345 line takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestType {
     Consultation,
@@ -66,6 +67,7 @@ impl RequestType {
 
 /// A request's classification, kept in the matter (it is not private): what, where, how urgent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseInfo {
     pub request_type: RequestType,
     /// The category code of the catalogue (e.g. "0301").
@@ -80,6 +82,7 @@ pub struct CaseInfo {
 /// Time limits in working days on the holiday calendar, per type, and for urgent requests. Zero
 /// means the same working day. Configuration, with documented defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TimeLimits {
     /// An urgent request is due this many working hours after it came in (0: use `urgent`) …
@@ -177,6 +180,7 @@ impl TimeLimits {
 
 /// The casework settings of a jurisdiction ([casework] in the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CaseworkRules {
     pub time_limits: TimeLimits,
@@ -253,6 +257,7 @@ pub struct Candidate<'a> {
 
 /// Why two requests look like one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Alike {
     SameCaller,
     SamePlace { similarity: f64 },
@@ -316,6 +321,7 @@ pub const REOPEN_RATE: Definition =
 
 /// Where jurisdictions differ in counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CountingRules {
     /// Whether 基本满意 counts as satisfied (most 12345 centres count it).
@@ -332,6 +338,7 @@ impl Default for CountingRules {
 /// category, type), and turned into rates by [`CaseCounts::rates`]. Adding is the only operation,
 /// so a dashboard over millions of requests sums a few thousand roll-up rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseCounts {
     pub received: u64,
     pub dispatched: u64,

@@ -12,12 +12,14 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatterId(pub i64);
 
 /// The largest figure a report may carry (a trillion yuan is 1e12; this leaves room for any unit).
 pub const MAX_FIGURE: f64 = 1e15;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MatterKind {
     /// A quantified target of the report (主要预期目标 and other targets).
@@ -89,6 +91,7 @@ impl MatterKind {
 
 /// How a standard is met: the comparator of the report's figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Goal {
     /// Reach at least the value (eq, approx, gte, gt: 新增就业4900人, 增长9%以上).
@@ -99,6 +102,7 @@ pub enum Goal {
 
 /// The quantified standard of a matter (明确标准): the figure it must reach.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standard {
     pub value: f64,
     pub unit: String,
@@ -126,6 +130,7 @@ impl Standard {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Created, not yet assigned (a request: received, waiting for dispatch).
@@ -164,6 +169,7 @@ impl Status {
 
 /// One share of a split (1 → N): the sub-matter, its unit and its share of the parent's standard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
     pub matter: MatterId,
     pub unit: String,
@@ -172,6 +178,7 @@ pub struct Share {
 
 /// A file attached as evidence (佐证材料): stored by the store under `id`, checked for size and type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub id: String,
     pub name: String,
@@ -181,6 +188,7 @@ pub struct Attachment {
 
 /// A special campaign (专项督查) a matter belongs to, with the campaign's own deadline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignRef {
     pub id: i64,
     pub name: String,
@@ -189,6 +197,7 @@ pub struct CampaignRef {
 
 /// How a reply settles the matter (proposals are classed A/B/C: solved / being solved / explained).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ReplyClass {
     A,
@@ -197,6 +206,7 @@ pub enum ReplyClass {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reply {
     pub text: String,
     pub class: Option<ReplyClass>,
@@ -205,6 +215,7 @@ pub struct Reply {
 
 /// The rating of a reply by whoever raised the matter (回访/评价).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Satisfaction {
     Satisfied,
@@ -223,6 +234,7 @@ impl Satisfaction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rating {
     pub satisfaction: Satisfaction,
     /// Whether the problem was solved, where asked (解决率).
@@ -231,6 +243,7 @@ pub struct Rating {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Milestone {
     pub name: String,
     pub due: Date,
@@ -239,6 +252,7 @@ pub struct Milestone {
 
 /// What made a sign-off (销号) need a recorded reason; shown in the bulletin beside the reason.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Exception {
     /// The office closed it without the unit applying (主动销号).
@@ -262,6 +276,7 @@ impl Exception {
 
 /// How a matter was closed: the office's note, what needed a reason, and the day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closing {
     pub note: String,
     pub exceptions: Vec<Exception>,
@@ -270,6 +285,7 @@ pub struct Closing {
 
 /// One entry of a matter's timeline. `actor` is who did it (a user or the system).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub on: Date,
     pub actor: String,
@@ -277,6 +293,7 @@ pub struct Event {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     Assigned {
@@ -491,6 +508,7 @@ impl Change {
 
 /// A matter's state: the fold of its timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Matter {
     pub id: MatterId,
     pub kind: MatterKind,

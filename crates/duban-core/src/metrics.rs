@@ -14,6 +14,7 @@ use crate::warning::{Assessment, Level, WarningRules, assess_all};
 
 /// A rate with its numerator, denominator and the definition it follows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rate {
     pub numerator: u64,
     pub denominator: u64,
@@ -28,6 +29,7 @@ impl Rate {
 }
 
 #[derive(Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Definition {
     pub key: &'static str,
     pub name: &'static str,
@@ -47,6 +49,7 @@ pub const ON_TIME_RATE: Definition = Definition {
 /// The weights of the ranking score (考核排名), configuration rather than code (`[ranking]`).
 /// Each weighs one share in 0 … 1; the score is their weighted mean, times 100.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct RankingWeights {
     /// 完成率: matters signed off ÷ matters.
@@ -93,6 +96,7 @@ impl RankingWeights {
 /// What the ranking counts of one unit's lead matters (not cancelled, not drafts): additive, so a
 /// store can sum it in SQL and a fold of matters gives the same.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitTally {
     pub unit: String,
     pub matters: u64,
@@ -140,6 +144,7 @@ impl UnitTally {
 
 /// A unit's line in the ranking (考核排名): its counts, its rates, its score and place.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitScore {
     pub unit: String,
     pub matters: u64,
@@ -245,6 +250,7 @@ pub fn rank_units(matters: &[Matter], today: Date, rules: &WarningRules, weights
 
 /// One report section's matters by colour (挂图作战 by section).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SectionCounts {
     pub section: String,
     pub red: u64,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use crate::matter::{Matter, MatterId, Status, rollup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Green,
@@ -33,6 +34,7 @@ impl Level {
 
 /// The thresholds of the warning rules; every field has a documented default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct WarningRules {
     /// Progress this far (as a share, 0.10 = 10 points) behind the expected turns yellow.
@@ -63,6 +65,7 @@ impl Default for WarningRules {
 
 /// One reason for a colour, in words a person reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Reason {
     Lag {
@@ -150,6 +153,7 @@ impl Reason {
 
 /// A matter's colour on a day, with what was expected and what was reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub level: Level,
     pub expected: Option<f64>,

@@ -100,7 +100,7 @@ pub struct Received {
 
 /// A request with its particulars, as the reader may see them: full for the centre and the handling
 /// unit, the phone masked and the name shortened for anyone else.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RequestDetail {
     pub number: String,
     pub channel: String,
@@ -146,7 +146,7 @@ pub struct PublicRequest {
 }
 
 /// A category of the catalogue.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct Category {
     pub code: String,
     pub name: String,

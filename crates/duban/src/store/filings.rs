@@ -22,7 +22,7 @@ pub struct NewComplaint {
 }
 
 /// A complaint as the public ledger of 办结销号 shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct PublicComplaint {
     pub matter: i64,
     pub number: String,
@@ -60,7 +60,7 @@ pub struct NewProposal {
 }
 
 /// A proposal as the public sees it (not confidential ones): who handles it and with what result.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct PublicProposal {
     pub matter: i64,
     pub number: String,

@@ -11,10 +11,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use duban_core::access::Action;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
 
 use super::exports::{DOCX, Period, bulletin_bytes, file, last_complete_month, ledger_as_of};
 use super::form::{Chrome, check_csrf, done, render, require};
+use super::openapi::Errors;
 use super::{AppError, AppState, api, authenticate};
 use crate::store::{IssuedBulletin, NewBulletin};
 
@@ -104,22 +107,62 @@ pub async fn download(
     file(Ok(bytes), DOCX, format!("{}{}.docx", b.title, b.issue()))
 }
 
-fn json(b: &IssuedBulletin) -> serde_json::Value {
-    serde_json::json!({"id": b.id, "year": b.year, "number": b.number, "issue": b.issue(), "title": b.title,
-        "issuer": b.issuer, "issued_on": b.issued_on.to_string(), "from": b.from.to_string(), "to": b.to.to_string(),
-        "issued_by": b.issued_by, "bytes": b.size, "document": format!("/bulletins/{}", b.id)})
+/// An issued bulletin as the register lists it.
+#[derive(Serialize, ToSchema)]
+pub struct Bulletin {
+    id: i64,
+    year: i32,
+    /// Its number in the year.
+    number: i64,
+    /// 2019年第3期
+    issue: String,
+    title: String,
+    issuer: String,
+    issued_on: Date,
+    from: Date,
+    to: Date,
+    issued_by: String,
+    /// The document's size in bytes.
+    bytes: i64,
+    /// Where to download the document as issued.
+    document: String,
 }
 
+impl From<&IssuedBulletin> for Bulletin {
+    fn from(b: &IssuedBulletin) -> Self {
+        Bulletin {
+            id: b.id,
+            year: b.year,
+            number: b.number,
+            issue: b.issue(),
+            title: b.title.clone(),
+            issuer: b.issuer.clone(),
+            issued_on: b.issued_on,
+            from: b.from,
+            to: b.to,
+            issued_by: b.issued_by.clone(),
+            bytes: b.size,
+            document: format!("/bulletins/{}", b.id),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Register {
+    bulletins: Vec<Bulletin>,
+}
+
+/// The register of issued bulletins (督查通报), newest first.
+#[utoipa::path(get, path = "/api/v1/bulletins", tag = "ledger", responses((status = 200, body = Register), Errors))]
 pub async fn api_register(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        let list: Vec<serde_json::Value> = state.store.bulletins(&actor).await?.iter().map(json).collect();
-        Ok(serde_json::json!({"bulletins": list}))
+        Ok(Register { bulletins: state.store.bulletins(&actor).await?.iter().map(Bulletin::from).collect() })
     })
     .await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 pub struct IssueBody {
     #[serde(default)]
     from: Option<time::Date>,
@@ -127,6 +170,10 @@ pub struct IssueBody {
     to: Option<time::Date>,
 }
 
+/// Office: issue the bulletin of a period (default: the last complete month), numbered 第N期 per
+/// year and kept as issued.
+#[utoipa::path(post, path = "/api/v1/bulletins", tag = "ledger", request_body = IssueBody,
+    responses((status = 201, description = "the issued bulletin", body = Bulletin), Errors))]
 pub async fn api_issue(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -138,7 +185,7 @@ pub async fn api_issue(
             from: body.from.map(|d| d.to_string()).unwrap_or_default(),
             to: body.to.map(|d| d.to_string()).unwrap_or_default(),
         };
-        Ok(json(&issue_for(&state, &actor, &period).await?))
+        Ok(Bulletin::from(&issue_for(&state, &actor, &period).await?))
     })
     .await
 }

@@ -12,16 +12,18 @@ use axum::response::Response;
 use duban_core::access::Action;
 use duban_core::casework::{Candidate, CaseCounts, RequestType, duplicates};
 use duban_core::matter::{Matter, MatterId};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use time::Date;
+use utoipa::{IntoParams, ToSchema};
 
 use super::form::require;
+use super::openapi::{Errors, MatterBody};
 use super::{AppError, AppState, api, authenticate, parse_date};
 use crate::store::{Category, Channel, NewRequest};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct IntakeBody {
+    #[schema(max_length = 60)]
     caller_name: String,
     phone: String,
     #[serde(default)]
@@ -74,8 +76,23 @@ impl IntakeBody {
     }
 }
 
-/// POST /api/v1/requests: an operator takes a request in; 201 with its number, deadline and the
-/// unit the catalogue suggests. (Earlier requests that look like the same one are on its detail.)
+/// A request taken in.
+#[derive(Serialize, ToSchema)]
+pub struct Received {
+    matter: MatterId,
+    number: String,
+    /// The caller's query code, to look the request up on the public page.
+    lookup_code: String,
+    deadline: Date,
+    suggested_unit: Option<String>,
+    dispatched_to: Option<String>,
+}
+
+/// Hotline centre or office: take a request in; 201 with its number, its query code for the caller,
+/// the deadline and the suggested unit; dispatch at once with `dispatch` ("suggested" or a unit's
+/// name). (Earlier requests that look like the same one are on its detail.)
+#[utoipa::path(post, path = "/api/v1/requests", tag = "casework", request_body = IntakeBody,
+    responses((status = 201, body = Received), Errors))]
 pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(body): Json<IntakeBody>) -> Response {
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
@@ -99,14 +116,40 @@ pub async fn intake(State(state): State<Arc<AppState>>, headers: HeaderMap, Json
             };
             dispatched = Some(state.store.dispatch(&actor, received.matter, received.version, unit, today).await?);
         }
-        Ok(json!({"matter": received.matter, "number": received.number, "lookup_code": received.lookup_code, "deadline": received.deadline.to_string(),
-            "suggested_unit": received.suggested_unit.map(|u| u.1),
-            "dispatched_to": dispatched.and_then(|m| m.lead_unit)}))
+        Ok(Received {
+            matter: received.matter,
+            number: received.number,
+            lookup_code: received.lookup_code,
+            deadline: received.deadline,
+            suggested_unit: received.suggested_unit.map(|u| u.1),
+            dispatched_to: dispatched.and_then(|m| m.lead_unit),
+        })
     })
     .await
 }
 
-/// GET /api/v1/requests/{id}: the particulars (full or masked by role), the matter and its timeline.
+/// An earlier request that looks like this one, and why.
+#[derive(Serialize, ToSchema)]
+pub struct Duplicate {
+    matter: i64,
+    why: duban_core::casework::Alike,
+}
+
+/// A request as its reader may see it.
+#[derive(Serialize, ToSchema)]
+pub struct RequestView {
+    request: crate::store::RequestDetail,
+    matter: Matter,
+    warning: duban_core::warning::Assessment,
+    timeline: Vec<duban_core::Event>,
+    /// For the hotline centre and the office: earlier requests that look like this one.
+    duplicates: Vec<Duplicate>,
+}
+
+/// A request's particulars (full for the centre and the handling unit, masked for a leader), its
+/// matter, timeline and suspected duplicates.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "casework", params(("id" = i64, Path, description = "the request's matter id")),
+    responses((status = 200, body = RequestView), Errors))]
 pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
@@ -117,8 +160,13 @@ pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path
         } else {
             Vec::new()
         };
-        Ok(json!({"request": detail, "matter": v.matter, "warning": v.assessment, "timeline": v.timeline,
-            "duplicates": alike.iter().map(|(id, why)| json!({"matter": id, "why": why})).collect::<Vec<_>>()}))
+        Ok(RequestView {
+            request: detail,
+            matter: v.matter,
+            warning: v.assessment,
+            timeline: v.timeline,
+            duplicates: alike.into_iter().map(|(matter, why)| Duplicate { matter, why }).collect(),
+        })
     })
     .await
 }
@@ -143,12 +191,16 @@ pub async fn suspected_duplicates(
     Ok(duplicates(&new, &earlier, window))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DispatchBody {
     version: i64,
+    /// The unit's name.
     unit: String,
 }
 
+/// Hotline centre or office: dispatch a request to a unit.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/dispatch", tag = "casework", params(("id" = i64, Path, description = "the request's matter id")),
+    request_body = DispatchBody, responses((status = 200, description = "the request's matter after dispatch", body = MatterBody), Errors))]
 pub async fn dispatch(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -163,23 +215,30 @@ pub async fn dispatch(
             .await
             .map_err(|_| AppError::BadRequest(format!("没有单位“{}” / no unit {:?}", body.unit, body.unit)))?;
         let m = state.store.dispatch(&actor, MatterId(id), body.version, unit, state.today()).await?;
-        Ok(json!({"matter": m}))
+        Ok(MatterBody { matter: m })
     })
     .await
 }
 
-pub async fn categories(State(state): State<Arc<AppState>>) -> Response {
-    api(StatusCode::OK, async { Ok(json!({"categories": state.store.categories().await?})) }).await
+#[derive(Serialize, ToSchema)]
+pub struct Categories {
+    categories: Vec<Category>,
 }
 
-#[derive(Deserialize)]
+/// The request categories.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "casework", security(()), responses((status = 200, body = Categories), Errors))]
+pub async fn categories(State(state): State<Arc<AppState>>) -> Response {
+    api(StatusCode::OK, async { Ok(Categories { categories: state.store.categories().await? }) }).await
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct CatalogueBody {
     categories: Vec<CategoryBody>,
     #[serde(default)]
     dispatch: Vec<RuleBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct CategoryBody {
     code: String,
     name: String,
@@ -188,7 +247,7 @@ pub struct CategoryBody {
     description: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RuleBody {
     category: String,
     #[serde(default)]
@@ -196,6 +255,16 @@ pub struct RuleBody {
     unit: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Imported {
+    /// How many categories and dispatch rules were added or updated.
+    categories: usize,
+    dispatch: usize,
+}
+
+/// Hotline centre or office: add or update categories and dispatch rules, all or none.
+#[utoipa::path(post, path = "/api/v1/categories", tag = "casework", request_body = CatalogueBody,
+    responses((status = 200, body = Imported), Errors))]
 pub async fn import_catalogue(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -211,16 +280,25 @@ pub async fn import_catalogue(
         let rules: Vec<(String, String, String)> =
             body.dispatch.into_iter().map(|r| (r.category, r.place, r.unit)).collect();
         state.store.import_catalogue(&actor, &categories, &rules).await?;
-        Ok(json!({"categories": categories.len(), "dispatch": rules.len()}))
+        Ok(Imported { categories: categories.len(), dispatch: rules.len() })
     })
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct KeyBody {
     name: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Key {
+    api_key: String,
+    name: String,
+}
+
+/// Administrator: issue an Open311 API key to a client.
+#[utoipa::path(post, path = "/api/v1/open311/keys", tag = "casework", request_body = KeyBody,
+    responses((status = 201, body = Key), Errors))]
 pub async fn open311_key(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -229,19 +307,22 @@ pub async fn open311_key(
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         require(&actor, Action::Administer)?;
-        Ok(json!({"api_key": state.store.add_api_key(&body.name).await?, "name": body.name}))
+        Ok(Key { api_key: state.store.add_api_key(&body.name).await?, name: body.name })
     })
     .await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct MetricsQuery {
+    /// The period's first day, YYYY-MM-DD (default: the first of January of `to`'s year).
     #[serde(default)]
     pub(super) from: String,
+    /// The period's last day, YYYY-MM-DD (default: today).
     #[serde(default)]
     pub(super) to: String,
     /// unit | category | type | place | month (default: unit)
     #[serde(default)]
+    #[param(pattern = "^(|unit|category|type|place|month)$")]
     pub(super) by: String,
 }
 
@@ -264,17 +345,64 @@ pub fn period(state: &AppState, from: &str, to: &str) -> Result<(Date, Date), Ap
     Ok((from, to))
 }
 
-pub fn rates_json(c: &CaseCounts, state: &AppState) -> Value {
-    let rates: Vec<Value> = c
-        .rates(state.casework.counting())
-        .iter()
-        .map(|r| json!({"key": r.definition.key, "name": r.definition.name, "numerator": r.numerator, "denominator": r.denominator, "value": r.value()}))
-        .collect();
-    json!({"counts": c, "rates": rates})
+/// One rate, with the counts it is made of.
+#[derive(Serialize, ToSchema)]
+pub struct RateFigure {
+    key: &'static str,
+    name: &'static str,
+    numerator: u64,
+    denominator: u64,
+    /// numerator / denominator × 100, null when nothing was counted.
+    value: Option<f64>,
 }
 
-/// GET /api/v1/casework/metrics: 受理量 and the rates, in total and by unit, category, type, place
-/// or month, with their definitions.
+/// The counts of a group and its rates.
+#[derive(Serialize, ToSchema)]
+pub struct Rates {
+    counts: CaseCounts,
+    rates: Vec<RateFigure>,
+}
+
+pub fn rates(c: &CaseCounts, state: &AppState) -> Rates {
+    let rates = c
+        .rates(state.casework.counting())
+        .iter()
+        .map(|r| RateFigure {
+            key: r.definition.key,
+            name: r.definition.name,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            value: r.value(),
+        })
+        .collect();
+    Rates { counts: *c, rates }
+}
+
+/// A group of the roll-up (a unit, category, type, place or month) and its figures.
+#[derive(Serialize, ToSchema)]
+pub struct Group {
+    key: String,
+    #[serde(flatten)]
+    figures: Rates,
+}
+
+/// The published rates of a period.
+#[derive(Serialize, ToSchema)]
+pub struct Metrics {
+    from: Date,
+    to: Date,
+    by: String,
+    /// Whether 基本满意 counts as satisfied.
+    basic_is_satisfied: bool,
+    definitions: Vec<&'static duban_core::metrics::Definition>,
+    total: Rates,
+    groups: Vec<Group>,
+}
+
+/// 受理量 and the published rates (办结率, 满意率 …), in total and by unit, category, type, place or
+/// month, with their definitions.
+#[utoipa::path(get, path = "/api/v1/casework/metrics", tag = "casework", params(MetricsQuery),
+    responses((status = 200, body = Metrics), Errors))]
 pub async fn metrics(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -294,48 +422,76 @@ pub async fn metrics(
         for (_, c) in &groups {
             total.add(c);
         }
-        let definitions: Vec<&duban_core::metrics::Definition> =
-            total.rates(state.casework.counting()).iter().map(|r| r.definition).collect();
-        Ok(json!({
-            "from": from.to_string(), "to": to.to_string(), "by": if q.by.is_empty() { "unit" } else { q.by.as_str() },
-            "basic_is_satisfied": state.casework.basic_is_satisfied,
-            "definitions": std::iter::once(&duban_core::casework::RECEIVED).chain(definitions).collect::<Vec<_>>(),
-            "total": rates_json(&total, &state),
-            "groups": groups.iter().map(|(k, c)| { let mut v = rates_json(c, &state); v["key"] = json!(k); v }).collect::<Vec<_>>(),
-        }))
+        let definitions = std::iter::once(&duban_core::casework::RECEIVED)
+            .chain(total.rates(state.casework.counting()).iter().map(|r| r.definition))
+            .collect();
+        Ok(Metrics {
+            from,
+            to,
+            by: if q.by.is_empty() { "unit".into() } else { q.by.clone() },
+            basic_is_satisfied: state.casework.basic_is_satisfied,
+            definitions,
+            total: rates(&total, &state),
+            groups: groups.iter().map(|(k, c)| Group { key: k.clone(), figures: rates(c, &state) }).collect(),
+        })
     })
     .await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct AnswerQuery {
+    /// Words to search for.
     #[serde(default)]
     q: String,
+    /// A category's code.
     category: Option<String>,
 }
 
-/// GET /api/v1/answers: the knowledge base, searched (the office).
+#[derive(Serialize, ToSchema)]
+pub struct Answer {
+    id: i64,
+    title: String,
+    body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Answers {
+    answers: Vec<Answer>,
+}
+
+/// Hotline centre or office: the knowledge base, searched.
+#[utoipa::path(get, path = "/api/v1/answers", tag = "casework", params(AnswerQuery), responses((status = 200, body = Answers), Errors))]
 pub async fn answers(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(q): Query<AnswerQuery>) -> Response {
     api(StatusCode::OK, async {
         let (actor, _) = authenticate(&state, &headers).await?;
         require(&actor, Action::RunCasework)?;
         let found = state.store.search_answers(&q.q, q.category.as_deref(), 50).await?;
-        Ok(json!({"answers": found.into_iter().map(|(id, title, body)| json!({"id": id, "title": title, "body": body})).collect::<Vec<_>>()}))
+        Ok(Answers { answers: found.into_iter().map(|(id, title, body)| Answer { id, title, body }).collect() })
     })
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct AnswerBody {
+    #[schema(max_length = 100)]
     title: String,
+    #[schema(max_length = 4000)]
     body: String,
     category: Option<String>,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct AnswerAdded {
+    id: i64,
+}
+
+/// Hotline centre or office: add an answer to the knowledge base.
+#[utoipa::path(post, path = "/api/v1/answers", tag = "casework", request_body = AnswerBody,
+    responses((status = 201, body = AnswerAdded), Errors))]
 pub async fn add_answer(State(state): State<Arc<AppState>>, headers: HeaderMap, Json(b): Json<AnswerBody>) -> Response {
     api(StatusCode::CREATED, async {
         let (actor, _) = authenticate(&state, &headers).await?;
-        Ok(json!({"id": state.store.add_answer(&actor, &b.title, &b.body, b.category.as_deref()).await?}))
+        Ok(AnswerAdded { id: state.store.add_answer(&actor, &b.title, &b.body, b.category.as_deref()).await? })
     })
     .await
 }

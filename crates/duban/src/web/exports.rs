@@ -23,10 +23,12 @@ pub(super) fn percent_encode(s: &str) -> String {
 }
 
 /// A period asked for: `from` and `to` (YYYY-MM-DD, each optional).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 pub struct Period {
+    /// The period's first day (default: the first of the month of `to`, or of the last complete month).
     #[serde(default)]
     pub from: String,
+    /// The period's last day; the figures are as of then (default: the last complete month's end).
     #[serde(default)]
     pub to: String,
 }
@@ -110,6 +112,22 @@ pub(super) fn bulletin_bytes(
     })
 }
 
+/// Documents: tasks.xlsx, tasks.docx (任务分解表), ledger.xlsx, ledger.csv (台账), requests.xlsx,
+/// requests.csv (诉求台账), bulletin.docx (a bulletin's preview, not numbered).
+#[utoipa::path(get, path = "/api/v1/exports/{name}", tag = "ledger",
+    params(("name" = String, Path, description = "the document",
+        example = "ledger.xlsx", pattern = "^(tasks\\.xlsx|tasks\\.docx|ledger\\.xlsx|ledger\\.csv|requests\\.xlsx|requests\\.csv|bulletin\\.docx)$"), Period),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), super::openapi::Errors))]
+pub async fn api_download(
+    state: State<Arc<AppState>>,
+    headers: HeaderMap,
+    name: Path<String>,
+    period: Query<Period>,
+) -> Response {
+    download(state, headers, name, period).await.unwrap_or_else(AppError::json)
+}
+
+/// A document as a download (the page's link; the API's answers its errors in JSON).
 pub async fn download(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

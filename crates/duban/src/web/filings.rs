@@ -11,10 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use duban_core::access::Action;
 use duban_core::matter::Status;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::form::{Chrome, check_csrf, done, render};
+use super::openapi::Errors;
 use super::{AppError, AppState, api, authenticate};
 use crate::store::{ComplaintsLedger, NewComplaint, NewProposal, PublicComplaint, PublicProposal};
 
@@ -43,8 +44,9 @@ fn complaints_page(chrome: Chrome, ledger: ComplaintsLedger) -> Response {
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct BatchQuery {
+    /// A batch's name (default: every batch).
     #[serde(default)]
     batch: String,
 }
@@ -106,12 +108,16 @@ pub async fn proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ProposalForm {
+    /// The form's CSRF token (pages only).
     #[serde(default)]
+    #[schema(ignore)]
     csrf: String,
     number: String,
     session: String,
+    /// 议案, 建议 or 提案.
+    #[schema(pattern = "^(议案|建议|提案)$")]
     proposal_kind: String,
     /// Names separated by 、 or commas.
     proposers: String,
@@ -161,13 +167,13 @@ pub async fn file_proposal(
     Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ComplaintsBody {
     batch: String,
     rows: Vec<ComplaintRow>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ComplaintRow {
     number: String,
     content: String,
@@ -176,6 +182,15 @@ pub struct ComplaintRow {
     deadline: time::Date,
 }
 
+/// The matters a batch created.
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    matters: Vec<duban_core::MatterId>,
+}
+
+/// Office: import a batch of inspection complaints, all or none.
+#[utoipa::path(post, path = "/api/v1/complaints", tag = "filings", request_body = ComplaintsBody,
+    responses((status = 200, body = Created), Errors))]
 pub async fn api_import_complaints(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -195,21 +210,42 @@ pub async fn api_import_complaints(
             })
             .collect();
         let ids = state.store.import_complaints(&actor, &body.batch, &rows, state.today()).await?;
-        Ok(json!({"matters": ids}))
+        Ok(Created { matters: ids })
     })
     .await
 }
 
+/// The public ledger of inspection complaints.
+#[derive(Serialize, ToSchema)]
+pub struct Complaints {
+    total: u64,
+    closed: u64,
+    open: u64,
+    /// The closed ones with their outcome.
+    complaints: Vec<PublicComplaint>,
+}
+
+/// The public ledger of inspection complaints: closed ones with their outcome, a count of the others.
+#[utoipa::path(get, path = "/api/v1/complaints", tag = "filings", security(()), params(BatchQuery),
+    responses((status = 200, body = Complaints), Errors))]
 pub async fn api_complaints(State(state): State<Arc<AppState>>, Query(q): Query<BatchQuery>) -> Response {
     api(StatusCode::OK, async {
         // The public's ledger: closed complaints with their outcome, and a count of the others.
         let ledger = state.store.complaints_ledger(None, Some(q.batch.as_str()).filter(|b| !b.is_empty())).await?;
-        let closed = ledger.rows.len();
-        Ok(json!({"total": closed as u64 + ledger.open, "closed": closed, "open": ledger.open, "complaints": ledger.rows}))
+        let closed = ledger.rows.len() as u64;
+        Ok(Complaints { total: closed + ledger.open, closed, open: ledger.open, complaints: ledger.rows })
     })
     .await
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Filed {
+    matter: duban_core::MatterId,
+}
+
+/// Office: file a deputy's proposal (议案/建议/提案) with its 主办 and 会办 units.
+#[utoipa::path(post, path = "/api/v1/proposals", tag = "filings", request_body = ProposalForm,
+    responses((status = 201, body = Filed), Errors))]
 pub async fn api_file_proposal(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -221,16 +257,24 @@ pub async fn api_file_proposal(
             .store
             .file_proposal(&actor, &body.proposal(), state.today(), limits(&state, &body.proposal_kind))
             .await?;
-        Ok(json!({"matter": id}))
+        Ok(Filed { matter: id })
     })
     .await
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct Proposals {
+    proposals: Vec<PublicProposal>,
+}
+
+/// Proposals with their handler and result (all for the office; the public's view otherwise).
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "filings", security((), ("bearer" = [])),
+    responses((status = 200, body = Proposals), Errors))]
 pub async fn api_proposals(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     api(StatusCode::OK, async {
         // Signed in as the office: all of them; otherwise the public's view.
         let actor = authenticate(&state, &headers).await.ok().map(|(a, _)| a);
-        Ok(json!({"proposals": state.store.proposals(actor.as_ref(), None).await?}))
+        Ok(Proposals { proposals: state.store.proposals(actor.as_ref(), None).await? })
     })
     .await
 }

@@ -63,29 +63,41 @@ struct LedgerPage {
 }
 
 /// The list's query string: what the page was asked for, kept in every link.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
 pub struct LedgerParams {
+    /// Words of the title, source clause or timeline, or a ledger number (2019-012).
     #[serde(default)]
     pub q: String,
+    /// Part of the lead unit's name.
     #[serde(default)]
     pub unit: String,
     #[serde(default)]
+    #[param(pattern = "^(|red|yellow|green)$")]
     pub level: String,
     #[serde(default)]
+    #[param(pattern = "^(|draft|dispatched|open|replied|submitted|done|cancelled)$")]
     pub status: String,
+    /// A report section.
     #[serde(default)]
     pub section: String,
+    /// A special campaign's id.
     #[serde(default)]
     pub campaign: String,
     #[serde(default)]
+    #[param(pattern = "^(|number|deadline|level|progress|unit)$")]
     pub sort: String,
     #[serde(default)]
+    #[param(pattern = "^(|asc|desc)$")]
     pub dir: String,
+    /// 1-based; past the end gives the last page.
     #[serde(default)]
     pub page: String,
+    /// Rows a page, 1 to 5000 (default 50).
     #[serde(default)]
     pub per: String,
+    /// Pages only: the printable list.
     #[serde(default)]
+    #[param(ignore)]
     pub print: String,
 }
 

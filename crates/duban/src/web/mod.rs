@@ -18,6 +18,7 @@ mod hotline;
 mod ledger;
 mod matter;
 pub mod open311;
+mod openapi;
 mod reports;
 mod session;
 mod supervision;
@@ -175,8 +176,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/complaints", get(filings::complaints))
         .route("/complaints/import", post(filings::import_complaints))
         .route("/proposals", get(filings::proposals).post(filings::file_proposal))
-        .route("/api/v1/complaints", get(filings::api_complaints).post(filings::api_import_complaints))
-        .route("/api/v1/proposals", get(filings::api_proposals).post(filings::api_file_proposal))
         .route("/reports/new", get(reports::new))
         .route(
             "/reports/preview",
@@ -185,37 +184,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/reports/adopt", post(reports::adopt).layer(DefaultBodyLimit::max(reports::MAX_ADOPT_BYTES)))
         .route("/bulletins", get(bulletins::register).post(bulletins::issue))
         .route("/bulletins/{id}", get(bulletins::download))
-        .route("/api/v1/bulletins", get(bulletins::api_register).post(bulletins::api_issue))
         .route("/exports/{name}", get(exports::download))
         .route("/assets/{file}", get(asset))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/login", post(api::login))
-        .route("/api/v1/matters", get(api::matters))
-        .route("/api/v1/matters/{id}", get(api::matter))
-        .route("/api/v1/matters/{id}/events", post(api::record))
-        .route("/api/v1/matters/{id}/split", post(api::split))
-        .route(
-            "/api/v1/matters/{id}/attachments",
-            post(api::attach).layer(DefaultBodyLimit::max(crate::store::MAX_ATTACHMENT_BYTES + (64 << 10))),
-        )
-        .route("/api/v1/matters/{id}/attachments/{file}", get(supervision::evidence))
-        .route("/api/v1/dashboard", get(api::dashboard))
-        .route("/api/v1/reports", post(api::adopt).layer(DefaultBodyLimit::max(reports::MAX_ADOPT_BYTES)))
-        .route(
-            "/api/v1/reports/preview",
-            post(api::preview).layer(DefaultBodyLimit::max(reports::MAX_REPORT_BYTES + (64 << 10))),
-        )
-        .route("/api/v1/campaigns", get(api::campaigns).post(api::create_campaign))
-        .route("/api/v1/units", get(api::units))
-        .route("/api/v1/units/{id}/webhook", axum::routing::put(api::set_webhook))
-        .route("/api/v1/exports/{name}", get(exports::download))
-        .route("/api/v1/requests", post(casework::intake))
-        .route("/api/v1/requests/{id}", get(casework::detail))
-        .route("/api/v1/requests/{id}/dispatch", post(casework::dispatch))
-        .route("/api/v1/categories", get(casework::categories).post(casework::import_catalogue))
-        .route("/api/v1/open311/keys", post(casework::open311_key))
-        .route("/api/v1/casework/metrics", get(casework::metrics))
-        .route("/api/v1/answers", get(casework::answers).post(casework::add_answer))
+        // The JSON API, from the same registrations as its OpenAPI document.
+        .merge(openapi::routes().0)
         .nest(
             "/open311/v2",
             Router::new()
@@ -418,9 +390,10 @@ pub(crate) async fn matter_view(state: &AppState, actor: &Actor, id: i64) -> Res
 }
 
 /// Runs an API handler body: its JSON with `status`, or its error in the API's JSON shape.
-pub(crate) async fn api<F>(status: StatusCode, f: F) -> Response
+pub(crate) async fn api<T, F>(status: StatusCode, f: F) -> Response
 where
-    F: std::future::Future<Output = Result<serde_json::Value, AppError>>,
+    T: serde::Serialize,
+    F: std::future::Future<Output = Result<T, AppError>>,
 {
     match f.await {
         Ok(v) => (status, axum::Json(v)).into_response(),

@@ -148,6 +148,14 @@ pub async fn upload(
 }
 
 /// An evidence file, for those who may see its matter; always a download, never rendered inline.
+#[utoipa::path(get, path = "/api/v1/matters/{id}/attachments/{file}", tag = "ledger",
+    params(("id" = i64, Path, description = "the matter's id"), ("file" = String, Path, description = "the file's stored name")),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = Vec<u8>), super::openapi::Errors))]
+pub async fn api_evidence(state: State<Arc<AppState>>, headers: HeaderMap, path: Path<(i64, String)>) -> Response {
+    evidence(state, headers, path).await.unwrap_or_else(AppError::json)
+}
+
+/// An evidence file, for the pages.
 pub async fn evidence(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
