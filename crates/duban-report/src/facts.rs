@@ -51,7 +51,8 @@ pub struct Fact {
     pub upper: Option<f64>,
     pub unit: String,
     pub comparator: Option<Comparator>,
-    pub year: i32,
+    /// The year the figure belongs to; null when the text does not let a reader know.
+    pub year: Option<i32>,
     /// The clause the fact comes from, up to and including its figure.
     pub text: String,
     /// Character offsets of `text` in the normalized report.
@@ -65,7 +66,16 @@ pub struct Fact {
 /// The time frame of the whole report.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame {
+    /// The plan year, or 0 when the text does not tell it (years are then counted from 0).
     pub plan_year: i32,
+}
+
+impl Frame {
+    /// A year counted in this frame, or none when it was counted from an unknown plan year (a year
+    /// written in the text is known either way).
+    fn known(self, year: i32) -> Option<i32> {
+        (self.plan_year > 0 || year >= 1949).then_some(year)
+    }
 }
 
 /// Reads the facts of every paragraph.
@@ -816,12 +826,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 upper: draft.q.upper,
                 unit: draft.unit.clone(),
                 comparator: Some(comparator),
-                year: match draft.baseline {
+                year: ctx.frame.known(match draft.baseline {
                     // The span reviewed ends with the review year: five years back, or one.
                     Some(SPAN_START) => ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 },
                     Some(y) => y,
                     None => year,
-                },
+                }),
                 start: ctx.base + from,
                 end: ctx.base + end,
                 text,
@@ -1183,7 +1193,7 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
         upper: None,
         unit: String::new(),
         comparator: None,
-        year,
+        year: ctx.frame.known(year),
         text: s.clone(),
         start: ctx.base + cs,
         end: ctx.base + cs + c.len(),
@@ -1249,7 +1259,7 @@ mod tests {
                 format!(
                     "{} {} {} {} {} {} {} {}{}",
                     s(&f.kind),
-                    f.year,
+                    f.year.map_or("-".to_string(), |y| y.to_string()),
                     s(&f.measure),
                     f.direction.map_or("-".to_string(), |d| s(&d)),
                     f.value.map_or("-".to_string(), |v| format!("{}", (v * 1e6).round() / 1e6)),

@@ -134,11 +134,15 @@ pub fn read_text(raw: &str, options: &Options) -> Reading {
     let facts = facts::extract(&text, &structure);
     let tasks = options.tasks.map_or_else(Vec::new, |units| tasks::extract(&text, &structure, &facts, units));
     let mut diagnostics = Vec::new();
-    if structure.plan_year.is_none() {
-        diagnostics.push(Diagnostic {
+    match structure.plan_year {
+        None => diagnostics.push(Diagnostic {
             code: "no-year",
             message: "未能确定报告年份，请用 --year 指定 / could not tell the report's year; pass --year".into(),
-        });
+        }),
+        Some(y) => diagnostics.push(Diagnostic {
+            code: "year-frame",
+            message: format!("计划年份{y}（回顾{}年），依据 / plan year {y}, from {}", y - 1, structure.year_evidence),
+        }),
     }
     if structure.sections.is_empty() {
         diagnostics.push(Diagnostic {

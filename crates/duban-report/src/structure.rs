@@ -56,8 +56,8 @@ pub struct Structure {
     pub jurisdiction: Option<String>,
     pub plan_year: Option<i32>,
     pub review_year: Option<i32>,
-    /// How the plan year was found, for the diagnostics.
-    pub year_evidence: &'static str,
+    /// How the plan year was found (the kind of evidence and its words), for the diagnostics.
+    pub year_evidence: String,
     pub sections: Vec<Section>,
     pub paragraphs: Vec<Paragraph>,
 }
@@ -188,7 +188,7 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
     let title = find_title(text);
     let jurisdiction = find_jurisdiction(text, title.as_deref());
     let (plan_year, year_evidence) = match year_hint {
-        Some(y) => (Some(y), "hint"),
+        Some(y) => (Some(y), "hint".into()),
         None => find_plan_year(text),
     };
     let review_year = plan_year.map(|p| p - 1);
@@ -348,88 +348,172 @@ fn find_title(text: &str) -> Option<String> {
         .map(|l| l.trim_matches(|c| c == '《' || c == '》').to_string())
 }
 
-const PLACE_SUFFIXES: &[char] = &['区', '县', '市', '省', '旗', '州', '盟', '镇', '乡'];
+/// The last characters of an administrative unit's name (省, 市, 县, 街道 …), longest first.
+const PLACE_ENDS: &[&str] =
+    &["自治区", "自治州", "自治县", "街道", "地区", "区", "县", "市", "省", "旗", "州", "盟", "镇", "乡"];
+/// Characters that end a place name when read backwards: the words around it (我代表, 在, 的, 第…届,
+/// 副市长), never a part of it.
+const NOT_IN_PLACE: &[char] =
+    &['我', '代', '表', '在', '的', '届', '次', '第', '向', '是', '对', '了', '为', '副', '年', '月'];
+/// What follows a place named as the one reporting: its government, its congress, its head.
+const AFTER_PLACE: &[&str] =
+    &["人民政府", "政府工作报告", "人民代表大会", "省长", "市长", "区长", "县长", "镇长", "乡长", "街道办事处", "主席"];
 
+/// The place named just before `end` (十堰市张湾区, 镇安县), read backwards to the words around it;
+/// none unless it ends as a place does and has a name before that ending.
+fn place_before(chars: &[char], end: usize) -> Option<String> {
+    let mut start = end;
+    while start > 0
+        && end - start < 14
+        && crate::decode::is_cjk(chars[start - 1])
+        && !NOT_IN_PLACE.contains(&chars[start - 1])
+    {
+        start -= 1;
+    }
+    let name: String = chars[start..end].iter().collect();
+    let ending = PLACE_ENDS.iter().find(|e| name.ends_with(*e))?;
+    (name.chars().count() > ending.chars().count()).then_some(name)
+}
+
+/// The jurisdiction a report is of: the place named before its government, congress or head in
+/// the title, the delivery line (在XX市第十七届人民代表大会), 我代表XX人民政府 or a news lead
+/// (XX县县长…作政府工作报告), whichever comes first; 国务院 for the State Council's.
 fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
     let head: String = text.chars().take(3000).collect();
-    let probes: Vec<&str> = title.into_iter().chain(std::iter::once(head.as_str())).collect();
-    for probe in probes {
-        for anchor in ["人民政府", "人民代表大会", "政府工作报告"] {
-            if let Some(i) = probe.find(anchor) {
-                let before: Vec<char> =
-                    probe[..i].chars().rev().take(16).collect::<Vec<_>>().into_iter().rev().collect();
-                // Skip back over 第十九届 and a year; take the place name that ends just before.
-                let mut s: String = before.into_iter().collect();
-                if let Some(p) = s.rfind('第') {
-                    s.truncate(p);
+    for probe in title.into_iter().chain(std::iter::once(head.as_str())) {
+        let chars: Vec<char> = probe.chars().collect();
+        let mut found: Option<(usize, String)> = None;
+        for anchor in AFTER_PLACE {
+            let first = anchor.chars().next().unwrap_or(' ');
+            for (i, _) in chars.iter().enumerate().filter(|(_, c)| **c == first) {
+                if !chars[i..].starts_with(&anchor.chars().collect::<Vec<_>>()) {
+                    continue;
                 }
-                // ——2021年1月12日在某市第十七届…: the place comes after 在.
-                if let Some(p) = s.rfind('在') {
-                    s = s[p + '在'.len_utf8()..].to_string();
-                }
-                if let Some((at, _)) = years(&s).last() {
-                    let tail = &s[at..];
-                    let cut = tail.find('年').map_or(tail.len(), |e| e + '年'.len_utf8());
-                    if s[at + cut..].chars().any(|c| PLACE_SUFFIXES.contains(&c)) {
-                        s = s[at + cut..].to_string();
-                    } else {
-                        s.truncate(at);
+                // 第十七届人民代表大会: the place is before the term's number.
+                let mut end = i;
+                if anchor.contains("人民代表大会") {
+                    let term: Vec<char> = chars[..end].iter().rev().take(6).copied().collect();
+                    if let Some(p) = term.iter().position(|c| *c == '第') {
+                        end -= p + 1;
+                    } else if let Some(p) = term.iter().position(|c| *c == '届') {
+                        // 十二届全国人大: the numbers before 届.
+                        end -= p + 1;
+                        while end > 0 && "一二三四五六七八九十".contains(chars[end - 1]) {
+                            end -= 1;
+                        }
                     }
                 }
-                let s = s.trim_end_matches(|c: char| !PLACE_SUFFIXES.contains(&c));
-                let name: String = s
-                    .chars()
-                    .rev()
-                    .take_while(|c| crate::decode::is_cjk(*c))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                if name.chars().count() >= 2 {
-                    return Some(name);
+                // 静宁县常务副县长, 代市长: the head's title is not part of the place.
+                if anchor.ends_with('长') {
+                    for title in ["常务副", "副", "代"] {
+                        let t: Vec<char> = title.chars().collect();
+                        if chars[..end].ends_with(&t) {
+                            end -= t.len();
+                            break;
+                        }
+                    }
+                }
+                if let Some(name) = place_before(&chars, end)
+                    && found.as_ref().is_none_or(|(at, _)| end < *at)
+                {
+                    found = Some((end, name));
+                    break;
                 }
             }
         }
+        // A title line that opens with the place and a year: 昌硕街道2022年工作总结和2023年工作计划.
+        let first_line: Vec<char> = probe.trim_start().chars().take_while(|c| *c != '\n').collect();
+        if found.is_none()
+            && let Some(digit) = first_line.iter().position(|c| c.is_ascii_digit())
+            && first_line[digit..].iter().collect::<String>().contains("工作")
+        {
+            found = place_before(&first_line, digit).map(|name| (0, name));
+        }
+        if let Some((_, name)) = found {
+            return Some(name);
+        }
     }
-    if head.contains("国务院") {
+    if head.contains("国务院") || head.contains("全国人大") || head.contains("全国人民代表大会") {
         return Some("国务院".to_string());
     }
     None
 }
 
-/// Votes on the plan year; returns it with the name of the strongest evidence.
-fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
-    let mut votes: Vec<(i32, u32, &'static str)> = Vec::new();
+/// One piece of evidence for the plan year: the year it points to, how much it weighs, what kind
+/// of evidence it is, and the words that say it.
+struct Vote {
+    year: i32,
+    weight: u32,
+    why: &'static str,
+    said: String,
+}
+
+/// A month written right after a year (2022年12月…), when there is one.
+fn month_after(after_year: &str) -> Option<u32> {
+    let digits: String = after_year.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let m: u32 = digits.parse().ok()?;
+    (after_year[digits.len()..].starts_with('月') && (1..=12).contains(&m)).then_some(m)
+}
+
+/// Whether a year right after `before` opens a clause (a line, a sentence or what someone said).
+fn clause_start(before: &str) -> bool {
+    let before = before.trim_end();
+    before.is_empty()
+        || has_any(&before.chars().rev().take(1).collect::<String>(), &["，", ",", "。", "：", ":", "；", "“"])
+}
+
+/// The words around a byte offset, for the evidence shown to a user.
+fn words_at(s: &str, at: usize, chars: usize) -> String {
+    s[at..].chars().take(chars).filter(|c| *c != '\n').collect()
+}
+
+/// Weighs the evidence for the plan year (the year a report plans for; it reviews the year before):
+/// a title (2023年XX县政府工作报告), a delivery line (2022年12月23日在…人民代表大会…上: delivered in
+/// November or December, a report plans for the next year), headings (2022年工作回顾, 2023年工作安排),
+/// phrases (主要预期目标, 回顾2013年的工作, 2012年是…的一年), anchors (今年是“十四五”开局之年) and a news
+/// dateline. The year with the most weight wins; the strongest evidence for it is returned in words.
+fn find_plan_year(text: &str) -> (Option<i32>, String) {
+    let mut votes: Vec<Vote> = Vec::new();
     let head: String = text.chars().take(4000).collect();
     for (at, y) in years(&head) {
         let after = &head[at + 4..];
         let after = after.strip_prefix("年").unwrap_or(after);
         let near: String = after.chars().take(40).collect();
-        if after.starts_with("政府工作报告")
-            || after.starts_with("市政府工作报告")
-            || after.starts_with("区政府工作报告")
-            || after.starts_with("县政府工作报告")
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let line = &after[..line_end];
+        if let Some(m) = month_after(after) {
+            let (year, why) = if m >= 11 { (y + 1, "delivered at the year's end") } else { (y, "delivery date") };
+            if near.contains("人民代表大会") {
+                votes.push(Vote { year, weight: 10, why, said: words_at(&head, at, 30) });
+            } else if head[..at].rsplit('\n').next().is_some_and(|l| l.contains("政府工作报告")) {
+                // 唐山市政府工作报告（2012年2月2日 陈国鹰）
+                votes.push(Vote { year, weight: 8, why, said: words_at(&head, at, 20) });
+            }
+            continue;
+        }
+        // 2023年凌海市政府工作报告: the year, a name of at most 16 characters, the title.
+        if let Some(i) = line.find("政府工作报告")
+            && line[..i].chars().count() <= 16
+            && !line[..i].chars().any(|c| c.is_ascii_digit() || "，,。；月".contains(c))
         {
-            votes.push((y, 10, "title"));
-        } else if after.chars().next().is_some_and(|c| c.is_ascii_digit())
-            && near.contains("月")
-            && near.contains("人民代表大会")
-        {
-            votes.push((y, 10, "delivery date"));
+            votes.push(Vote { year: y, weight: 10, why: "title", said: words_at(&head, at, 30) });
         }
     }
     for line in text.split('\n') {
-        if !line.get(..line.len().min(150)).unwrap_or(line).contains('年') && line.is_char_boundary(line.len().min(150))
-        {
+        if !line.contains('年') {
             continue;
         }
         let head: String = line.chars().take(50).collect();
         let heading = heading_marker(line).is_some() || line.chars().count() <= 30;
-        for (at, y) in years(&head) {
-            let after = &head[at + 7..];
+        for (at, y) in years(line) {
+            // Headings and phrases are read in the line's first 50 characters; openings anywhere.
+            let after = head.get(at + 7..).unwrap_or("");
+            let tail = &line[at + 7..];
+            let before = &line[..at];
+            let vote = |year, weight, why| Vote { year, weight, why, said: words_at(line, at, 24) };
             if heading && has_any(after, &["工作回顾", "回顾", "工作总结", "主要工作"]) && !after.contains("安排")
             {
-                votes.push((y + 1, 6, "review heading"));
+                votes.push(vote(y + 1, 6, "review heading"));
             } else if heading
                 && has_any(
                     after,
@@ -446,8 +530,10 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
                     ],
                 )
             {
-                votes.push((y, 6, "plan heading"));
-            } else if after.starts_with("主要预期目标")
+                votes.push(vote(y, 6, "plan heading"));
+            } else if words_at(after, 0, 14).contains("主要预期目标")
+                || words_at(after, 0, 14).contains("主要預期目標")
+                || after.starts_with("主要预期目标")
                 || after.starts_with("经济社会发展主要预期目标")
                 || after.starts_with("经济社会发展的主要预期目标")
                 || after.starts_with("的主要预期目标")
@@ -456,9 +542,63 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
                 || after.starts_with("工作安排")
                 || after.starts_with("工作的总体要求")
             {
-                votes.push((y, 5, "plan phrase"));
-            } else if head[..at].ends_with("今年") || after.starts_with("是") && line.contains("今年") {
-                votes.push((y, 2, "今年"));
+                votes.push(vote(y, 5, "plan phrase"));
+            } else if before.ends_with("回顾") || before.ends_with("回顾过去的") {
+                // 张新起在回顾2013年的工作中指出
+                votes.push(vote(y + 1, 6, "review phrase"));
+            } else if before.ends_with("今年") || before.ends_with("今年（") || before.ends_with("今年(") {
+                votes.push(vote(y, 4, "今年"));
+            } else if clause_start(before) {
+                // 2020年是…的一年。一年来… opens a review; 2021年是…开局之年 (with what is to be
+                // done) opens the plan; 2012年，在…扭转了… states a result.
+                let rest: String = tail.chars().take(200).collect();
+                let first = |words: &[&str]| words.iter().filter_map(|w| rest.find(w)).min();
+                let future = first(&[
+                    "今年",
+                    "要把",
+                    "要坚持",
+                    "将",
+                    "將",
+                    "安排",
+                    "预期目标",
+                    "預期目標",
+                    "力争",
+                    "力爭",
+                    "做好",
+                ]);
+                let past =
+                    first(&["一年来", "一年來", "的一年", "过去", "過去"]).filter(|_| !rest.starts_with("是新的一年"));
+                let looks_back = match (past, future) {
+                    (Some(p), Some(f)) => p < f,
+                    (p, _) => p.is_some(),
+                };
+                if tail.starts_with('是') && looks_back {
+                    votes.push(vote(y + 1, 3, "review opening"));
+                } else if tail.starts_with('是') && future.is_some() {
+                    votes.push(vote(y, 3, "plan opening"));
+                } else if tail.starts_with('，') || tail.starts_with(',') {
+                    votes.push(if future.is_some_and(|f| f < 30) {
+                        vote(y, 2, "plan opening")
+                    } else {
+                        vote(y + 1, 2, "review opening")
+                    });
+                }
+            } else if before.ends_with("预计") || before.ends_with("預計") {
+                // 预计2012年全市生产总值完成3440亿元: the year under review, estimated.
+                votes.push(vote(y + 1, 3, "estimate of the year"));
+            }
+        }
+    }
+    // 今(2024)年: a news article's own year.
+    for open in ["今(", "今（"] {
+        for (i, _) in text.match_indices(open) {
+            let rest = &text[i + open.len()..];
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if digits.len() == 4
+                && (rest[4..].starts_with(")年") || rest[4..].starts_with("）年"))
+                && let Ok(y) = digits.parse::<i32>()
+            {
+                votes.push(Vote { year: y, weight: 6, why: "今年", said: words_at(text, i, 12) });
             }
         }
     }
@@ -486,9 +626,9 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
             let from = text[..i].char_indices().rev().nth(11).map_or(0, |(k, _)| k);
             let before = &text[from..i];
             if before.contains("今年") {
-                votes.push((*y, 3, "anchor"));
+                votes.push(Vote { year: *y, weight: 3, why: "anchor", said: words_at(text, i, 20) });
             } else if before.contains("去年") || before.contains("过去一年") {
-                votes.push((*y + 1, 3, "anchor"));
+                votes.push(Vote { year: *y + 1, weight: 3, why: "anchor", said: words_at(text, i, 20) });
             }
         }
     }
@@ -496,19 +636,31 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
     if votes.is_empty() && (text.contains("政府工作报告") || text.contains("人民代表大会")) {
         let top: String = text.chars().take(300).collect();
         for (at, y) in years(&top) {
-            let after = &top[at + 4..];
-            let after = after.strip_prefix('年').unwrap_or("");
-            let month: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(m) = month.parse::<u32>()
-                && (1..=4).contains(&m)
-                && after[month.len()..].starts_with('月')
-            {
-                votes.push((y, 4, "dateline"));
+            let after = top[at + 4..].strip_prefix('年').unwrap_or("");
+            match month_after(after) {
+                Some(1..=4) => votes.push(Vote { year: y, weight: 4, why: "dateline", said: words_at(&top, at, 12) }),
+                Some(11..=12) => votes.push(Vote {
+                    year: y + 1,
+                    weight: 4,
+                    why: "dateline at the year's end",
+                    said: words_at(&top, at, 12),
+                }),
+                _ => {}
             }
         }
     }
-    if let Some(&(y, _, why)) = votes.iter().max_by_key(|v| (v.1, v.0)) {
-        return (Some(y), why);
+    // The year the evidence weighs most for (the later one on a tie), told by its strongest vote.
+    let mut totals: Vec<(i32, u32)> = Vec::new();
+    for v in &votes {
+        match totals.iter_mut().find(|t| t.0 == v.year) {
+            Some(t) => t.1 += v.weight,
+            None => totals.push((v.year, v.weight)),
+        }
+    }
+    if let Some(&(y, _)) = totals.iter().max_by_key(|t| (t.1, t.0))
+        && let Some(best) = votes.iter().filter(|v| v.year == y).max_by_key(|v| v.weight)
+    {
+        return (Some(y), format!("{}：“{}”", best.why, best.said));
     }
     // Last resort: the year mentioned most. In a report that reviews, it is the review year.
     let mut counts: Vec<(i32, u32)> = Vec::new();
@@ -519,14 +671,14 @@ fn find_plan_year(text: &str) -> (Option<i32>, &'static str) {
         }
     }
     let Some(&(y, _)) = counts.iter().max_by_key(|c| (c.1, c.0)) else {
-        return (None, "none");
+        return (None, "none".into());
     };
     let reviews = has_any(text, &["一年来", "过去一年", "过去的一年", "去年", "回顾"]) || text.contains("同比");
     let plans = has_any(text, &["今年", "年内", "力争", "预期目标"]);
     if reviews && (!plans || counts.iter().all(|c| c.0 <= y)) {
-        (Some(y + 1), "most mentioned year, reviewed")
+        (Some(y + 1), format!("most mentioned year, reviewed: {y}"))
     } else {
-        (Some(y), "most mentioned year")
+        (Some(y), format!("most mentioned year: {y}"))
     }
 }
 

@@ -240,7 +240,8 @@ fn last_day(year: i32, month: u32) -> u32 {
 
 /// Reads a deadline hint from a task's text.
 pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
-    let date = |y: i32, m: u32| (y > 0).then(|| format!("{y:04}-{m:02}-{:02}", last_day(y, m)));
+    // A year counted from an unknown plan year (0) gives no date.
+    let date = |y: i32, m: u32| (y >= 1949).then(|| format!("{y:04}-{m:02}-{:02}", last_day(y, m)));
     let d = |hint: &str, date: Option<String>| Some(Deadline { hint: hint.to_string(), date });
     // 到2020年 / 2020年底前
     for (at, y) in crate::structure::years(text) {
