@@ -226,7 +226,7 @@ impl TimeCues {
         // Year words all contain 年; most clauses have none and need no string.
         if chars.contains(&'年') {
             let clause = text_of(chars);
-            if first {
+            if first && self.leading_year.is_none() {
                 self.leading_year = leading_year(&clause);
             }
             if self.target_year.is_none() {
@@ -445,6 +445,9 @@ fn name_part(pre: &[char]) -> String {
 /// A year named right before a figure: 由2015年的12.3亿元 (a baseline), 增加到2007年的24.66万亿元,
 /// 到2020年底的. Returns where the phrase starts and the year.
 fn year_before(s: &[char]) -> Option<(usize, i32)> {
+    if let Some(found) = plan_period_end_before(s) {
+        return Some(found);
+    }
     let mut end = s.len();
     if end > 0 && s[end - 1] == '的' {
         end -= 1;
@@ -465,6 +468,24 @@ fn year_before(s: &[char]) -> Option<(usize, i32)> {
         return None; // 到2020年 without 的 is a deadline, read by the time cues
     }
     Some((y - 1, text_of(&s[y..y + 4]).parse().ok()?))
+}
+
+/// The end of a five-year plan named as a baseline: 由“十五”末的12.8亿元 (2005), 从十二五末的 (2015).
+fn plan_period_end_before(s: &[char]) -> Option<(usize, i32)> {
+    const PERIODS: &[(&str, i32)] = &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五", 2005)];
+    let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let mut t = text.strip_suffix('的').unwrap_or(&text);
+    t = t.strip_suffix("期末").or_else(|| t.strip_suffix('末'))?;
+    t = t.trim_end_matches(['”', '"', '’']);
+    let (name, year) = PERIODS.iter().find(|(name, _)| t.ends_with(name))?;
+    let t = t[..t.len() - name.len()].trim_end_matches(['“', '"', '‘']);
+    let verb = t.chars().last()?;
+    if !matches!(verb, '由' | '从') {
+        return None;
+    }
+    let tail = text.len() - t.len() + verb.len_utf8();
+    let chars_back = text[text.len() - tail..].chars().count();
+    Some((s.len() - chars_back, *year))
 }
 
 fn comparison_year_at(s: &[char]) -> Option<usize> {
@@ -786,6 +807,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
     let mut sentence_names: Vec<(Option<String>, String)> = Vec::new();
     let spans = clauses(s);
     let mut cues_seen = 0; // clauses whose time words are in `cues`
+    // A year opening any clause before the first figure leads the sentence (2012年，…; 温家宝说，
+    // 2012年，…; 初步预计，2022年…).
+    let mut before_figures = true;
     for (ci, &(cs, ce)) in spans.iter().enumerate() {
         let clause = &s[cs..ce];
         let mut qs: Vec<Quantity> = quantity::scan(clause);
@@ -797,9 +821,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let clause_str = text_of(clause);
         // Time words of this clause and every clause before it (read only when a figure needs them).
         for (k, &(a, b)) in spans.iter().enumerate().take(ci + 1).skip(cues_seen) {
-            cues.see(&s[a..b], ctx.frame.plan_year, k == 0);
+            cues.see(&s[a..b], ctx.frame.plan_year, k == 0 || before_figures);
         }
         cues_seen = ci + 1;
+        before_figures = false;
         let (kind, year) = time_of(&cues, &clause_str, ctx);
         let emit = |facts: &mut Vec<Fact>,
                     subject: Option<String>,

@@ -296,6 +296,8 @@ pub const PAST_CUES: &[&str] = &[
     "刚刚过去",
     "预计全年",
     "全年预计",
+    "初步预计",
+    "年初确定",
 ];
 
 /// What may follow an amount of money or measure when the amount is a result, not a category:

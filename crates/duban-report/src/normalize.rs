@@ -56,6 +56,8 @@ pub fn normalize(raw: &str) -> String {
             | '\u{FF0F}'
             | '\u{FF1C}'..='\u{FF1E}' => char::from_u32(code - 0xFEE0).unwrap_or(c),
             '\u{FF0E}' => '.',
+            // ℅ (care of) and ٪ stand in for % in some documents.
+            '\u{2105}' | '\u{066A}' => '%',
             '\u{FF5E}' | '\u{301C}' => '～',
             '\u{00A0}' | '\u{3000}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\t' | '\u{000B}' | '\u{000C}' => ' ',
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\r' => continue,
@@ -205,10 +207,13 @@ pub(crate) fn heading_marker_len(line: &str) -> Option<usize> {
     crate::structure::heading_marker(line).map(|(_, len)| len)
 }
 
-/// Drops chrome lines and joins lines that a word processor or a news page wrapped mid-sentence.
+/// Drops chrome lines and joins lines that a word processor or a news page wrapped mid-sentence,
+/// and a sentence that a page break cut in two (blank lines between its halves).
 fn join_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev_line: Option<&str> = None;
+    // The last line before blank lines, while it may still continue after them.
+    let mut before_break: Option<&str> = None;
     for line in text.split('\n') {
         let line = line.trim();
         if is_chrome(line) {
@@ -217,11 +222,22 @@ fn join_lines(text: &str) -> String {
         if line.is_empty() {
             if prev_line.is_some() {
                 out.push('\n');
+                before_break = prev_line;
             }
             prev_line = None;
             if !out.ends_with("\n\n") && !out.is_empty() {
                 out.push('\n');
             }
+            continue;
+        }
+        if let Some(cut) = before_break.take()
+            && cut_by_a_break(cut, line)
+        {
+            while out.ends_with('\n') {
+                out.pop();
+            }
+            out.push_str(line);
+            prev_line = Some(line);
             continue;
         }
         if let Some(prev) = prev_line {
@@ -239,6 +255,18 @@ fn join_lines(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// Whether a long line that stops on a word no sentence ends with (由“十五”末的, 完成, a comma) and the
+/// line after blank lines that goes on with a figure are one sentence cut by a page break.
+fn cut_by_a_break(before: &str, next: &str) -> bool {
+    let (Some(last), Some(first)) = (before.chars().next_back(), next.chars().next()) else {
+        return false;
+    };
+    before.chars().count() >= 30
+        && matches!(last, '的' | '由' | '从' | '到' | '为' | '达' | '至' | '，' | '、' | '和' | '及')
+        && first.is_ascii_digit()
+        && heading_marker_len(next).is_none()
 }
 
 fn should_join(prev: &str, next: &str) -> bool {
@@ -303,6 +331,17 @@ mod tests {
     fn odd_spacing_removed() {
         check("增 长 9 . 2 %，Made in China", "增长9.2%，Made in China");
         check("地区生产总值\u{3000}405.4亿元", "地区生产总值405.4亿元");
+    }
+
+    #[test]
+    fn a_sentence_cut_by_a_page_break_is_joined() {
+        let cut = "全县生产总值由“十五”末的\n\n12.8亿元增加到19.2亿元，年均增长8.4%。";
+        check(
+            &format!("主要经济指标快速增长，三次产业协调推进，特色产业发展取得重大突破。{cut}"),
+            "主要经济指标快速增长，三次产业协调推进，特色产业发展取得重大突破。全县生产总值由“十五”末的12.8亿元增加到19.2亿元，年均增长8.4%。",
+        );
+        // A paragraph that ends as paragraphs do stays apart from a figure that opens the next.
+        check("一、2018年工作回顾\n\n2018年，全区经济平稳运行。", "一、2018年工作回顾\n\n2018年，全区经济平稳运行。");
     }
 
     #[test]

@@ -476,7 +476,9 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
             return Some(finish(c, i, i, k, num / den * 100.0, None, "%", Sort::Percent, true));
         }
         // A lone scale character (万元GDP, 千方百计) is not a number; 千亿元 and 百亿元 are.
-        if run.len() == 1 && matches!(run[0], '千' | '万' | '亿') {
+        // 近万人, 逾千家: a lone scale after a word of approximation counts one of it.
+        let approximated = i > 0 && matches!(c[i - 1], '近' | '逾' | '超' | '过') && unit_at(&c[j..]).is_some();
+        if run.len() == 1 && matches!(run[0], '千' | '万' | '亿') && !approximated {
             return None;
         }
         let money_next = starts_with(&c[j..], "元") || starts_with(&c[j..], "美元");
@@ -520,9 +522,20 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     j += k;
     // 余 / 多 between number and unit: 6000余起, 50多人, 3万余人.
     let mut approx_more = false;
+    let mut k = k;
+    let mut f = f;
     if j < n && (c[j] == '余' || c[j] == '多') {
         approx_more = true;
         j += 1;
+        // 80多亿元, 20余万人: the scale after 多.
+        if k == 0 {
+            let (f2, k2) = scale(&c[j..]);
+            if k2 > 0 {
+                value *= f2;
+                j += k2;
+                (f, k) = (f2, k2);
+            }
+        }
     }
     // Range: 6%-6.5%, 6—6.5%, 6%至6.5%.
     let mut upper = None;
