@@ -555,6 +555,10 @@ fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
         .iter()
         .find(|w| ends_with(s, w))
         .map_or(s, |w| &s[..s.len() - w.chars().count()]);
+    // 人口自然增长率4.1‰ names a rate.
+    if ends_with(noun_side, "自然增长率") {
+        return None;
+    }
     for (w, up) in CHANGE_NOUNS {
         if ends_with(noun_side, w) {
             return Some((*up, true));
@@ -593,6 +597,29 @@ fn is_money_or_measure(unit: &str) -> bool {
             | "吨标准煤"
             | "标箱"
     )
+}
+
+/// Where the names end in a clause that pairs a list of names with a list of as many figures, the
+/// figures joined by nothing but 、 or 和 (A、B增长7.1%、8.3%): the position 分别 would stand at.
+fn paired_lists(clause: &[char], qs: &[Quantity]) -> Option<usize> {
+    if qs.len() < 2 || qs[0].start == 0 {
+        return None;
+    }
+    for pair in qs.windows(2) {
+        let between = text_of(&clause[pair[0].end..pair[1].start]);
+        if !matches!(between.as_str(), "、" | "和" | "，" if between != "，") {
+            return None;
+        }
+    }
+    let pre = &clause[..qs[0].start];
+    let items = split_items(&name_part(pre));
+    if items.len() != qs.len() {
+        return None;
+    }
+    let last = items.last()?;
+    let pre_text = text_of(pre);
+    let at = pre_text.rfind(last.as_str())?;
+    Some(pre_text[..at + last.len()].chars().count())
 }
 
 fn split_items(s: &str) -> Vec<String> {
@@ -676,6 +703,17 @@ fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Opti
                 }
             }
         }
+    }
+    // 一般公共预算收入总量、增速: the generic items after the first share its head.
+    if let Some(first) = items.first().filter(|_| items.len() >= 2)
+        && let Some(generic) = GENERIC_ITEMS.iter().find(|g| first.ends_with(**g) && first.len() > g.len())
+        && items[1..].iter().all(|i| GENERIC_ITEMS.contains(&i.as_str()))
+    {
+        let head = &first[..first.len() - generic.len()];
+        for o in out.iter_mut().skip(1) {
+            o.1 = format!("{head}{}", o.1);
+        }
+        return out;
     }
     if let Some(prev) = last_indicator {
         for o in out.iter_mut() {
@@ -938,8 +976,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         }
         let clause_has_comparison =
             contains_any(clause, COMPARISONS) || contains_any(clause, &["比20", "较20", "比19", "较19"]);
-        // 分别: one list of names, one list of figures.
-        let fenbie = clause.windows(2).position(|w| w == ['分', '别']);
+        // 分别: one list of names, one list of figures (or the same without the word: 规上工业增加值、
+        // 服务业增加值增长7.1%、8.3%; 总量、增速居全省第3、第1位).
+        let fenbie = clause.windows(2).position(|w| w == ['分', '别']).or_else(|| paired_lists(clause, &qs));
         if let Some(fb) = fenbie {
             let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
             if values.len() >= 2 {

@@ -225,6 +225,28 @@ pub const TRAILING_FILLER: &[&str] = &[
     "调整至",
     "优化为",
     "变为",
+    // Qualifiers of a figure, not names: 按可比价格计算增长6.2%, 同口径增长8.1%.
+    "按可比价格计算",
+    "按可比价计算",
+    "按可比口径计算",
+    "按现价计算",
+    "可比价",
+    "同口径",
+    "可比",
+    // 是上年的2.3倍: the comparison's base.
+    "是上年",
+    "为上年",
+    "是去年",
+    "为去年",
+    // 继续保持全省首位, 成功入选全国百强区: the verbs of a rank.
+    "继续保持",
+    "保持",
+    "成功入选",
+    "入选",
+    "成功跻身",
+    "跻身",
+    "入列",
+    "由",
 ];
 
 /// Places: a list item ending in one of these is a subject (whose figure), not an indicator.
