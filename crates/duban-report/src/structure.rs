@@ -116,6 +116,16 @@ pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
 
 /// Classifies a heading (or cue) text as review, plan or long plan. Sub-headings inherit their
 /// part unless they say so with a year or a word of review or long-term planning.
+/// The five-year plans by name and last year (the longer names first: 十一五 before 十五).
+const FIVE_YEAR_PLANS: &[(&str, i32)] = &[
+    ("十一五", 2010),
+    ("十二五", 2015),
+    ("十三五", 2020),
+    ("十四五", 2025),
+    ("十五五", 2030),
+    ("“十五”", 2005),
+];
+
 fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part> {
     if ["今后五年", "未来五年", "今后一个时期", "五年目标"].iter().any(|w| title.contains(w)) {
         return Some(Part::LongPlan);
@@ -132,6 +142,14 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
     if has_any(title, &["回顾", "总结", "过去", "一年来", "五年来", "主要成绩", "工作成效"]) {
         return Some(Part::Review);
     }
+    // “十二五”时期的奋斗目标和主要任务: a five-year plan that has not ended is planned for.
+    if let Some(p) = plan_year
+        && has_any(title, &["时期", "规划", "期间"])
+        && !has_any(title, &["开局", "今年", "年度"])
+        && FIVE_YEAR_PLANS.iter().any(|(name, end)| title.contains(name) && *end >= p && end - 4 <= p + 1)
+    {
+        return Some(Part::LongPlan);
+    }
     if level > 1 {
         return None;
     }
@@ -142,6 +160,8 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
             "预期目标",
             "主要目标",
             "目标任务",
+            "主要任务",
+            "奋斗目标",
             "总体要求",
             "工作部署",
             "工作打算",
