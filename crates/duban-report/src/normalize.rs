@@ -215,7 +215,7 @@ fn join_lines(text: &str) -> String {
     // The last line before blank lines, while it may still continue after them.
     let mut before_break: Option<&str> = None;
     for line in text.split('\n') {
-        let line = line.trim();
+        let line = markdown_plain(line.trim());
         if is_chrome(line) {
             continue;
         }
@@ -255,6 +255,16 @@ fn join_lines(text: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// A line of a report kept as Markdown, as it reads: `## 三、…` and `**一、…**` are headings.
+fn markdown_plain(line: &str) -> &str {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    let line = if (1..=6).contains(&hashes) { line[hashes..].trim_start() } else { line };
+    match line.strip_prefix("**").and_then(|l| l.strip_suffix("**")) {
+        Some(inner) if !inner.contains("**") => inner.trim(),
+        _ => line,
+    }
 }
 
 /// Whether a long line that stops on a word no sentence ends with (由“十五”末的, 完成, a comma) and the

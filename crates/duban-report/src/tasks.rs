@@ -154,7 +154,40 @@ const NOT_TASKS: &[&str] = &[
     "我们坚信",
     "我们要始终",
     "新的一年",
+    // The situation and the year's character (我们面临…, 今年是…之年), not commitments.
+    "今年是",
+    "明年是",
+    "要看到",
+    "需要说明的是",
+    "当前和今后",
+    "从外部环境看",
+    "从国际看",
+    "从国内看",
+    "从国际国内看",
+    "我们面临",
+    "我国发展面临",
+    "困难挑战越大",
+    "去年以来",
+    "实践告诉我们",
 ];
+
+/// A paragraph that weighs the situation (展望2012年，我们既面临着…挑战，…机遇; 从国际看…) or
+/// explains the targets (上述目标，是…确定的): analysis, not commitments.
+fn weighs_the_situation(para: &str) -> bool {
+    let opening: String = para.chars().take_while(|c| !matches!(c, '。' | '；')).collect();
+    let chances = (opening.contains("挑战") || opening.contains("困难")) && (opening.contains("机遇") || opening.contains("有利"));
+    chances
+        || ["展望", "从国际看", "从国内看", "从外部环境看", "从国际国内看", "上述目标", "这些目标"]
+            .iter()
+            .any(|w| opening.starts_with(w))
+        || opening.starts_with("从") && opening.chars().take(12).collect::<String>().contains("看，")
+}
+
+/// 2021年是“十四五”开局之年: what the year is, not what is to be done in it.
+fn year_character(body: &str) -> bool {
+    let b = body.as_bytes();
+    b.len() > 7 && b[..4].iter().all(u8::is_ascii_digit) && body[4..].starts_with("年是")
+}
 
 /// Lists the tasks of the plan part.
 pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUnits) -> Vec<Task> {
@@ -173,7 +206,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         let mut at = chars_before;
         // The headline targets become matters of their own; a heading alone is not a task.
         let heading_here = p.section.filter(|&s| structure.sections[s].span.start == p.span.start);
-        if p.headline || heading_here.is_some_and(|_| para.chars().count() <= 40) {
+        if p.headline || heading_here.is_some_and(|_| para.chars().count() <= 40) || weighs_the_situation(para) {
             continue;
         }
         for (k, sentence) in para.split_inclusive(['。', '；']).enumerate() {
@@ -190,6 +223,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
                 || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
+                || year_character(body)
             {
                 continue;
             }
