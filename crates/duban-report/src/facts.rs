@@ -794,6 +794,21 @@ const RANK_MOVES: &[&str] =
 
 /// Fills in a unit left unwritten (1386万 → 人 for 贫困人口) and drops what is no fact after all:
 /// a figure whose unit cannot be told, days that are not a count of days (存在20天).
+/// A standard of pay or support raised by an amount (养老金月人均提高221元, 补助标准增加30元) is a
+/// change of that standard, not an amount spent.
+fn raised_standard(mut draft: Draft, pre: &[char], name: &str) -> Draft {
+    const STANDARDS: &[&str] = &["标准", "工资", "补贴", "养老金", "津贴", "补助", "最低工资"];
+    if draft.measure == Measure::Level
+        && draft.unit == "元"
+        && STANDARDS.iter().any(|w| name.ends_with(w))
+        && let Some((up, false)) = trailing_direction(pre)
+    {
+        draft.measure = Measure::Change;
+        draft.direction = Some(if up { Direction::Up } else { Direction::Down });
+    }
+    draft
+}
+
 fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
     if draft.unit.is_empty() {
         let (_, unit) = IMPLICIT_UNITS.iter().find(|(w, _)| name.contains(w))?;
@@ -982,7 +997,25 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         if let Some(fb) = fenbie {
             let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
             if values.len() >= 2 {
-                let names = name_part(&clause[..fb]);
+                let mut names = name_part(&clause[..fb]);
+                // 月人均分别提高221元、90元: a per-head qualifier is no list of names.
+                let qualifier = text_of(&clause[..fb]);
+                let qualifier = qualifier.trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | '、' | '：'));
+                if ["月人均", "人均", "年人均", "月均", "每人每月"].contains(&qualifier) {
+                    names.clear();
+                }
+                // …养老金、城镇低保标准、…和环卫工人工资再次提高，月人均分别提高221元、90元…: the
+                // names are the list of the clause before.
+                if names.is_empty()
+                    && ci > 0
+                    && let Some(&(ps, pe)) = spans.get(ci - 1)
+                    && quantity::scan(&s[ps..pe]).is_empty()
+                {
+                    let before = name_part(&s[ps..pe]);
+                    if split_more(split_items(&before), values.len()).len() == values.len() {
+                        names = before;
+                    }
+                }
                 let mut items = split_more(split_items(&names), values.len());
                 // 城镇居民…18560元，农民人均纯收入…9860元，分别增长13.5%和14.2%: the names of the
                 // sentence's last figures, one per value.
@@ -1041,6 +1074,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                     let pre_k = if k == 0 { pre } else { &clause[fb..first.start] };
                     let Some(draft) = measure_of(q, pre_k, clause_has_comparison, false) else { continue };
                     let Some(draft) = settle_unit(draft, &indicator) else { continue };
+                    let draft = raised_standard(draft, pre_k, &indicator);
                     let indicator = strip_measure_words(&indicator, draft.measure);
                     let cmp = spread.unwrap_or(q.comparator);
                     emit(facts, subject.clone(), indicator.clone(), &draft, cmp, cs + q.end);
@@ -1153,6 +1187,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 candidates[0].1 = format!("{}{}", prev.1, candidates[0].1);
             }
             let Some(draft) = settle_unit(draft, &candidates[0].1) else { continue };
+            let draft = raised_standard(draft, pre_measure, &candidates[0].1);
             // A single figure shared by several indicators: one fact each when it is a change or rank.
             if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);

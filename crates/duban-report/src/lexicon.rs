@@ -247,6 +247,7 @@ pub const TRAILING_FILLER: &[&str] = &[
     "跻身",
     "入列",
     "由",
+    "再次",
 ];
 
 /// Places: a list item ending in one of these is a subject (whose figure), not an indicator.
