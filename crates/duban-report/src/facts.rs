@@ -916,24 +916,31 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 paragraph: ctx.paragraph,
             });
         };
-        // Ratios 2.6:41.9:55.5: one rate per part.
-        if let Some((pre_end, parts, end)) = ratio(clause) {
-            let ind = clean_indicator(&clause[..pre_end]);
-            for v in parts {
-                let q = Quantity {
-                    start: pre_end,
-                    end,
-                    num_start: pre_end,
-                    value: v,
-                    upper: None,
-                    unit: "%".into(),
-                    sort: Sort::Percent,
-                    comparator: Comparator::Eq,
-                    chinese: false,
-                };
-                let draft =
-                    Draft { baseline: None, q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
-                emit(facts, None, ind.clone(), &draft, Comparator::Eq, cs + end);
+        // Ratios 2.6:41.9:55.5: one rate per part; 由12.1:45.3:42.6调整为10.8:43.2:46.0 gives both, the
+        // first of the baseline's year.
+        if let Some((first_start, _, _)) = ratio(clause) {
+            let ind = clean_indicator(&clause[..first_start]);
+            let mut from = 0;
+            while let Some((pre_end, parts, end)) = ratio(&clause[from..]) {
+                let (pre_end, end) = (from + pre_end, from + end);
+                let baseline = baseline_year(&clause[from..pre_end]);
+                for v in parts {
+                    let q = Quantity {
+                        start: pre_end,
+                        end,
+                        num_start: pre_end,
+                        value: v,
+                        upper: None,
+                        unit: "%".into(),
+                        sort: Sort::Percent,
+                        comparator: Comparator::Eq,
+                        chinese: false,
+                    };
+                    let draft =
+                        Draft { baseline, q, measure: Measure::Rate, direction: None, value: v, unit: "%".into() };
+                    emit(facts, None, ind.clone(), &draft, Comparator::Eq, cs + end);
+                }
+                from = end;
             }
             continue;
         }

@@ -42,6 +42,14 @@ pub fn simplify(c: char) -> char {
 
 /// Normalizes a decoded report.
 pub fn normalize(raw: &str) -> String {
+    // Text exported with its line breaks escaped (a literal \r\n or \n between paragraphs).
+    let unescaped;
+    let raw = if raw.matches("\\n").count() > raw.matches('\n').count() {
+        unescaped = raw.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n");
+        unescaped.as_str()
+    } else {
+        raw
+    };
     let table = t2s_table();
     // Pass 1: characters. Full-width forms, traditional characters, spaces, punctuation.
     let mut chars: Vec<char> = Vec::with_capacity(raw.len() / 2);
@@ -352,6 +360,11 @@ mod tests {
         );
         // A paragraph that ends as paragraphs do stays apart from a figure that opens the next.
         check("一、2018年工作回顾\n\n2018年，全区经济平稳运行。", "一、2018年工作回顾\n\n2018年，全区经济平稳运行。");
+    }
+
+    #[test]
+    fn escaped_line_breaks_are_line_breaks() {
+        check("一、2018年工作回顾\\r\\n全年完成地区生产总值405.4亿元。\\n二、2019年工作安排", "一、2018年工作回顾\n全年完成地区生产总值405.4亿元。\n二、2019年工作安排");
     }
 
     #[test]
