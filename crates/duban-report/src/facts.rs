@@ -690,7 +690,10 @@ fn distribute_heads(items: &[String], last_indicator: Option<&str>) -> Vec<(Opti
     if items.len() >= 2 {
         let first = lens[0];
         let last = lens[items.len() - 1];
-        if first <= 5 && last > first + 1 && lens[..items.len() - 1].iter().all(|&l| l <= first + 1) {
+        // The heads must be qualifiers of one name (城镇、农村居民人均可支配收入; 罗庄、傅庄街道): a
+        // short word or a place, not a name of its own (进出口、实际利用外资).
+        let qualifiers = items[..items.len() - 1].iter().all(|i| i.chars().count() <= 2 || is_place(i));
+        if qualifiers && first <= 5 && last > first + 1 && lens[..items.len() - 1].iter().all(|&l| l <= first + 1) {
             let last_item: Vec<char> = items[items.len() - 1].chars().collect();
             let tail: String = last_item[first..].iter().collect();
             let head_of_last: String = last_item[..first].iter().collect();
@@ -947,7 +950,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         // Drop figures that name or define categories rather than count results.
         let mut share_seen = false;
         let mut kept_end = 0usize;
+        // 会议应到代表738人，实到代表730人: the meeting's attendance, not a result.
+        let attendance = contains_any(clause, &["应到代表", "实到代表", "请假", "出席会议", "列席会议"]);
         qs.retain(|q| {
+            if attendance && q.unit == "人" {
+                return false;
+            }
             let after = &clause[q.end..];
             if share_seen && q.sort == Sort::Amount {
                 return false; // 85%以上的村集体经济收入超过5万元: the threshold defines the villages.

@@ -602,6 +602,23 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
 
 /// 翻一番 / 翻两番 / 翻番: a change of +100% per doubling.
 fn doubling_at(c: &[char], i: usize) -> Option<Quantity> {
+    // 两位数增长 (at least 10%) and 成倍增长 (at least 100%): a growth told by its size in words.
+    for (words, value) in [("两位数", 10.0), ("成倍", 100.0)] {
+        if starts_with(&c[i..], words) {
+            let end = i + words.chars().count();
+            let rest = &c[end..];
+            // 连续5年保持两位数增长 is a streak, not a figure of the year.
+            let before: String = c[i.saturating_sub(10)..i].iter().collect();
+            if before.contains("连续") {
+                return None;
+            }
+            if starts_with(rest, "增长") || starts_with(rest, "的增长") || starts_with(rest, "以上增长") {
+                let mut q = finish(c, i, i, end, value, None, "%", Sort::Doubling, true);
+                q.comparator = Comparator::Gte;
+                return Some(q);
+            }
+        }
+    }
     if c[i] != '翻' {
         return None;
     }
