@@ -1117,8 +1117,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let next_start = qs.get(k + 1).map_or(clause.len(), |n| n.start);
             // The noun after a classifier figure: 2个省重点项目、7个市重点项目 (a 、 right before the
             // next figure ends it; 60个省、市、区重点项目 runs on).
+            // A 、 right after the classifier ends it too when another figure follows (新建学校6所、卫生院
+            // 4所: the next noun is the next figure's).
             let post_end = (q.end..next_start)
-                .find(|&i| matches!(clause[i], '，' | '；') || clause[i] == '、' && i + 1 == next_start)
+                .find(|&i| {
+                    matches!(clause[i], '，' | '；')
+                        || clause[i] == '、' && (i + 1 == next_start || i == q.end && next_start < clause.len())
+                })
                 .unwrap_or(next_start);
             let post_raw = &clause[q.end..post_end];
             let post = clean_indicator(post_raw);
