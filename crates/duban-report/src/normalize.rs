@@ -41,6 +41,25 @@ pub fn simplify(c: char) -> char {
 }
 
 /// Normalizes a decoded report.
+/// The traditional characters a text is written in, by the simplified character each folds to, when
+/// the text is written in traditional characters (at least 20 of them); else empty. A unit is put back
+/// into the text's own script with it (個, 戶: a classifier stays as written).
+pub fn traditional_script(raw: &str) -> std::collections::HashMap<char, char> {
+    let mut back = std::collections::HashMap::new();
+    let mut folded = 0;
+    for c in raw.chars() {
+        let s = simplify(c);
+        if s != c {
+            folded += 1;
+            back.entry(s).or_insert(c);
+        }
+    }
+    if folded < 20 {
+        back.clear();
+    }
+    back
+}
+
 pub fn normalize(raw: &str) -> String {
     // Text exported with its line breaks escaped (a literal \r\n or \n between paragraphs).
     let unescaped;
