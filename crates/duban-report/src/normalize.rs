@@ -241,8 +241,9 @@ fn join_lines(text: &str) -> String {
     let mut prev_line: Option<&str> = None;
     // The last line before blank lines, while it may still continue after them.
     let mut before_break: Option<&str> = None;
-    for line in text.split('\n') {
-        let line = markdown_plain(line.trim());
+    let lines: Vec<std::borrow::Cow<'_, str>> = text.split('\n').map(|l| markdown_plain(l.trim())).collect();
+    for line in &lines {
+        let line: &str = line;
         if is_chrome(line) {
             continue;
         }
@@ -285,13 +286,11 @@ fn join_lines(text: &str) -> String {
 }
 
 /// A line of a report kept as Markdown, as it reads: `## 三、…` and `**一、…**` are headings.
-fn markdown_plain(line: &str) -> &str {
+fn markdown_plain(line: &str) -> std::borrow::Cow<'_, str> {
     let hashes = line.bytes().take_while(|b| *b == b'#').count();
     let line = if (1..=6).contains(&hashes) { line[hashes..].trim_start() } else { line };
-    match line.strip_prefix("**").and_then(|l| l.strip_suffix("**")) {
-        Some(inner) if !inner.contains("**") => inner.trim(),
-        _ => line,
-    }
+    // **加粗**: emphasis marks, never words.
+    if line.contains("**") { std::borrow::Cow::Owned(line.replace("**", "").trim().to_string()) } else { line.into() }
 }
 
 /// Whether a long line that stops on a word no sentence ends with (由“十五”末的, 完成, a comma) and the

@@ -183,6 +183,21 @@ fn weighs_the_situation(para: &str) -> bool {
         || opening.starts_with("从") && opening.chars().take(12).collect::<String>().contains("看，")
 }
 
+/// 实施数字经济振兴工程: a short lead that names a bounded programme is a task of its own.
+fn names_a_programme(body: &str) -> bool {
+    ["实施", "开展", "启动", "推进", "打好", "建设"].iter().any(|v| body.starts_with(v))
+        && ["工程", "行动", "计划", "专项行动"].iter().any(|w| body.ends_with(w))
+}
+
+/// 7.“三市一地”：银川市、石嘴山市…: an entry of the glossary that follows a report, not a task.
+fn defines_a_term(para: &str) -> bool {
+    let rest = para.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.len() < para.len()
+        && rest.starts_with(['.', '、'])
+        && rest[1..].starts_with('“')
+        && rest.find("”：").is_some_and(|i| i < 60)
+}
+
 /// 2021年是“十四五”开局之年: what the year is, not what is to be done in it.
 fn year_character(body: &str) -> bool {
     let b = body.as_bytes();
@@ -206,7 +221,11 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         let mut at = chars_before;
         // The headline targets become matters of their own; a heading alone is not a task.
         let heading_here = p.section.filter(|&s| structure.sections[s].span.start == p.span.start);
-        if p.headline || heading_here.is_some_and(|_| para.chars().count() <= 40) || weighs_the_situation(para) {
+        if p.headline
+            || heading_here.is_some_and(|_| para.chars().count() <= 40)
+            || weighs_the_situation(para)
+            || defines_a_term(para)
+        {
             continue;
         }
         for (k, sentence) in para.split_inclusive(['。', '；']).enumerate() {
@@ -219,7 +238,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
             // The heading that opens a paragraph, inline slogans (精准施策强化科技创新) and rhetoric
             // (必须…, 只要我们…) are not tasks.
             if (k == 0 && heading_here.is_some())
-                || (chars <= 12 && !has_facts)
+                || (chars <= 12 && !has_facts && !names_a_programme(body))
                 || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
