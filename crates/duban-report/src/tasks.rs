@@ -238,7 +238,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
             // The heading that opens a paragraph, inline slogans (精准施策强化科技创新) and rhetoric
             // (必须…, 只要我们…) are not tasks.
             if (k == 0 && heading_here.is_some())
-                || (chars <= 12 && !has_facts && !names_a_programme(body))
+                || (chars <= 12 && !has_facts && k == 0 && !names_a_programme(body))
                 || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
