@@ -472,7 +472,8 @@ fn year_before(s: &[char]) -> Option<(usize, i32)> {
 
 /// The end of a five-year plan named as a baseline: 由“十五”末的12.8亿元 (2005), 从十二五末的 (2015).
 fn plan_period_end_before(s: &[char]) -> Option<(usize, i32)> {
-    const PERIODS: &[(&str, i32)] = &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五", 2005)];
+    const PERIODS: &[(&str, i32)] =
+        &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五", 2005)];
     let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
     let mut t = text.strip_suffix('的').unwrap_or(&text);
     t = t.strip_suffix("期末").or_else(|| t.strip_suffix('末'))?;

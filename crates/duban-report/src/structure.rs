@@ -117,14 +117,8 @@ pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
 /// Classifies a heading (or cue) text as review, plan or long plan. Sub-headings inherit their
 /// part unless they say so with a year or a word of review or long-term planning.
 /// The five-year plans by name and last year (the longer names first: 十一五 before 十五).
-const FIVE_YEAR_PLANS: &[(&str, i32)] = &[
-    ("十一五", 2010),
-    ("十二五", 2015),
-    ("十三五", 2020),
-    ("十四五", 2025),
-    ("十五五", 2030),
-    ("“十五”", 2005),
-];
+const FIVE_YEAR_PLANS: &[(&str, i32)] =
+    &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030), ("“十五”", 2005)];
 
 fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part> {
     if ["今后五年", "未来五年", "今后一个时期", "五年目标"].iter().any(|w| title.contains(w)) {

@@ -175,7 +175,8 @@ const NOT_TASKS: &[&str] = &[
 /// explains the targets (上述目标，是…确定的): analysis, not commitments.
 fn weighs_the_situation(para: &str) -> bool {
     let opening: String = para.chars().take_while(|c| !matches!(c, '。' | '；')).collect();
-    let chances = (opening.contains("挑战") || opening.contains("困难")) && (opening.contains("机遇") || opening.contains("有利"));
+    let chances = (opening.contains("挑战") || opening.contains("困难"))
+        && (opening.contains("机遇") || opening.contains("有利"));
     chances
         || ["展望", "从国际看", "从国内看", "从外部环境看", "从国际国内看", "上述目标", "这些目标"]
             .iter()
