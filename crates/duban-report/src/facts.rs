@@ -380,6 +380,10 @@ fn clean_indicator(c: &[char]) -> String {
         if let Some(k) = comparison_year_at(s) {
             s = &s[..k];
         }
+        // 是“十五”末的 / 比“十五”时期: a five-year plan as the comparison's base.
+        if let Some(k) = comparison_period_at(s) {
+            s = &s[..k];
+        }
         if let Some(n) = TRAILING.suffix(s) {
             s = &s[..s.len() - n];
         }
@@ -487,6 +491,18 @@ fn plan_period_end_before(s: &[char]) -> Option<(usize, i32)> {
     let tail = text.len() - t.len() + verb.len_utf8();
     let chars_back = text[text.len() - tail..].chars().count();
     Some((s.len() - chars_back, *year))
+}
+
+fn comparison_period_at(s: &[char]) -> Option<usize> {
+    let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let mut t = text.strip_suffix('的').unwrap_or(&text);
+    t = t.strip_suffix("期末").or_else(|| t.strip_suffix("末")).or_else(|| t.strip_suffix("时期")).unwrap_or(t);
+    t = t.trim_end_matches(['”', '"', '’']);
+    let name = ["十一五", "十二五", "十三五", "十四五", "十五"].into_iter().find(|n| t.ends_with(n))?;
+    let t = t[..t.len() - name.len()].trim_end_matches(['“', '"', '‘']);
+    let verb = t.chars().last().filter(|c| matches!(c, '是' | '比' | '较' | '为'))?;
+    let kept = t.len() - verb.len_utf8();
+    Some(s.len() - text[kept..].chars().count())
 }
 
 fn comparison_year_at(s: &[char]) -> Option<usize> {

@@ -247,6 +247,7 @@ pub const TRAILING_FILLER: &[&str] = &[
     "跻身",
     "入列",
     "由",
+    "从",
     "再次",
 ];
 

@@ -212,6 +212,7 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
     let mut open: Vec<usize> = Vec::new(); // stack of open section indices
     let mut cue_part = Part::Unknown; // part from cue phrases when headings say nothing
     let mut headline_run = 0usize; // following short paragraphs of a headline list
+    let mut after_label = false; // the paragraph after a bare 主要目标 line
     let mut offset = 0;
     for line in text.split('\n') {
         let start = offset;
@@ -273,7 +274,10 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
             Some(p) => p,
         };
         let cue_line = is_headline_cue(line);
-        let headline = cue_line || headline_run > 0 && line.chars().count() < 120;
+        // A bare label line (主要目标) heads the paragraph after it, however long.
+        let label = is_headline_label(line);
+        let headline = cue_line || after_label || headline_run > 0 && line.chars().count() < 120;
+        after_label = label;
         headline_run = if cue_line && line.trim_end().ends_with('：') {
             12
         } else if headline && headline_run > 0 {
@@ -289,6 +293,12 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
         });
     }
     Structure { title, jurisdiction, plan_year, review_year, year_evidence, sections, paragraphs }
+}
+
+/// A line that is only the label of the headline targets: 主要目标, 主要预期目标：.
+fn is_headline_label(line: &str) -> bool {
+    let bare = line.trim().trim_end_matches(['：', ':']);
+    ["主要目标", "主要预期目标", "预期目标", "发展目标", "主要指标", "主要预期指标"].contains(&bare)
 }
 
 fn is_headline_cue(line: &str) -> bool {
