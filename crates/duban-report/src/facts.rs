@@ -529,10 +529,17 @@ fn baseline_year(pre: &[char]) -> Option<i32> {
     if let Some((_, y)) = year_before(pre) {
         return Some(y);
     }
+    // 由上年的439亿元: the year before the year reviewed.
+    let text: String = pre.iter().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
+    if ["由上年的", "从上年的", "由上年", "从上年"].iter().any(|w| text.ends_with(w)) {
+        return Some(YEAR_BEFORE_REVIEW);
+    }
     matches!(pre.last(), Some('由' | '从')).then_some(SPAN_START)
 }
 
 const SPAN_START: i32 = 0;
+/// A baseline of 上年: the year before the one reviewed.
+const YEAR_BEFORE_REVIEW: i32 = -1;
 
 /// The direction verb (or change noun) that ends `pre`, if the figure right after it is a change.
 fn trailing_direction(pre: &[char]) -> Option<(bool, bool)> {
@@ -910,7 +917,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let text = text_of(&s[from..end.max(from)]);
             facts.push(Fact {
                 kind: match draft.baseline {
-                    Some(SPAN_START) => Kind::Actual,
+                    Some(SPAN_START | YEAR_BEFORE_REVIEW) => Kind::Actual,
                     Some(y) if y < ctx.frame.plan_year => Kind::Actual,
                     Some(_) => Kind::Target,
                     None => kind,
@@ -927,6 +934,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 year: ctx.frame.known(match draft.baseline {
                     // The span reviewed ends with the review year: five years back, or one.
                     Some(SPAN_START) => ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 },
+                    Some(YEAR_BEFORE_REVIEW) => ctx.frame.plan_year - 2,
                     Some(y) => y,
                     None => year,
                 }),
