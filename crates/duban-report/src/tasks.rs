@@ -169,6 +169,13 @@ const NOT_TASKS: &[&str] = &[
     "困难挑战越大",
     "去年以来",
     "实践告诉我们",
+    "今年工作的主要任务是",
+    "今年的主要任务是",
+    "当前，",
+    "随着",
+    "为实现上述目标",
+    "实现以上目标",
+    "实现上述目标",
 ];
 
 /// A paragraph that weighs the situation (展望2012年，我们既面临着…挑战，…机遇; 从国际看…) or
@@ -183,6 +190,10 @@ fn weighs_the_situation(para: &str) -> bool {
             .any(|w| opening.starts_with(w))
         || opening.starts_with("从") && opening.chars().take(12).collect::<String>().contains("看，")
 }
+
+/// How a paragraph's statement of its aim opens.
+const AIM_OPENINGS: &[&str] =
+    &["坚持", "立足", "按照", "围绕", "紧盯", "着眼", "聚焦", "紧扣", "牢固树立", "始终", "积极适应"];
 
 /// 实施数字经济振兴工程: a short lead that names a bounded programme is a task of its own.
 fn names_a_programme(body: &str) -> bool {
@@ -229,6 +240,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         {
             continue;
         }
+        let sentences = para.split_inclusive(['。', '；']).count();
         for (k, sentence) in para.split_inclusive(['。', '；']).enumerate() {
             let len = sentence.chars().count();
             let (start, end) = (at, at + len);
@@ -238,7 +250,15 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
             let has_facts = facts[facts.partition_point(|f| f.start < start)..].first().is_some_and(|f| f.start < end);
             // The heading that opens a paragraph, inline slogans (精准施策强化科技创新) and rhetoric
             // (必须…, 只要我们…) are not tasks.
+            // A paragraph's opening that only states the aim (坚持以新发展理念发展好城市; 立足于…，推动…)
+            // before the sentences that say what will be done.
+            let aim_lead = k == 0
+                && !has_facts
+                && sentences > 2
+                && AIM_OPENINGS.iter().any(|w| body.starts_with(w))
+                && !names_a_programme(body);
             if (k == 0 && heading_here.is_some())
+                || aim_lead
                 || (chars <= 12 && !has_facts && k == 0 && !names_a_programme(body))
                 || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
