@@ -30,6 +30,13 @@ pub fn random_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The digest a token is kept under (SHA-256, hex): sessions and API keys are stored and looked up by
+/// it, so the database never holds a token that works.
+pub fn digest(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|x| format!("{x:02x}")).collect()
+}
+
 /// A readable random password for demo and new accounts: 12 characters without look-alikes.
 pub fn generate_password() -> String {
     use argon2::password_hash::rand_core::RngCore;

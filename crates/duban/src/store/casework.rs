@@ -529,8 +529,8 @@ impl Store {
     /// Adds an Open311 client's key (the office, or whoever runs the command line); returns the key.
     pub async fn add_api_key(&self, name: &str) -> Result<String, StoreError> {
         let key = crate::accounts::random_token();
-        sqlx::query("INSERT INTO api_keys (key, name, created_at) VALUES ($1, $2, $3)")
-            .bind(key.clone())
+        sqlx::query("INSERT INTO api_keys (key, name, created_at, hashed) VALUES ($1, $2, $3, 1)")
+            .bind(crate::accounts::digest(&key))
             .bind(name.to_string())
             .bind(now_rfc3339())
             .execute(&self.pool)
@@ -538,10 +538,24 @@ impl Store {
         Ok(key)
     }
 
+    /// Keys stored before keys were kept as digests (migration 0013) are digested once, at open.
+    pub(super) async fn digest_old_api_keys(&self) -> Result<(), StoreError> {
+        let rows = sqlx::query("SELECT key FROM api_keys WHERE hashed = 0").fetch_all(&self.pool).await?;
+        for row in rows {
+            let key: String = row.try_get(0)?;
+            sqlx::query("UPDATE api_keys SET key = $1, hashed = 1 WHERE key = $2 AND hashed = 0")
+                .bind(crate::accounts::digest(&key))
+                .bind(key)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The client an Open311 key belongs to, if it is one.
     pub async fn api_key(&self, key: &str) -> Result<Option<String>, StoreError> {
         let row = sqlx::query("SELECT name FROM api_keys WHERE key = $1")
-            .bind(key.to_string())
+            .bind(crate::accounts::digest(key))
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {

@@ -442,6 +442,7 @@ impl Store {
         let store = Store { pool, backend, rules: Default::default(), writer: Default::default() };
         store.widen_roles().await?;
         store.backfill().await?;
+        store.digest_old_api_keys().await?;
         Ok(store)
     }
 
@@ -555,7 +556,7 @@ impl Store {
         let session =
             Session { token: crate::accounts::random_token(), csrf: crate::accounts::random_token(), expires_at };
         sqlx::query("INSERT INTO sessions (token, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(session.token.clone())
+            .bind(crate::accounts::digest(&session.token))
             .bind(user.0)
             .bind(session.csrf.clone())
             .bind(session.expires_at.clone())
@@ -570,7 +571,7 @@ impl Store {
         let row = sqlx::query(
             "SELECT u.id, u.display_name, u.role, u.unit_id, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
         )
-        .bind(token.to_string())
+        .bind(crate::accounts::digest(token))
         .bind(now.to_string())
         .fetch_optional(&self.pool)
         .await?
@@ -580,7 +581,10 @@ impl Store {
     }
 
     pub async fn close_session(&self, token: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token = $1").bind(token.to_string()).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token = $1")
+            .bind(crate::accounts::digest(token))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -325,3 +325,53 @@ async fn limits_count_clients_behind_a_trusted_proxy_and_ignore_forged_headers()
     }
     assert_eq!(login("192.0.2.50", Some("203.0.113.200".into()), "b1", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Sessions and Open311 keys are kept as digests: the database (and so every backup) holds no token
+/// that works, the tokens themselves still do, and a key stored before digests (migration 0013) is
+/// digested when the ledger opens and keeps working.
+#[tokio::test]
+async fn tokens_at_rest_are_digests() {
+    use sqlx::{Executor, Row};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = Store::open(&url, true).await.expect("open");
+    let user = store.add_user("office", "督查室", "$argon2id$x", Role::Office).await.expect("user");
+    let session = store.open_session(user.user, time::Duration::hours(1)).await.expect("session");
+    let key = store.add_api_key("市级平台").await.expect("key");
+    assert_eq!(store.session(&session.token).await.expect("a session").0.user, user.user);
+    assert_eq!(store.api_key(&key).await.expect("lookup").as_deref(), Some("市级平台"));
+    assert!(store.session(&duban::accounts::digest(&session.token)).await.is_err(), "a digest is no token");
+    assert_eq!(store.api_key(&duban::accounts::digest(&key)).await.expect("lookup"), None);
+    drop(store);
+    let old_key = duban::accounts::random_token();
+    {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.expect("connect");
+        conn.execute(
+            format!(
+                "INSERT INTO api_keys (key, name, created_at, hashed) VALUES ('{old_key}', '旧客户端', '2019-01-01T00:00:00Z', 0)"
+            )
+            .as_str(),
+        )
+        .await
+        .expect("an old key");
+    }
+    let store = Store::open(&url, false).await.expect("reopen");
+    assert_eq!(store.api_key(&old_key).await.expect("lookup").as_deref(), Some("旧客户端"));
+    drop(store);
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.expect("connect");
+    let stored: Vec<String> = sqlx::query("SELECT token FROM sessions UNION ALL SELECT key FROM api_keys")
+        .fetch_all(&mut conn)
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    for token in [&session.token, &key, &old_key] {
+        assert!(!stored.contains(token), "{token} stored as it is");
+    }
+    let file = std::fs::read(dir.path().join("t.db")).expect("the file");
+    for token in [&session.token, &key, &old_key] {
+        assert!(!file.windows(token.len()).any(|w| w == token.as_bytes()), "the file holds {token}");
+    }
+}
