@@ -631,7 +631,7 @@ fn paired_lists(clause: &[char], qs: &[Quantity]) -> Option<usize> {
     }
     for pair in qs.windows(2) {
         let between = text_of(&clause[pair[0].end..pair[1].start]);
-        if !matches!(between.as_str(), "、" | "和" | "，" if between != "，") {
+        if !matches!(between.as_str(), "、" | "和") {
             return None;
         }
     }
@@ -1033,11 +1033,14 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             contains_any(clause, COMPARISONS) || contains_any(clause, &["比20", "较20", "比19", "较19"]);
         // 分别: one list of names, one list of figures (or the same without the word: 规上工业增加值、
         // 服务业增加值增长7.1%、8.3%; 总量、增速居全省第3、第1位).
-        let fenbie = clause.windows(2).position(|w| w == ['分', '别']).or_else(|| paired_lists(clause, &qs));
+        let written = clause.windows(2).position(|w| w == ['分', '别']);
+        let fenbie = written.or_else(|| paired_lists(clause, &qs));
         if let Some(fb) = fenbie {
             let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
             if values.len() >= 2 {
-                let mut names = name_part(&clause[..fb]);
+                // Without the word, the names are read as paired_lists read them (增速 before 居 is a name).
+                let mut names =
+                    if written.is_some() { name_part(&clause[..fb]) } else { name_part(&clause[..values[0].start]) };
                 // 月人均分别提高221元、90元: a per-head qualifier is no list of names.
                 let qualifier = text_of(&clause[..fb]);
                 let qualifier = qualifier.trim_matches(|c: char| c.is_whitespace() || matches!(c, '，' | '、' | '：'));
@@ -1433,6 +1436,67 @@ mod tests {
 
     const REVIEW: &str = "一、2018年工作回顾\n";
     const PLAN: &str = "二、2019年工作安排\n";
+
+    #[test]
+    fn lists_paired_without_fenbie() {
+        check(
+            &format!("{REVIEW}全年规上工业增加值、服务业增加值增长7.1%、8.3%。"),
+            2019,
+            &["actual 2018 change up 7.1 % eq 规上工业增加值", "actual 2018 change up 8.3 % eq 服务业增加值"],
+        );
+        check(
+            &format!("{REVIEW}一般公共预算收入总量、增速居全省第3、第1位。"),
+            2019,
+            &["actual 2018 rank - 3 位 eq 一般公共预算收入总量", "actual 2018 rank - 1 位 eq 一般公共预算收入增速"],
+        );
+    }
+
+    #[test]
+    fn qualifiers_and_bases_are_not_names() {
+        check(
+            &format!("{REVIEW}地区生产总值按可比价格计算增长6.2%。"),
+            2019,
+            &["actual 2018 change up 6.2 % eq 地区生产总值"],
+        );
+        check(
+            &format!("{REVIEW}一般公共预算收入24亿元，同口径增长8.1%。"),
+            2019,
+            &[
+                "actual 2018 level - 2400000000 元 eq 一般公共预算收入",
+                "actual 2018 change up 8.1 % eq 一般公共预算收入",
+            ],
+        );
+        check(&format!("{REVIEW}固定资产投资是上年的2.3倍。"), 2019, &["actual 2018 change up 130 % eq 固定资产投资"]);
+        check(&format!("{REVIEW}人口自然增长率4.1‰。"), 2019, &["actual 2018 rate - 4.1 ‰ eq 人口自然增长率"]);
+    }
+
+    #[test]
+    fn ratios_amounts_and_growth_in_words() {
+        check(
+            &format!("{REVIEW}三次产业结构由12.1:45.3:42.6调整为10.8:43.2:46.0。"),
+            2019,
+            &[
+                "actual 2017 rate - 12.1 % eq 三次产业结构",
+                "actual 2017 rate - 45.3 % eq 三次产业结构",
+                "actual 2017 rate - 42.6 % eq 三次产业结构",
+                "actual 2018 rate - 10.8 % eq 三次产业结构",
+                "actual 2018 rate - 43.2 % eq 三次产业结构",
+                "actual 2018 rate - 46 % eq 三次产业结构",
+            ],
+        );
+        check(&format!("{REVIEW}实现税收80多亿元。"), 2019, &["actual 2018 level - 8000000000 元 gt 税收"]);
+        check(
+            &format!("{REVIEW}进出口、实际利用外资均实现两位数增长。"),
+            2019,
+            &["actual 2018 change up 10 % gte 进出口", "actual 2018 change up 10 % gte 实际利用外资"],
+        );
+        check(&format!("{REVIEW}全市生产总值连续5年保持两位数增长。"), 2019, &[]);
+        check(
+            &format!("{REVIEW}新建学校6所、卫生院4所。"),
+            2019,
+            &["actual 2018 level - 6 所 eq 新建学校", "actual 2018 level - 4 所 eq 卫生院"],
+        );
+    }
 
     #[test]
     fn level_and_change_in_one_clause() {
