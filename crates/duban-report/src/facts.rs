@@ -260,7 +260,9 @@ fn past_cue(c: &[char]) -> bool {
 fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) {
     let p = ctx.frame.plan_year;
     if ctx.headline {
-        return (Kind::Target, p);
+        // The targets of a five-year plan (十二五…主要目标是) belong to its last year.
+        let year = cues.target_year.unwrap_or(if ctx.part == Part::LongPlan { p + 4 } else { p });
+        return (Kind::Target, year);
     }
     // 到2020年 / 2020年底前 / 至2025年: a target of that year.
     if let Some(y) = cues.target_year {
@@ -500,8 +502,12 @@ fn comparison_period_at(s: &[char]) -> Option<usize> {
     t = t.trim_end_matches(['”', '"', '’']);
     let name = ["十一五", "十二五", "十三五", "十四五", "十五"].into_iter().find(|n| t.ends_with(n))?;
     let t = t[..t.len() - name.len()].trim_end_matches(['“', '"', '‘']);
-    let verb = t.chars().last().filter(|c| matches!(c, '是' | '比' | '较' | '为'))?;
-    let kept = t.len() - verb.len_utf8();
+    // The verb (是, 比) may already be gone as a leading word: then the period is all that is left.
+    let kept = match t.chars().last() {
+        Some(verb @ ('是' | '比' | '较' | '为')) => t.len() - verb.len_utf8(),
+        None if s.len() <= 12 => 0,
+        _ => return None,
+    };
     Some(s.len() - text[kept..].chars().count())
 }
 
