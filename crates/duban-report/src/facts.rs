@@ -348,7 +348,7 @@ fn clean_indicator(c: &[char]) -> String {
     loop {
         let before = s.len();
         while let Some(&f) = s.first() {
-            if matches!(f, '、' | '，' | '；' | '：' | '的' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■')
+            if matches!(f, '、' | '，' | '；' | '：' | '的' | '了' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■')
                 || f == '“' && !s[1..].contains(&'”')
             {
                 s = &s[1..];
