@@ -875,7 +875,7 @@ fn strip_measure_words(ind: &str, measure: Measure) -> String {
         s = s.trim_end_matches(['，', '、']).to_string();
     }
     if measure == Measure::Rank {
-        for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "均"]
+        for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "镇街", "均"]
         {
             while s.ends_with(w) && s.len() > w.len() {
                 s.truncate(s.len() - w.len());
