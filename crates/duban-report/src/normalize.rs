@@ -241,7 +241,13 @@ fn join_lines(text: &str) -> String {
     let mut prev_line: Option<&str> = None;
     // The last line before blank lines, while it may still continue after them.
     let mut before_break: Option<&str> = None;
-    let lines: Vec<std::borrow::Cow<'_, str>> = text.split('\n').map(|l| markdown_plain(l.trim())).collect();
+    let lines: Vec<std::borrow::Cow<'_, str>> = text
+        .split('\n')
+        .map(|l| match markdown_plain(l.trim()) {
+            line if line.contains("http") || line.contains("www.") => without_addresses(&line).into(),
+            line => line,
+        })
+        .collect();
     for line in &lines {
         let line: &str = line;
         if is_chrome(line) {
@@ -291,6 +297,21 @@ fn markdown_plain(line: &str) -> std::borrow::Cow<'_, str> {
     let line = if (1..=6).contains(&hashes) { line[hashes..].trim_start() } else { line };
     // **加粗**: emphasis marks, never words.
     if line.contains("**") { std::borrow::Cow::Owned(line.replace("**", "").trim().to_string()) } else { line.into() }
+}
+
+/// A line without its web addresses (https://…/zfgzbg_68781/201901/…): their digits are no figures.
+fn without_addresses(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = ["http://", "https://", "www."].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&rest[..at]);
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || crate::decode::is_cjk(c) || "，。；）)”".contains(c))
+            .map_or(rest.len(), |e| at + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a long line that stops on a word no sentence ends with (由“十五”末的, 完成, a comma) and the
