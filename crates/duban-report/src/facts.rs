@@ -421,7 +421,15 @@ fn compress_examples(s: &[char]) -> String {
     if after.len() < 2 || k < 6 {
         return text_of(s);
     }
-    let head_end = s[..k].iter().position(|&c| matches!(c, '“' | '、' | '《' | '（')).unwrap_or(k);
+    let mut head_end = s[..k].iter().position(|&c| matches!(c, '“' | '、' | '《' | '（')).unwrap_or(k);
+    // 改造建华路、根河路等背街巷道: the verb, then the examples of what it is done to.
+    const ACTIONS: &[&str] = &["改造", "新建", "建设", "建成", "实施", "完成", "打造", "培育", "引进", "整治", "关停", "开工"];
+    if head_end > 4
+        && let Some(verb) = ACTIONS.iter().find(|v| starts_with(s, v))
+        && s[..k].contains(&'、')
+    {
+        head_end = verb.chars().count();
+    }
     if head_end > 4 || k - head_end < 6 {
         return text_of(s);
     }
