@@ -88,7 +88,12 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
         chars_before += text[last_byte..p.span.start].chars().count();
         last_byte = p.span.start;
         let para = &text[p.span.start..p.span.end];
-        let five_year = p.part == Part::Review && section_says_five_years(structure, p.section);
+        // A review of five years: its section says so, or its paragraph opens with the span (“十一五”
+        // 时期，…; 五年来，…).
+        let opening: String = para.chars().take(20).collect();
+        let five_year = p.part == Part::Review
+            && (section_says_five_years(structure, p.section)
+                || FIVE_YEAR_SPANS.iter().any(|w| opening.contains(w)));
         let mut sentence_start_char = chars_before;
         for sentence in split_sentences(para) {
             let chars: Vec<char> = sentence.chars().collect();
@@ -108,6 +113,9 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     facts.sort_by_key(|f| f.start);
     facts
 }
+
+/// Words that say a review spans five years.
+const FIVE_YEAR_SPANS: &[&str] = &["五年来", "过去五年", "过去的五年", "五”时期", "五”期间", "五年间"];
 
 fn section_says_five_years(structure: &Structure, mut at: Option<usize>) -> bool {
     while let Some(i) = at {
@@ -237,7 +245,7 @@ impl TimeCues {
             }
         }
         self.past = self.past || past_cue(chars);
-        self.five_year = self.five_year || contains_any(chars, &["五年来", "过去五年", "过去的五年"]);
+        self.five_year = self.five_year || contains_any(chars, FIVE_YEAR_SPANS);
         self.future = self.future || FUTURE.occurs_in(chars);
         self.strong_future = self.strong_future
             || (contains_any(chars, &["今年", "年内", "明年", "预期增长", "预期目标"])
