@@ -311,6 +311,16 @@ pub const FUTURE_CUES: &[&str] = &[
     "拟",
     "将要",
     "努力实现",
+    // 全市要新增规模工业企业80家以上: what is to be done.
+    "要新增",
+    "要实现",
+    "要完成",
+    "要达到",
+    "要确保",
+    "将新增",
+    "将实现",
+    "将完成",
+    "将达到",
 ];
 
 /// Time words that make a figure a result of the review year.
