@@ -92,8 +92,7 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
         // 时期，…; 五年来，…).
         let opening: String = para.chars().take(20).collect();
         let five_year = p.part == Part::Review
-            && (section_says_five_years(structure, p.section)
-                || FIVE_YEAR_SPANS.iter().any(|w| opening.contains(w)));
+            && (section_says_five_years(structure, p.section) || FIVE_YEAR_SPANS.iter().any(|w| opening.contains(w)));
         let mut sentence_start_char = chars_before;
         for sentence in split_sentences(para) {
             let chars: Vec<char> = sentence.chars().collect();
@@ -356,8 +355,10 @@ fn clean_indicator(c: &[char]) -> String {
     loop {
         let before = s.len();
         while let Some(&f) = s.first() {
-            if matches!(f, '、' | '，' | '；' | '：' | '的' | '了' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■')
-                || f == '“' && !s[1..].contains(&'”')
+            if matches!(
+                f,
+                '、' | '，' | '；' | '：' | '的' | '了' | ' ' | '”' | '）' | '—' | '-' | '·' | '●' | '★' | '■'
+            ) || f == '“' && !s[1..].contains(&'”')
             {
                 s = &s[1..];
             } else {
@@ -431,7 +432,8 @@ fn compress_examples(s: &[char]) -> String {
     }
     let mut head_end = s[..k].iter().position(|&c| matches!(c, '“' | '、' | '《' | '（')).unwrap_or(k);
     // 改造建华路、根河路等背街巷道: the verb, then the examples of what it is done to.
-    const ACTIONS: &[&str] = &["改造", "新建", "建设", "建成", "实施", "完成", "打造", "培育", "引进", "整治", "关停", "开工"];
+    const ACTIONS: &[&str] =
+        &["改造", "新建", "建设", "建成", "实施", "完成", "打造", "培育", "引进", "整治", "关停", "开工"];
     if head_end > 4
         && let Some(verb) = ACTIONS.iter().find(|v| starts_with(s, v))
         && s[..k].contains(&'、')

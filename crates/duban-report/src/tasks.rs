@@ -173,6 +173,14 @@ const NOT_TASKS: &[&str] = &[
     "今年的主要任务是",
     "当前，",
     "随着",
+    "今后五年，",
+    "未来五年，",
+    "今后五年政府工作的总体要求",
+    "牢牢把握",
+    "综合考虑",
+    "考虑到",
+    "同时，考虑到",
+    "为实现今年",
     "为实现上述目标",
     "实现以上目标",
     "实现上述目标",
@@ -208,6 +216,14 @@ fn defines_a_term(para: &str) -> bool {
         && rest.starts_with(['.', '、'])
         && rest[1..].starts_with('“')
         && rest.find("”：").is_some_and(|i| i < 60)
+}
+
+/// 打好“三大攻坚战”，是我们…必须跨越的重大关口: what a thing is worth, not what is to be done.
+fn says_what_it_is(body: &str) -> bool {
+    body.rfind("，是").is_some_and(|i| {
+        let tail = &body[i + "，是".len()..];
+        !tail.contains('，') && tail.chars().count() <= 30
+    })
 }
 
 /// 2021年是“十四五”开局之年: what the year is, not what is to be done in it.
@@ -264,6 +280,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
                 || year_character(body)
+                || says_what_it_is(body)
             {
                 continue;
             }
