@@ -199,6 +199,12 @@ fn weighs_the_situation(para: &str) -> bool {
         || opening.starts_with("从") && opening.chars().take(12).collect::<String>().contains("看，")
 }
 
+/// A short sentence that a long one explains (加强创新平台建设。完善…体系，持续发挥…作用): an
+/// inline heading, where a run of short ones (发展大健康产业。改造提升步行街。) are tasks each.
+fn leads_what_follows(parts: &[&str], k: usize) -> bool {
+    parts.get(k + 1).is_some_and(|next| next.chars().count() >= 40)
+}
+
 /// How a paragraph's statement of its aim opens.
 const AIM_OPENINGS: &[&str] =
     &["坚持", "立足", "按照", "围绕", "紧盯", "着眼", "聚焦", "紧扣", "牢固树立", "始终", "积极适应"];
@@ -256,8 +262,9 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         {
             continue;
         }
-        let sentences = para.split_inclusive(['。', '；']).count();
-        for (k, sentence) in para.split_inclusive(['。', '；']).enumerate() {
+        let parts: Vec<&str> = para.split_inclusive(['。', '；']).collect();
+        let sentences = parts.len();
+        for (k, sentence) in parts.iter().enumerate() {
             let len = sentence.chars().count();
             let (start, end) = (at, at + len);
             at = end;
@@ -275,7 +282,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
                 && !names_a_programme(body);
             if (k == 0 && heading_here.is_some())
                 || aim_lead
-                || (chars <= 12 && !has_facts && k == 0 && !names_a_programme(body))
+                || (chars <= 12 && !has_facts && !names_a_programme(body) && (k == 0 || leads_what_follows(&parts, k)))
                 || chars < 8
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
