@@ -1509,6 +1509,8 @@ mod tests {
             ],
         );
         check(&format!("{REVIEW}实现税收80多亿元。"), 2019, &["actual 2018 level - 8000000000 元 gt 税收"]);
+        check(&format!("{REVIEW}带动就业近万人。"), 2019, &["actual 2018 level - 10000 人 approx 带动就业"]);
+        check(&format!("{REVIEW}万元GDP能耗下降3%，千方百计稳增长。"), 2019, &["actual 2018 change down 3 % eq 万元GDP能耗"]);
         check(
             &format!("{REVIEW}进出口、实际利用外资均实现两位数增长。"),
             2019,

@@ -459,6 +459,13 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     let n = c.len();
     let (raw, mut j, chinese) = numeral(c, i)?;
     let mut value = raw;
+    // 近万人, 逾千家: a lone scale after a word of approximation counts one of it.
+    let approximated = chinese
+        && j == i + 1
+        && matches!(c[i], '千' | '万')
+        && i > 0
+        && matches!(c[i - 1], '近' | '逾' | '超' | '过')
+        && unit_at(&c[j..]).is_some();
     if chinese {
         // Chinese numeral runs: handle 百分之九 / 三分之一 / 三成 / 十九个 / 两万人.
         let run = &c[i..j];
@@ -477,8 +484,6 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
             return Some(finish(c, i, i, k, num / den * 100.0, None, "%", Sort::Percent, true));
         }
         // A lone scale character (万元GDP, 千方百计) is not a number; 千亿元 and 百亿元 are.
-        // 近万人, 逾千家: a lone scale after a word of approximation counts one of it.
-        let approximated = i > 0 && matches!(c[i - 1], '近' | '逾' | '超' | '过') && unit_at(&c[j..]).is_some();
         if run.len() == 1 && matches!(run[0], '千' | '万' | '亿') && !approximated {
             return None;
         }
@@ -569,7 +574,7 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         j += 1;
         ("倍".to_string(), Sort::Times)
     } else if let Some((w, base, len)) = unit_at(&c[j..]) {
-        if chinese && GENERIC_CLASSIFIERS.contains(&w) {
+        if chinese && GENERIC_CLASSIFIERS.contains(&w) && !approximated {
             return None;
         }
         j += len;
