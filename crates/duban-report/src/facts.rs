@@ -1231,6 +1231,16 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
                 candidates = vec![(None, ind)];
             }
+            // 综合实力跻身全国百强区: membership of a list is named by the list (全国百强区).
+            let list = text_of(&clause[q.start..q.end]);
+            if q.sort == Sort::Rank && list.contains('强') {
+                let scope = ["全国", "全省", "全市", "全区", "中国", "全球", "世界"]
+                    .iter()
+                    .find(|w| ends_with(&clause[..q.start], w))
+                    .map_or("", |w| *w);
+                let name = format!("{scope}{list}{post}");
+                candidates = vec![(None, format!("{pre_ind}{name}"))];
+            }
             let Some(mut draft) = measure_of(q, pre_measure, clause_has_comparison, counts_things) else {
                 continue;
             };
@@ -1510,7 +1520,16 @@ mod tests {
         );
         check(&format!("{REVIEW}实现税收80多亿元。"), 2019, &["actual 2018 level - 8000000000 元 gt 税收"]);
         check(&format!("{REVIEW}带动就业近万人。"), 2019, &["actual 2018 level - 10000 人 approx 带动就业"]);
-        check(&format!("{REVIEW}万元GDP能耗下降3%，千方百计稳增长。"), 2019, &["actual 2018 change down 3 % eq 万元GDP能耗"]);
+        check(
+            &format!("{REVIEW}综合实力跻身全国百强区。"),
+            2019,
+            &["actual 2018 rank - 100 位 lte 综合实力全国百强区"],
+        );
+        check(
+            &format!("{REVIEW}万元GDP能耗下降3%，千方百计稳增长。"),
+            2019,
+            &["actual 2018 change down 3 % eq 万元GDP能耗"],
+        );
         check(
             &format!("{REVIEW}进出口、实际利用外资均实现两位数增长。"),
             2019,
