@@ -539,15 +539,29 @@ impl Store {
     }
 
     /// Keys stored before keys were kept as digests (migration 0013) are digested once, at open.
+    /// On SQLite the old keys' bytes are overwritten too (secure_delete, then a checkpoint into the
+    /// file), so the file keeps no trace of them.
     pub(super) async fn digest_old_api_keys(&self) -> Result<(), StoreError> {
         let rows = sqlx::query("SELECT key FROM api_keys WHERE hashed = 0").fetch_all(&self.pool).await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let sqlite = self.backend == super::Backend::Sqlite;
+        let mut conn = self.pool.acquire().await?;
+        if sqlite {
+            sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+        }
         for row in rows {
             let key: String = row.try_get(0)?;
             sqlx::query("UPDATE api_keys SET key = $1, hashed = 1 WHERE key = $2 AND hashed = 0")
                 .bind(crate::accounts::digest(&key))
                 .bind(key)
-                .execute(&self.pool)
+                .execute(&mut *conn)
                 .await?;
+        }
+        if sqlite {
+            sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
         }
         Ok(())
     }
