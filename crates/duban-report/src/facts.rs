@@ -647,6 +647,24 @@ fn is_money_or_measure(unit: &str) -> bool {
     )
 }
 
+/// 完成50万平方米老旧小区节能改造, 新建…、12公里热力主管网: a length or area of work done (a clause
+/// opened by a verb of works, or a figure right after one), not the size of one facility.
+fn amount_of_work(clause: &[char], q: &Quantity) -> bool {
+    const WORKS: &[&str] = &[
+        "新建", "改建", "完成", "改造", "铺设", "建成", "新增", "实施", "启动", "整治", "修复", "治理", "硬化", "绿化",
+    ];
+    if !matches!(q.unit.as_str(), "公里" | "平方米" | "亩" | "公顷" | "平方公里" | "千米") {
+        return false;
+    }
+    let before = clause_opening(&clause[..q.start]);
+    WORKS.iter().any(|v| before.starts_with(v)) || WORKS.iter().any(|v| ends_with(&clause[..q.start], v))
+}
+
+/// The words of a clause before a figure, without leading punctuation and fillers.
+fn clause_opening(c: &[char]) -> String {
+    text_of(c).trim_start_matches(['，', '、', '；', '：', ' ']).to_string()
+}
+
 /// Where the names end in a clause that pairs a list of names with a list of as many figures, the
 /// figures joined by nothing but 、 or 和 (A、B增长7.1%、8.3%): the position 分别 would stand at.
 fn paired_lists(clause: &[char], qs: &[Quantity]) -> Option<usize> {
@@ -1018,6 +1036,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 }
                 if after.first().is_some_and(|&c| crate::decode::is_cjk(c))
                     && !AFTER_AMOUNT.iter().any(|h| starts_with(after, h))
+                    && !amount_of_work(clause, q)
                 {
                     return false; // 盛阳60万吨不锈钢管: the figure names the project.
                 }
