@@ -339,7 +339,11 @@ fn should_join(prev: &str, next: &str) -> bool {
         return false;
     }
     // A figure at the start of a line continues the words before it: 完成固定资产投资\n156.8亿元.
-    if first.is_ascii_digit() && crate::decode::is_cjk(last) && !prev.contains("工作报告") {
+    if first.is_ascii_digit()
+        && crate::decode::is_cjk(last)
+        && !prev.contains("工作报告")
+        && heading_marker_len(prev).is_none()
+    {
         return true;
     }
     // A heading or a title line stands alone; wrapped body text is long and runs on.
@@ -399,6 +403,14 @@ mod tests {
         );
         // A paragraph that ends as paragraphs do stays apart from a figure that opens the next.
         check("一、2018年工作回顾\n\n2018年，全区经济平稳运行。", "一、2018年工作回顾\n\n2018年，全区经济平稳运行。");
+    }
+
+    #[test]
+    fn a_heading_stays_apart_from_a_line_that_opens_with_a_year() {
+        check(
+            "二、2019年工作安排\n2019年地区生产总值增长6.5%左右。",
+            "二、2019年工作安排\n2019年地区生产总值增长6.5%左右。",
+        );
     }
 
     #[test]

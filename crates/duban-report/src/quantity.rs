@@ -78,6 +78,10 @@ fn cn_small_unit(c: char) -> Option<u32> {
     })
 }
 
+/// Nouns of people that count as 人 after a figure with a scale (20万农民, 56万职工).
+const PEOPLE: &[&str] =
+    &["农民", "群众", "居民", "职工", "学生", "儿童", "老人", "游客", "患者", "贫困人口", "被征地农民", "农村人口"];
+
 fn is_cn_numeral(c: char) -> bool {
     matches!(
         c,
@@ -580,6 +584,9 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         j += len;
         let sort = if base == "个百分点" { Sort::Points } else { Sort::Amount };
         (base.to_string(), sort)
+    } else if k > 0 && f >= 1e4 && !chinese && PEOPLE.iter().any(|w| starts_with(&c[j..], w)) {
+        // 20万农民迁入新居, 72万农民按月领取养老金: people counted by who they are.
+        ("人".to_string(), Sort::Amount)
     } else if k > 0
         && f >= 1e4
         && !chinese
