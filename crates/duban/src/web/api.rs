@@ -17,7 +17,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 use super::form::require;
-use super::openapi::{Errors, MatterBody};
+use super::openapi::{Errors, Followed, MatterBody};
 use super::reports::{MAX_REPORT_BYTES, read, units as unit_table};
 use super::{AppError, AppState, api, authenticate};
 use crate::decompose::{candidates, report};
@@ -547,9 +547,8 @@ pub struct Child {
 /// One matter with its warning, timeline and sub-matters.
 #[derive(Serialize, ToSchema)]
 pub struct MatterDetail {
-    matter: Matter,
-    warning: duban_core::warning::Assessment,
-    timeline: Vec<duban_core::Event>,
+    #[serde(flatten)]
+    followed: Followed,
     children: Vec<Child>,
 }
 
@@ -566,7 +565,10 @@ pub async fn matter(State(state): State<Arc<AppState>>, headers: HeaderMap, Path
             .zip(v.child_assessments)
             .map(|(c, warning)| Child { matter: c.matter, warning })
             .collect();
-        Ok(MatterDetail { matter: v.matter, warning: v.assessment, timeline: v.timeline, children })
+        Ok(MatterDetail {
+            followed: Followed { matter: v.matter, warning: v.assessment, timeline: v.timeline },
+            children,
+        })
     })
     .await
 }

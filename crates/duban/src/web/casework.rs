@@ -17,7 +17,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 use super::form::require;
-use super::openapi::{Errors, MatterBody};
+use super::openapi::{Errors, Followed, MatterBody};
 use super::{AppError, AppState, api, authenticate, parse_date};
 use crate::store::{Category, Channel, NewRequest};
 
@@ -139,9 +139,8 @@ pub struct Duplicate {
 #[derive(Serialize, ToSchema)]
 pub struct RequestView {
     request: crate::store::RequestDetail,
-    matter: Matter,
-    warning: duban_core::warning::Assessment,
-    timeline: Vec<duban_core::Event>,
+    #[serde(flatten)]
+    followed: Followed,
     /// For the hotline centre and the office: earlier requests that look like this one.
     duplicates: Vec<Duplicate>,
 }
@@ -162,9 +161,7 @@ pub async fn detail(State(state): State<Arc<AppState>>, headers: HeaderMap, Path
         };
         Ok(RequestView {
             request: detail,
-            matter: v.matter,
-            warning: v.assessment,
-            timeline: v.timeline,
+            followed: Followed { matter: v.matter, warning: v.assessment, timeline: v.timeline },
             duplicates: alike.into_iter().map(|(matter, why)| Duplicate { matter, why }).collect(),
         })
     })

@@ -187,7 +187,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/exports/{name}", get(exports::download))
         .route("/assets/{file}", get(asset))
         // The JSON API, from the same registrations as its OpenAPI document.
-        .merge(openapi::routes().0)
+        .merge(openapi::routes())
         .nest(
             "/open311/v2",
             Router::new()

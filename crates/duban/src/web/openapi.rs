@@ -76,11 +76,11 @@ pub enum Errors {
     TooMany(ErrorBody),
 }
 
-/// The API's router and its document.
-pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
+/// The API's router; its document, made from the same registrations, is kept for `document`.
+pub fn routes() -> axum::Router<Arc<AppState>> {
     let upload = crate::store::MAX_ATTACHMENT_BYTES + (64 << 10);
     let report = reports::MAX_REPORT_BYTES + (64 << 10);
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let api = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(document))
         .routes(routes!(api::login))
         .routes(routes!(api::matters))
@@ -105,21 +105,30 @@ pub fn routes() -> (axum::Router<Arc<AppState>>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::answers, casework::add_answer))
         .routes(routes!(filings::api_complaints, filings::api_import_complaints))
         .routes(routes!(filings::api_proposals, filings::api_file_proposal))
-        .routes(routes!(bulletins::api_register, bulletins::api_issue))
-        .split_for_parts()
+        .routes(routes!(bulletins::api_register, bulletins::api_issue));
+    let (router, document) = api.split_for_parts();
+    DOCUMENT.get_or_init(|| document.to_json().unwrap_or_default());
+    router
 }
 
-/// The document as served, made once from the routes.
-fn the_document() -> &'static str {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| routes().1.to_json().unwrap_or_default())
-}
+/// The document as served: the one the routes were registered with.
+static DOCUMENT: OnceLock<String> = OnceLock::new();
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "api", security(()),
     responses((status = 200, description = "the OpenAPI 3.1 document of this API", body = Object)))]
 pub async fn document() -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], the_document()).into_response()
+    let document = DOCUMENT.get().map_or("", String::as_str);
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], document).into_response()
+}
+
+/// A matter as its reader sees it: the matter, its warning and its timeline (the part every view
+/// of one matter shares).
+#[derive(Serialize, ToSchema)]
+pub struct Followed {
+    pub matter: duban_core::Matter,
+    pub warning: duban_core::warning::Assessment,
+    pub timeline: Vec<duban_core::Event>,
 }
 
 /// `{"matter": …}`: a matter after a change.
