@@ -494,39 +494,32 @@ fn year_before(s: &[char]) -> Option<(usize, i32)> {
     Some((y - 1, text_of(&s[y..y + 4]).parse().ok()?))
 }
 
-/// The end of a five-year plan named as a baseline: 由“十五”末的12.8亿元 (2005), 从十二五末的 (2015).
-fn plan_period_end_before(s: &[char]) -> Option<(usize, i32)> {
-    const PERIODS: &[(&str, i32)] =
-        &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五", 2005)];
+/// A five-year plan named at the end of `s` with the words around it: one of `verbs` and its quotes
+/// before it (由“十五”, 是“十二五”), one of `ends` and 的 after it (末的, 时期的). Returns where those
+/// words begin and the plan's last year. `verb_optional`: the verb may already be gone (read as a
+/// leading word), leaving the period alone.
+fn plan_named_before(s: &[char], ends: &[&str], verbs: &[char], verb_optional: bool) -> Option<(usize, i32)> {
     let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-    let mut t = text.strip_suffix('的').unwrap_or(&text);
-    t = t.strip_suffix("期末").or_else(|| t.strip_suffix('末'))?;
-    t = t.trim_end_matches(['”', '"', '’']);
-    let (name, year) = PERIODS.iter().find(|(name, _)| t.ends_with(name))?;
+    let t = text.strip_suffix('的').unwrap_or(&text);
+    let t = ends.iter().find_map(|e| t.strip_suffix(e))?.trim_end_matches(['”', '"', '’']);
+    let (name, year) = crate::structure::FIVE_YEAR_PLANS.iter().find(|(name, _)| t.ends_with(name))?;
     let t = t[..t.len() - name.len()].trim_end_matches(['“', '"', '‘']);
-    let verb = t.chars().last()?;
-    if !matches!(verb, '由' | '从') {
-        return None;
-    }
-    let tail = text.len() - t.len() + verb.len_utf8();
-    let chars_back = text[text.len() - tail..].chars().count();
-    Some((s.len() - chars_back, *year))
-}
-
-fn comparison_period_at(s: &[char]) -> Option<usize> {
-    let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-    let mut t = text.strip_suffix('的').unwrap_or(&text);
-    t = t.strip_suffix("期末").or_else(|| t.strip_suffix("末")).or_else(|| t.strip_suffix("时期")).unwrap_or(t);
-    t = t.trim_end_matches(['”', '"', '’']);
-    let name = ["十一五", "十二五", "十三五", "十四五", "十五"].into_iter().find(|n| t.ends_with(n))?;
-    let t = t[..t.len() - name.len()].trim_end_matches(['“', '"', '‘']);
-    // The verb (是, 比) may already be gone as a leading word: then the period is all that is left.
     let kept = match t.chars().last() {
-        Some(verb @ ('是' | '比' | '较' | '为')) => t.len() - verb.len_utf8(),
-        None if s.len() <= 12 => 0,
+        Some(verb) if verbs.contains(&verb) => t.len() - verb.len_utf8(),
+        None if verb_optional && s.len() <= 12 => 0,
         _ => return None,
     };
-    Some(s.len() - text[kept..].chars().count())
+    Some((s.len() - text[kept..].chars().count(), *year))
+}
+
+/// The end of a five-year plan as a baseline: 由“十五”末的12.8亿元 (2005), 从十二五末的 (2015).
+fn plan_period_end_before(s: &[char]) -> Option<(usize, i32)> {
+    plan_named_before(s, &["期末", "末"], &['由', '从'], false)
+}
+
+/// A five-year plan as a comparison's base: 是“十五”末的2.3倍, 比“十五”时期.
+fn comparison_period_at(s: &[char]) -> Option<usize> {
+    plan_named_before(s, &["期末", "末", "时期", ""], &['是', '比', '较', '为'], true).map(|(k, _)| k)
 }
 
 fn comparison_year_at(s: &[char]) -> Option<usize> {

@@ -129,14 +129,13 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Reading, NotAReport> {
 
 /// Reads a report that is already text.
 pub fn read_text(raw: &str, options: &Options) -> Reading {
-    let text = normalize::normalize(raw);
+    let (text, script) = normalize::normalize_in_script(raw);
     let structure = structure::analyze(&text, options.year);
     let mut facts = facts::extract(&text, &structure);
     // Classifiers as the text writes them (個 and 戶 in a text in traditional characters); the base
     // units of FACTS.md (元, 人, 吨, 个百分点 …) stay as they are.
     const BASE_UNITS: &[&str] =
         &["元", "美元", "人", "人次", "%", "‰", "个百分点", "平方米", "亩", "公里", "吨", "千瓦时", "位", ""];
-    let script = normalize::traditional_script(raw);
     if !script.is_empty() {
         for f in facts.iter_mut().filter(|f| !BASE_UNITS.contains(&f.unit.as_str())) {
             f.unit = f.unit.chars().map(|c| script.get(&c).copied().unwrap_or(c)).collect();

@@ -40,27 +40,18 @@ pub fn simplify(c: char) -> char {
     c
 }
 
+/// The traditional characters a text is written in, by the simplified character each folds to;
+/// empty unless the text is written in traditional characters (at least 20 of them). A classifier is
+/// put back into the text's own script with it (個, 戶: a classifier stays as written).
+pub type Script = std::collections::HashMap<char, char>;
+
 /// Normalizes a decoded report.
-/// The traditional characters a text is written in, by the simplified character each folds to, when
-/// the text is written in traditional characters (at least 20 of them); else empty. A unit is put back
-/// into the text's own script with it (個, 戶: a classifier stays as written).
-pub fn traditional_script(raw: &str) -> std::collections::HashMap<char, char> {
-    let mut back = std::collections::HashMap::new();
-    let mut folded = 0;
-    for c in raw.chars() {
-        let s = simplify(c);
-        if s != c {
-            folded += 1;
-            back.entry(s).or_insert(c);
-        }
-    }
-    if folded < 20 {
-        back.clear();
-    }
-    back
+pub fn normalize(raw: &str) -> String {
+    normalize_in_script(raw).0
 }
 
-pub fn normalize(raw: &str) -> String {
+/// Normalizes a decoded report and tells the script it was written in (read in the same pass).
+pub fn normalize_in_script(raw: &str) -> (String, Script) {
     // Text exported with its line breaks escaped (a literal \r\n or \n between paragraphs).
     let unescaped;
     let raw = if raw.matches("\\n").count() > raw.matches('\n').count() {
@@ -70,6 +61,8 @@ pub fn normalize(raw: &str) -> String {
         raw
     };
     let table = t2s_table();
+    let mut script = Script::new();
+    let mut folds = 0usize;
     // Pass 1: characters. Full-width forms, traditional characters, spaces, punctuation.
     let mut chars: Vec<char> = Vec::with_capacity(raw.len() / 2);
     for c in raw.chars() {
@@ -95,7 +88,12 @@ pub fn normalize(raw: &str) -> String {
             '\u{301D}' | '\u{301E}' | '\u{201F}' => '“',
             _ if (CJK_BASE..CJK_END).contains(&code) => {
                 let s = table[(code - CJK_BASE) as usize];
-                if s != 0 { char::from_u32(s as u32).unwrap_or(c) } else { c }
+                let folded = if s != 0 { char::from_u32(s as u32).unwrap_or(c) } else { c };
+                if folded != c {
+                    folds += 1;
+                    script.entry(folded).or_insert(c);
+                }
+                folded
             }
             _ => c,
         };
@@ -164,7 +162,10 @@ pub fn normalize(raw: &str) -> String {
         }
         i += 1;
     }
-    join_lines(&out)
+    if folds < 20 {
+        script.clear();
+    }
+    (join_lines(&out), script)
 }
 
 fn thousands_group_before(before: &[char]) -> bool {

@@ -117,8 +117,8 @@ pub fn heading_marker(line: &str) -> Option<(u8, usize)> {
 /// Classifies a heading (or cue) text as review, plan or long plan. Sub-headings inherit their
 /// part unless they say so with a year or a word of review or long-term planning.
 /// The five-year plans by name and last year (the longer names first: 十一五 before 十五).
-const FIVE_YEAR_PLANS: &[(&str, i32)] =
-    &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030), ("“十五”", 2005)];
+pub(crate) const FIVE_YEAR_PLANS: &[(&str, i32)] =
+    &[("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030), ("十五", 2005)];
 
 fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part> {
     if ["今后五年", "未来五年", "今后一个时期", "五年目标"].iter().any(|w| title.contains(w)) {
@@ -140,7 +140,12 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
     if let Some(p) = plan_year
         && has_any(title, &["时期", "规划", "期间"])
         && !has_any(title, &["开局", "今年", "年度"])
-        && FIVE_YEAR_PLANS.iter().any(|(name, end)| title.contains(name) && *end >= p && end - 4 <= p + 1)
+        && FIVE_YEAR_PLANS.iter().any(|(name, end)| {
+            // The plan's name as a name (“十五”, 十五时期), not inside 第十五届.
+            ["”", "\"", "时期", "规划", "期间"].iter().any(|after| title.contains(&format!("{name}{after}")))
+                && *end >= p
+                && end - 4 <= p + 1
+        })
     {
         return Some(Part::LongPlan);
     }
@@ -408,11 +413,8 @@ fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
         let chars: Vec<char> = probe.chars().collect();
         let mut found: Option<(usize, String)> = None;
         for anchor in AFTER_PLACE {
-            let first = anchor.chars().next().unwrap_or(' ');
-            for (i, _) in chars.iter().enumerate().filter(|(_, c)| **c == first) {
-                if !chars[i..].starts_with(&anchor.chars().collect::<Vec<_>>()) {
-                    continue;
-                }
+            let words: Vec<char> = anchor.chars().collect();
+            for i in (0..chars.len()).filter(|&i| chars[i..].starts_with(&words)) {
                 // 第十七届人民代表大会: the place is before the term's number.
                 let mut end = i;
                 if anchor.contains("人民代表大会") {
