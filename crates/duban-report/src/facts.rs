@@ -84,6 +84,7 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     let mut facts = Vec::new();
     let mut chars_before = 0usize; // char offset of `last_byte`
     let mut last_byte = 0usize;
+    let mut span_start: Option<(Option<usize>, i32)> = None;
     for (pi, p) in structure.paragraphs.iter().enumerate() {
         chars_before += text[last_byte..p.span.start].chars().count();
         last_byte = p.span.start;
@@ -93,12 +94,23 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
         let opening: String = para.chars().take(20).collect();
         let five_year = p.part == Part::Review
             && (section_says_five_years(structure, p.section) || FIVE_YEAR_SPANS.iter().any(|w| opening.contains(w)));
+        // 地区生产总值从2011年的1520亿元增加到…; 城市化率从59.5%提高到…: a span's start once written is
+        // the start of the baselines after it in the same section.
+        if span_start.is_some_and(|(section, _)| section != p.section) {
+            span_start = None;
+        }
+        if matches!(p.part, Part::Review | Part::Unknown)
+            && let Some(y) = written_span_start(para).filter(|&y| frame.plan_year == 0 || y < frame.plan_year - 1)
+        {
+            span_start = Some((p.section, y));
+        }
         let mut sentence_start_char = chars_before;
         for sentence in split_sentences(para) {
             let chars: Vec<char> = sentence.chars().collect();
             let ctx = SentenceContext {
                 part: p.part,
                 five_year,
+                span_start: span_start.map(|(_, y)| y),
                 headline: p.headline,
                 frame,
                 base: sentence_start_char,
@@ -160,6 +172,8 @@ struct SentenceContext {
     part: Part,
     /// The section reviews five years (过去五年, “十三五”时期).
     five_year: bool,
+    /// The first year of the span reviewed, where the section has written it (从2011年的).
+    span_start: Option<i32>,
     headline: bool,
     frame: Frame,
     base: usize,
@@ -555,6 +569,16 @@ fn baseline_year(pre: &[char]) -> Option<i32> {
 }
 
 const SPAN_START: i32 = 0;
+
+/// The year of a baseline written with its year (从2011年的, 由2015年底的), the first in a paragraph.
+fn written_span_start(para: &str) -> Option<i32> {
+    crate::structure::years(para).find_map(|(at, y)| {
+        let before = para[..at].chars().next_back();
+        let after = &para[at + 4..];
+        (matches!(before, Some('从' | '由')) && ["年的", "年底的", "年末的"].iter().any(|w| after.starts_with(w)))
+            .then_some(y)
+    })
+}
 /// A baseline of 上年: the year before the one reviewed.
 const YEAR_BEFORE_REVIEW: i32 = -1;
 
@@ -950,13 +974,25 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             // The clause up to the figure; an endless clause is cut to its last 120 characters.
             let from = cs.max(end.saturating_sub(120));
             let text = text_of(&s[from..end.max(from)]);
+            let kind = match draft.baseline {
+                Some(SPAN_START | YEAR_BEFORE_REVIEW) => Kind::Actual,
+                Some(y) if y < ctx.frame.plan_year => Kind::Actual,
+                Some(_) => Kind::Target,
+                None => kind,
+            };
+            // 人口自然增长率控制在4.3‰ as a result is the figure reached; only …以内 keeps its bound.
+            let comparator = if kind == Kind::Actual && comparator == Comparator::Lte {
+                let written = text_of(&clause[draft.q.start..draft.q.end]);
+                if written.contains("控制在") && !written.contains("以内") && !written.contains("以下") {
+                    Comparator::Eq
+                } else {
+                    comparator
+                }
+            } else {
+                comparator
+            };
             facts.push(Fact {
-                kind: match draft.baseline {
-                    Some(SPAN_START | YEAR_BEFORE_REVIEW) => Kind::Actual,
-                    Some(y) if y < ctx.frame.plan_year => Kind::Actual,
-                    Some(_) => Kind::Target,
-                    None => kind,
-                },
+                kind,
                 headline: ctx.headline,
                 indicator,
                 subject,
@@ -968,7 +1004,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 comparator: Some(comparator),
                 year: ctx.frame.known(match draft.baseline {
                     // The span reviewed ends with the review year: five years back, or one.
-                    Some(SPAN_START) => ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 },
+                    Some(SPAN_START) => ctx.span_start.unwrap_or_else(|| {
+                        ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 }
+                    }),
                     Some(YEAR_BEFORE_REVIEW) => ctx.frame.plan_year - 2,
                     Some(y) => y,
                     None => year,
@@ -1148,9 +1186,19 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                     None
                 };
                 let mut new_last = Vec::new();
+                let mut pre_k = pre;
                 for (k, q) in values.iter().enumerate() {
                     let (subject, indicator) = named.get(k).cloned().unwrap_or((None, String::new()));
-                    let pre_k = if k == 0 { pre } else { &clause[fb..first.start] };
+                    // 分别从2007年的A、B提高到2012年的C、D: the words between two figures, when there are
+                    // any, are the second one's (its verb, its year).
+                    if k > 0 {
+                        let between = &clause[values[k - 1].end..q.start];
+                        pre_k = if between.iter().all(|c| matches!(c, '、' | '和' | '及' | '与' | ' ')) {
+                            if k == 1 { &clause[fb..first.start] } else { pre_k }
+                        } else {
+                            between
+                        };
+                    }
                     let Some(draft) = measure_of(q, pre_k, clause_has_comparison, false) else { continue };
                     let Some(draft) = settle_unit(draft, &indicator) else { continue };
                     let draft = raised_standard(draft, pre_k, &indicator);
@@ -1207,6 +1255,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             } else if short_verb && counts_things {
                 consumed = post_end;
                 vec![(None, format!("{pre_ind}{post}"))]
+            } else if let Some(verb) = deed_before(&pre_ind).filter(|_| counts_things_after(q, &post)) {
+                consumed = post_end;
+                vec![(None, format!("{verb}{post}"))]
             } else if !pre_ind.is_empty() {
                 consumed = q.end;
                 vec![(None, pre_ind.clone())]
@@ -1289,6 +1340,8 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let items = if items.len() > 1 {
                     let n = items.len() + 1;
                     split_more(items, n)
+                } else if written.is_some_and(|w| w < q.start) {
+                    split_more(items, 2) // 城乡居民人均收入分别增长10%: each of the compound's parts.
                 } else {
                     items
                 };
@@ -1324,6 +1377,16 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             last_indicators = clause_names;
         }
     }
+}
+
+/// The verb of a deed that ends the words before a figure (连续四年实施 → 实施).
+fn deed_before(pre_ind: &str) -> Option<&'static str> {
+    DEED_VERBS.iter().find(|v| pre_ind.ends_with(*v)).copied()
+}
+
+/// A count whose noun follows it (20项民心工程): the noun is what is counted.
+fn counts_things_after(q: &Quantity, post: &str) -> bool {
+    q.sort == Sort::Amount && !post.is_empty() && !is_money_or_measure(&q.unit)
 }
 
 /// The words after the last figure of a clause: 为1850户、3364人购买城乡居民基本医疗保险.

@@ -255,6 +255,11 @@ pub const TRAILING_FILLER: &[&str] = &[
     "由",
     "从",
     "再次",
+    // 完成5个棚户区和12个老旧小区改造: a list's joining word ends the first item, never a name.
+    "和",
+    "及",
+    "以及",
+    "与",
 ];
 
 /// Places: a list item ending in one of these is a subject (whose figure), not an indicator.
@@ -415,6 +420,16 @@ pub const AFTER_AMOUNT: &[&str] = &[
     "：",
     "）",
     "”",
+];
+
+/// Verbs of a deed done to counted things (实施20项民心工程, 增建120所公办幼儿园): before a figure whose
+/// noun follows it, the verb and that noun name the fact, whatever came before the verb (连续四年,
+/// 用三年时间, 集中力量).
+pub const DEED_VERBS: &[&str] = &[
+    "实施", "新建", "增建", "改建", "扩建", "建成", "建设", "引进", "举办", "编制", "改造", "启动", "撤销",
+    "办好", "办成", "创建", "培育", "打造", "组建", "设立", "投放", "关停", "关闭", "取缔", "整治", "开工",
+    "竣工", "签约", "培训", "认定", "命名", "创成", "招引", "引育", "新增", "开通", "开设", "增设", "新开",
+    "建立", "制定", "出台", "修订", "清理", "取消", "下放", "精简", "培养", "选派", "招聘", "救助", "资助",
 ];
 
 /// Words in a headline clause that make it a catch-all rather than an indicator.

@@ -604,6 +604,25 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
         // 一个, 一家 … 一 is an article more often than a count.
         return None;
     }
+    // The unit written on both ends: 700辆至1000辆, 5万元—8万元 (到 is a change's end, not a range's).
+    if upper.is_none()
+        && !unit.is_empty()
+        && sort == Sort::Amount
+        && j + 1 < n
+        && matches!(c[j], '-' | '—' | '～' | '~' | '至')
+        && c[j + 1].is_ascii_digit()
+        && !chinese
+        && let Some((hi, k, false)) = numeral(c, j + 1)
+        && let (f2, ks) = scale(&c[k..])
+        && let Some((_, base, len)) = unit_at(&c[k + ks..])
+        && base == unit
+    {
+        let hi = hi * if ks > 0 { f2 } else { 1.0 };
+        if hi > value {
+            upper = Some(hi);
+            j = k + ks + len;
+        }
+    }
     let mut q = finish(c, i, i, j, value, upper, &unit, sort, chinese);
     if approx_more && q.comparator == Comparator::Eq {
         q.comparator = Comparator::Gt;
