@@ -333,8 +333,11 @@ fn target_year(s: &str, plan_year: i32) -> Option<i32> {
     })
 }
 
-/// 分两年 / 三年内 → 2, 3.
+/// 分两年 / 三年内 / 今明两年 → 2, 3, 2.
 fn span_years(s: &str) -> Option<i32> {
+    if s.contains("今明两年") {
+        return Some(2);
+    }
     let c: Vec<char> = s.chars().collect();
     for i in 0..c.len() {
         let (from, to_unit) = if c[i] == '分' { (i + 1, true) } else { (i, false) };
@@ -560,6 +563,8 @@ fn baseline_year(pre: &[char]) -> Option<i32> {
     if let Some((_, y)) = year_before(pre) {
         return Some(y);
     }
+    // 由每人每年140元: a per-head qualifier between the baseline's 由 and its figure.
+    let pre = PER_HEAD.iter().find(|w| ends_with(pre, w)).map_or(pre, |w| &pre[..pre.len() - w.chars().count()]);
     // 由上年的439亿元: the year before the year reviewed.
     let text: String = pre.iter().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
     if ["由上年的", "从上年的", "由上年", "从上年"].iter().any(|w| text.ends_with(w)) {
@@ -861,6 +866,14 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_th
                 let up = !text_of(pre).contains("低于");
                 return d(Measure::Change, dir(up), q.value, unit);
             }
+            // 降低工商业电价5%: the verb before its object; 提高…比例到30% is the level reached.
+            let opening = clean_indicator(pre);
+            if !matches!(pre.last(), Some('到' | '至' | '为' | '在' | '达' | '的' | '于'))
+                && let Some((_, up)) =
+                    DIRECTION_VERBS.iter().find(|(w, _)| w.chars().count() == 2 && opening.starts_with(w))
+            {
+                return d(Measure::Change, dir(*up), q.value, unit);
+            }
             d(Measure::Rate, None, q.value, unit)
         }
         Sort::Amount => {
@@ -886,7 +899,8 @@ fn raised_standard(mut draft: Draft, pre: &[char], name: &str) -> Draft {
     const STANDARDS: &[&str] = &["标准", "工资", "补贴", "养老金", "津贴", "补助", "最低工资"];
     if draft.measure == Measure::Level
         && draft.unit == "元"
-        && STANDARDS.iter().any(|w| name.ends_with(w))
+        && let bare = strip_measure_words(name, Measure::Change)
+        && STANDARDS.iter().any(|w| bare.ends_with(w))
         && let Some((up, false)) = trailing_direction(pre)
     {
         draft.measure = Measure::Change;

@@ -255,12 +255,19 @@ pub const TRAILING_FILLER: &[&str] = &[
     "由",
     "从",
     "再次",
+    "每人每年",
+    "每人每月",
+    "每人每天",
+    "每人每日",
     // 完成5个棚户区和12个老旧小区改造: a list's joining word ends the first item, never a name.
     "和",
     "及",
     "以及",
     "与",
 ];
+
+/// Per-head qualifiers written before a standard's figure (由每人每年140元提高到…).
+pub const PER_HEAD: &[&str] = &["每人每年", "每人每月", "每人每天", "每人每日", "人均每年", "人均每月"];
 
 /// Places: a list item ending in one of these is a subject (whose figure), not an indicator.
 pub const PLACE_SUFFIXES: &[&str] =
