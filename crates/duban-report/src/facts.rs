@@ -122,7 +122,49 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     }
     // Text order (a 分别 list can emit out of order within its clause); tasks rely on it.
     facts.sort_by_key(|f| f.start);
-    facts
+    drop_restated(facts, structure)
+}
+
+/// A news article's lead restates the figures its next paragraphs report (GDP为4233.2亿元、增长3.8%
+/// … 地区生产总值4233.2亿元、增长3.8%): a fact of the lead (before any heading tells the part) said
+/// again within two paragraphs is one fact. A report's own restatements stay.
+fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
+    let mut kept: Vec<Fact> = Vec::with_capacity(facts.len());
+    for f in facts {
+        let restated = kept.iter().rev().take_while(|k| k.paragraph + 2 >= f.paragraph).any(|k| {
+            k.paragraph != f.paragraph
+                && structure.paragraphs[k.paragraph].part == Part::Unknown
+                && k.value.is_some()
+                && (k.kind, k.measure, k.direction, k.value, k.upper, &k.unit, k.comparator, k.year)
+                    == (f.kind, f.measure, f.direction, f.value, f.upper, &f.unit, f.comparator, f.year)
+                && similar_names(&k.indicator, &f.indicator)
+        });
+        if !restated {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+/// One name inside the other, or half their character pairs shared.
+fn similar_names(a: &str, b: &str) -> bool {
+    if a.contains(b) || b.contains(a) {
+        return true;
+    }
+    let pairs = |s: &str| -> Vec<(char, char)> {
+        let c: Vec<char> = s.chars().collect();
+        c.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let (x, mut y) = (pairs(a), pairs(b));
+    let total = x.len() + y.len();
+    let mut shared = 0;
+    for p in &x {
+        if let Some(i) = y.iter().position(|q| q == p) {
+            y.swap_remove(i);
+            shared += 1;
+        }
+    }
+    total > 0 && 4 * shared >= total
 }
 
 /// Words that say a review spans five years.
