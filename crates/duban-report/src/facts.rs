@@ -299,6 +299,9 @@ impl TimeCues {
                 self.span_years = span_years(&clause);
             }
         }
+        if self.target_year.is_none() && chars.contains(&'五') {
+            self.target_year = plan_end_target(&text_of(chars), plan_year);
+        }
         self.past = self.past || past_cue(chars);
         self.five_year = self.five_year || contains_any(chars, FIVE_YEAR_SPANS);
         self.future = self.future || FUTURE.occurs_in(chars);
@@ -372,6 +375,18 @@ fn target_year(s: &str, plan_year: i32) -> Option<i32> {
             || after.starts_with("年底前")
             || after.starts_with("末前");
         (targeted && y >= plan_year && plan_year > 0 || targeted && plan_year == 0).then_some(y)
+    })
+}
+
+/// 到“十二五”末 / 至十三五期末: a target of the plan's last year.
+fn plan_end_target(s: &str, plan_year: i32) -> Option<i32> {
+    crate::structure::FIVE_YEAR_PLANS.iter().find_map(|(name, end)| {
+        let at = s.find(name)?;
+        let before = s[..at].trim_end_matches(['“', '"', '‘']);
+        let after = s[at + name.len()..].trim_start_matches(['”', '"', '’']);
+        let targeted = (before.ends_with('到') || before.ends_with('至'))
+            && (after.starts_with('末') || after.starts_with("期末") || after.starts_with("时期末"));
+        (targeted && (plan_year == 0 || *end >= plan_year)).then_some(*end)
     })
 }
 
