@@ -999,6 +999,22 @@ fn strip_measure_words(ind: &str, measure: Measure) -> String {
         s = s.trim_end_matches(['，', '、']).to_string();
     }
     if measure == Measure::Rank {
+        // 空气质量改善幅度位列全国169个重点城市: the name is what is ranked, before the verb of the
+        // ranking; the size of the field ranked in is no part of it.
+        for verb in ["位列", "位居", "排名", "排在", "稳居", "跃居", "均居", "居于"] {
+            if let Some(i) = s.find(verb)
+                && i > 0
+            {
+                s.truncate(i);
+            }
+        }
+        let c: Vec<char> = s.chars().collect();
+        if let Some(i) = c.iter().position(|c| c.is_ascii_digit()) {
+            let j = (i..c.len()).find(|&j| !c[j].is_ascii_digit()).unwrap_or(c.len());
+            if c.get(j) == Some(&'个') {
+                s = c[..i].iter().chain(&c[j + 1..]).collect();
+            }
+        }
         for w in ["均居", "位居", "居", "均列", "位列", "排名", "全市", "全省", "全国", "全区", "全县", "镇街", "均"]
         {
             while s.ends_with(w) && s.len() > w.len() {
@@ -1116,6 +1132,17 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             }
             continue;
         }
+        // 被列为23个空港型国家物流枢纽承载城市之一: one of a list of 23, a rank within it.
+        for q in qs.iter_mut() {
+            if q.sort == Sort::Amount && q.comparator == Comparator::Eq && !q.unit.is_empty() {
+                let stop = (q.end..clause.len()).find(|&i| matches!(clause[i], '，' | '、' | '；')).unwrap_or(clause.len());
+                if ends_with(&clause[..stop], "之一") && stop - q.end > 2 {
+                    q.sort = Sort::Rank;
+                    q.unit = "位".into();
+                    q.comparator = Comparator::Lte;
+                }
+            }
+        }
         // Drop figures that name or define categories rather than count results.
         let mut share_seen = false;
         let mut kept_end = 0usize;
@@ -1131,6 +1158,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             }
             if q.sort == Sort::Percent && starts_with(after, "的") {
                 share_seen = true;
+            }
+            // 位列全国169个重点城市第4: the size of the field ranked in, not a result.
+            if q.sort == Sort::Amount {
+                let stop = after.iter().position(|&c| matches!(c, '，' | '、' | '；')).unwrap_or(after.len());
+                if after[..stop].windows(2).any(|w| w[0] == '第' && (w[1].is_ascii_digit() || quantity::is_cn_numeral(w[1]))) {
+                    return false;
+                }
             }
             if is_money_or_measure(&q.unit) && q.sort == Sort::Amount {
                 if CATEGORY_HEADS.iter().any(|h| starts_with(after, h)) {
@@ -1292,6 +1326,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let mut consumed = 0usize; // chars of the clause already used as a name
         let mut clause_last: Vec<(Option<String>, String)> = Vec::new();
         let mut clause_names: Vec<(Option<String>, String)> = Vec::new();
+        let mut clause_rank: Option<(Option<String>, String)> = None;
         for (k, q) in qs.iter().enumerate() {
             let prev_end = if k == 0 { 0 } else { qs[k - 1].end };
             let seg_start = consumed.min(q.start).max(prev_end.min(consumed));
@@ -1364,6 +1399,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let ind = format!("{base}{of}");
                 let ind = if ind.ends_with("比重") || ind.ends_with("比例") { ind } else { format!("{ind}比重") };
                 candidates = vec![(None, ind)];
+            }
+            if q.sort == Sort::Rank && q.unit == "位" && !post.is_empty() && post.ends_with("之一") {
+                candidates = vec![(None, post.trim_end_matches("之一").to_string())];
+            }
+            // 排名由上年的第9位上升到第8位: a rank after a rank's move is of the same name.
+            if q.sort == Sort::Rank && pre_ind.is_empty() && let Some(name) = &clause_rank {
+                candidates = vec![name.clone()];
             }
             // 综合实力跻身全国百强区: membership of a list is named by the list (全国百强区).
             let list = text_of(&clause[q.start..q.end]);
@@ -1438,6 +1480,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 these.push((subject, ind));
             }
             last_measure = Some((draft.measure, draft.direction, draft.unit.clone()));
+            if draft.measure == Measure::Rank {
+                clause_rank = these.last().cloned();
+            }
             if draft.measure != Measure::Rank {
                 clause_names.extend(these.iter().cloned());
                 clause_last = these;

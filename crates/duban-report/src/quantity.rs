@@ -82,7 +82,7 @@ fn cn_small_unit(c: char) -> Option<u32> {
 const PEOPLE: &[&str] =
     &["农民", "群众", "居民", "职工", "学生", "儿童", "老人", "游客", "患者", "贫困人口", "被征地农民", "农村人口"];
 
-fn is_cn_numeral(c: char) -> bool {
+pub(crate) fn is_cn_numeral(c: char) -> bool {
     matches!(
         c,
         '零' | '〇'
@@ -151,6 +151,8 @@ pub fn parse_chinese(s: &[char]) -> Option<f64> {
 const UNITS: &[(&str, &str)] = &[
     ("微克/立方米", "微克/立方米"),
     ("个百分点", "个百分点"),
+    ("个工作日", "个工作日"),
+    ("个月", "个月"),
     ("百分点", "个百分点"),
     ("万千瓦时", "千瓦时"),
     ("吨标准煤", "吨标准煤"),
@@ -719,8 +721,10 @@ fn finish(
 /// Ranks: 居全市第2位, 全市第一, 首位, 榜首, 前三, 前三甲, 跻身…10强, 入选全国百强区, 十佳.
 fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
     let n = c.len();
-    let scope_before = |at: usize| {
-        let from = at.saturating_sub(8);
+    // The scope of a ranking (全国, 全省, 排名, 位列): within a few characters, or further back where
+    // the place is written with 第…位 (排名由上年的第9位上升到第8位; 位列全国169个重点城市第4).
+    let scope_before = |at: usize, reach: usize| {
+        let from = at.saturating_sub(reach);
         let before: String = c[from..at].iter().collect();
         [
             "全国", "全省", "全市", "全区", "全县", "全州", "同类", "居", "列", "排名", "排", "位次", "获评", "蝉联",
@@ -753,12 +757,12 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
             // 第五届, 第四次, 第一批: the ordinal of something else.
             return None;
         }
-        if !scope_before(i) {
+        if !scope_before(i, 20) {
             return None;
         }
         return Some(mk(i, end, v, Comparator::Eq));
     }
-    if (starts_with(&c[i..], "首位") || starts_with(&c[i..], "榜首")) && scope_before(i) {
+    if (starts_with(&c[i..], "首位") || starts_with(&c[i..], "榜首")) && scope_before(i, 8) {
         return Some(mk(i, i + 2, 1.0, Comparator::Eq));
     }
     if c[i] == '前' && i + 1 < n {
@@ -773,7 +777,7 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
         } else if !matches!(c.get(end), None | Some('，' | '、' | '。' | '；')) {
             return None;
         }
-        if !scope_before(i) {
+        if !scope_before(i, 8) {
             return None;
         }
         return Some(mk(i, end, v, Comparator::Lte));
