@@ -504,17 +504,25 @@ fn compress_examples(s: &[char]) -> String {
     if after.len() < 2 || k < 6 {
         return text_of(s);
     }
+    // 成功举办…等体育赛事: an adverb before the verb is not part of the name.
+    let mut s = s;
+    for adverb in ["成功", "全力", "累计", "先后", "陆续", "相继"] {
+        if starts_with(s, adverb) && s.len() > k {
+            s = &s[adverb.chars().count()..];
+        }
+    }
+    let Some(k) = s.iter().rposition(|&c| c == '等') else { return text_of(s) };
+    let after = &s[k + 1..];
     let mut head_end = s[..k].iter().position(|&c| matches!(c, '“' | '、' | '《' | '（')).unwrap_or(k);
-    // 改造建华路、根河路等背街巷道: the verb, then the examples of what it is done to.
-    const ACTIONS: &[&str] =
-        &["改造", "新建", "建设", "建成", "实施", "完成", "打造", "培育", "引进", "整治", "关停", "开工"];
-    if head_end > 4
-        && let Some(verb) = ACTIONS.iter().find(|v| starts_with(s, v))
-        && s[..k].contains(&'、')
+    // 改造建华路、根河路等背街巷道, 改造迎亲大桥等桥梁: the verb, then the examples of what it is done to.
+    let mut least_examples = 6;
+    if let Some(verb) = DEED_VERBS.iter().find(|v| starts_with(s, v))
+        && (head_end > 4 || k >= verb.chars().count() + 2)
     {
         head_end = verb.chars().count();
+        least_examples = 2;
     }
-    if head_end > 4 || k - head_end < 6 {
+    if head_end > 4 || k - head_end < least_examples {
         return text_of(s);
     }
     format!("{}{}", text_of(&s[..head_end]), text_of(after))
