@@ -306,7 +306,7 @@ fn is_headline_label(line: &str) -> bool {
     ["主要目标", "主要预期目标", "预期目标", "发展目标", "主要指标", "主要预期指标"].contains(&bare)
 }
 
-fn is_headline_cue(line: &str) -> bool {
+pub(crate) fn is_headline_cue(line: &str) -> bool {
     if !line.contains("目标") && !line.contains("指标") {
         return false;
     }

@@ -205,6 +205,12 @@ fn leads_what_follows(parts: &[&str], k: usize) -> bool {
     parts.get(k + 1).is_some_and(|next| next.chars().count() >= 40)
 }
 
+/// 强化责任意识，解放思想，加压奋进: a heading made of short phrases, each a slogan.
+fn slogan(body: &str) -> bool {
+    let phrases: Vec<&str> = body.split('，').collect();
+    phrases.len() >= 2 && phrases.iter().all(|p| (2..=6).contains(&p.chars().count()))
+}
+
 /// How a paragraph's statement of its aim opens.
 const AIM_OPENINGS: &[&str] =
     &["坚持", "立足", "按照", "围绕", "紧盯", "着眼", "聚焦", "紧扣", "牢固树立", "始终", "积极适应"];
@@ -216,12 +222,16 @@ fn names_a_programme(body: &str) -> bool {
 }
 
 /// 7.“三市一地”：银川市、石嘴山市…: an entry of the glossary that follows a report, not a task.
+/// “2”指《…》: so is an entry that says what a quoted term stands for.
 fn defines_a_term(para: &str) -> bool {
     let rest = para.trim_start_matches(|c: char| c.is_ascii_digit());
-    rest.len() < para.len()
-        && rest.starts_with(['.', '、'])
-        && rest[1..].starts_with('“')
-        && rest.find("”：").is_some_and(|i| i < 60)
+    let numbered = rest.len() < para.len() && rest.starts_with(['.', '、']);
+    let term = if numbered { &rest[1..] } else { para };
+    if !term.starts_with('“') {
+        return false;
+    }
+    let head: String = term.chars().take(30).collect();
+    (numbered && head.contains('：')) || head.contains("”指") || head.contains("”是指")
 }
 
 /// 打好“三大攻坚战”，是我们…必须跨越的重大关口: what a thing is worth, not what is to be done.
@@ -244,13 +254,17 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
     let mut tasks = Vec::new();
     let mut chars_before = 0usize;
     let mut last_byte = 0usize;
+    // 今后五年…的主要目标是： then ——努力实现… lines: the goals, however long each line, are targets.
+    let mut goal_list = false;
     for (pi, p) in structure.paragraphs.iter().enumerate() {
         chars_before += text[last_byte..p.span.start].chars().count();
         last_byte = p.span.start;
-        if !matches!(p.part, Part::Plan | Part::LongPlan) {
+        let para = &text[p.span.start..p.span.end];
+        let listed_goal = goal_list && para.starts_with("——");
+        goal_list = listed_goal || crate::structure::is_headline_cue(para) && para.trim_end().ends_with('：');
+        if !matches!(p.part, Part::Plan | Part::LongPlan) || listed_goal {
             continue;
         }
-        let para = &text[p.span.start..p.span.end];
         let section = section_path(structure, p.section);
         let mut at = chars_before;
         // The headline targets become matters of their own; a heading alone is not a task.
@@ -283,7 +297,8 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
             if (k == 0 && heading_here.is_some())
                 || aim_lead
                 || (chars <= 12 && !has_facts && !names_a_programme(body) && (k == 0 || leads_what_follows(&parts, k)))
-                || chars < 8
+                || (slogan(body) && !has_facts && (k == 0 || leads_what_follows(&parts, k)))
+                || chars < 6
                 || !COMMIT_VERBS.iter().any(|v| body.contains(v))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
                 || year_character(body)
