@@ -128,7 +128,8 @@ fn part_of_title(title: &str, plan_year: Option<i32>, level: u8) -> Option<Part>
         if y < p && !title.contains('到') {
             return Some(Part::Review);
         }
-        if y >= p && has_any(title, &["安排", "目标", "任务", "要求", "部署", "打算", "重点", "建议", "思路", "工作"])
+        if y >= p
+            && has_any(title, &["安排", "目标", "任务", "要求", "部署", "打算", "重点", "建议", "思路", "工作", "实事"])
         {
             return Some(Part::Plan);
         }

@@ -132,7 +132,9 @@ const COMMIT_VERBS: &[&str] = &[
     "推进", "实施", "加快", "完成", "建设", "开展", "推动", "落实", "提升", "新增", "打造", "建立", "健全", "完善",
     "启动", "组建", "成立", "加强", "强化", "深化", "扩大", "培育", "引进", "争创", "创建", "办好", "做好", "确保",
     "力争", "实现", "解决", "改造", "整治", "治理", "压减", "关闭", "提高", "支持", "鼓励", "发展", "优化", "设立",
-    "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面",
+    "举办", "规划", "编制", "保障", "防范", "严厉", "坚决", "全面", "促进", "拓宽", "拓展", "构建", "新建", "扩建",
+    "建成", "开工", "竣工", "完工", "交付", "出台", "制定", "修订", "清理", "取消", "放宽", "化解", "处置", "惩处",
+    "帮扶", "救助", "抓好", "搞好", "巩固", "改善", "推广", "普及", "倡导", "加大", "探索", "增加", "降低", "减少",
 ];
 
 /// Openings of plan sentences that state principles or rhetoric rather than work.
@@ -256,6 +258,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
     let mut last_byte = 0usize;
     // 今后五年…的主要目标是： then ——努力实现… lines: the goals, however long each line, are targets.
     let mut goal_list = false;
+    let mut practical_list = false;
     for (pi, p) in structure.paragraphs.iter().enumerate() {
         chars_before += text[last_byte..p.span.start].chars().count();
         last_byte = p.span.start;
@@ -268,7 +271,16 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
         let section = section_path(structure, p.section);
         let mut at = chars_before;
         // The headline targets become matters of their own; a heading alone is not a task.
+        // The items of a list of practical matters (2019年市政府为民办10件实事 / 1.实施老旧供热管网更新改造
+        // 工程) are commitments each, headings or not.
         let heading_here = p.section.filter(|&s| structure.sections[s].span.start == p.span.start);
+        if heading_here.is_some_and(|s| structure.sections[s].level == 1) {
+            practical_list = false;
+        }
+        if heading_here.is_none() && para.contains("实事") && para.chars().count() <= 30 && !para.contains('。') {
+            practical_list = true;
+        }
+        let heading_here = heading_here.filter(|_| !practical_list);
         if p.headline
             || heading_here.is_some_and(|_| para.chars().count() <= 40)
             || weighs_the_situation(para)
@@ -299,7 +311,7 @@ pub fn extract(text: &str, structure: &Structure, facts: &[Fact], units: &LeadUn
                 || (chars <= 12 && !has_facts && !names_a_programme(body) && (k == 0 || leads_what_follows(&parts, k)))
                 || (slogan(body) && !has_facts && (k == 0 || leads_what_follows(&parts, k)))
                 || chars < 6
-                || !COMMIT_VERBS.iter().any(|v| body.contains(v))
+                || !(has_facts || COMMIT_VERBS.iter().any(|v| body.contains(v)))
                 || NOT_TASKS.iter().any(|w| body.starts_with(w))
                 || year_character(body)
                 || says_what_it_is(body)
