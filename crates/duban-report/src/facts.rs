@@ -943,8 +943,10 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_th
         }
         Sort::Amount => {
             if let Some((up, noun)) = trailing {
-                // 比上年增加289元 is a change; 贫困人口减少1386万 is an amount of action, a level.
-                if noun || (!counts_things && clause_has_comparison) {
+                // 比上年增加289元 and 年均增加349亿元 are changes; 贫困人口减少1386万 is an amount of action,
+                // a level.
+                let yearly = contains_any(pre, &["年均", "平均每年"]);
+                if noun || (!counts_things && (clause_has_comparison || yearly)) {
                     return d(Measure::Change, dir(up), q.value, &q.unit);
                 }
             }
@@ -1221,6 +1223,22 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         // 分别: one list of names, one list of figures (or the same without the word: 规上工业增加值、
         // 服务业增加值增长7.1%、8.3%; 总量、增速居全省第3、第1位).
         let written = clause.windows(2).position(|w| w == ['分', '别']);
+        // 新增就业6435人，失业人员再就业1755人，分别完成目标任务的117%: one figure for each of the
+        // names before it.
+        if let Some(fb) = written
+            && qs.len() == 1
+            && qs[0].start > fb
+            && (2..=4).contains(&sentence_names.len())
+            && name_part(&clause[..fb]).is_empty()
+            && let Some(draft) = measure_of(&qs[0], &clause[fb + 2..qs[0].start], clause_has_comparison, false)
+            && draft.measure == Measure::Rate
+        {
+            let of = clean_indicator(&clause[fb + 2..qs[0].start]);
+            for (subject, name) in sentence_names.clone() {
+                emit(facts, subject, format!("{name}{of}"), &draft, qs[0].comparator, cs + qs[0].end);
+            }
+            continue;
+        }
         let fenbie = written.or_else(|| paired_lists(clause, &qs));
         if let Some(fb) = fenbie {
             let values: Vec<&Quantity> = qs.iter().filter(|q| q.start >= fb).collect();
