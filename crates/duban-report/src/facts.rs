@@ -129,11 +129,14 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
 /// … 地区生产总值4233.2亿元、增长3.8%): a fact of the lead (before any heading tells the part) said
 /// again within two paragraphs is one fact. A report's own restatements stay.
 fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
+    // A text without headings is an article: its title, lead and subheadings restate its body.
+    let article = structure.sections.is_empty();
     let mut kept: Vec<Fact> = Vec::with_capacity(facts.len());
     for f in facts {
-        let restated = kept.iter().rev().take_while(|k| k.paragraph + 2 >= f.paragraph).any(|k| {
+        let restated = kept.iter().rev().take_while(|k| article || k.paragraph + 2 >= f.paragraph).any(|k| {
             k.paragraph != f.paragraph
-                && structure.paragraphs[k.paragraph].part == Part::Unknown
+                && k.subject == f.subject
+                && (article || structure.paragraphs[k.paragraph].part == Part::Unknown)
                 && k.value.is_some()
                 && (k.kind, k.measure, k.direction, k.value, k.upper, &k.unit, k.comparator, k.year)
                     == (f.kind, f.measure, f.direction, f.value, f.upper, &f.unit, f.comparator, f.year)
@@ -141,14 +144,20 @@ fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
         });
         if !restated {
             kept.push(f);
+        } else if f.indicator.contains("地区生产总值")
+            && let Some(k) = kept.iter_mut().rev().find(|k| k.indicator.contains("GDP") && k.value == f.value)
+        {
+            // The lead says GDP, the body 地区生产总值: the report's own name is kept.
+            k.indicator = f.indicator;
         }
     }
     kept
 }
 
-/// One name inside the other, or half their character pairs shared.
+/// One name inside the other (GDP read as 地区生产总值), or half their character pairs shared.
 fn similar_names(a: &str, b: &str) -> bool {
-    if a.contains(b) || b.contains(a) {
+    let (a, b) = (&a.replace("GDP", "地区生产总值"), &b.replace("GDP", "地区生产总值"));
+    if a.contains(b.as_str()) || b.contains(a.as_str()) {
         return true;
     }
     let pairs = |s: &str| -> Vec<(char, char)> {
@@ -282,10 +291,15 @@ struct TimeCues {
     five_year: bool,
     strong_future: bool,
     leading_year: Option<i32>,
+    /// The sentence opens with an estimate of the year's results (预计地区生产总值…).
+    estimate: bool,
 }
 
 impl TimeCues {
     fn see(&mut self, chars: &[char], plan_year: i32, first: bool) {
+        if first && (starts_with(chars, "预计") || starts_with(chars, "初步预计")) {
+            self.estimate = true;
+        }
         // Year words all contain 年; most clauses have none and need no string.
         if chars.contains(&'年') {
             let clause = text_of(chars);
@@ -350,12 +364,17 @@ fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) 
     {
         return (Kind::Actual, y);
     }
+    // 2024年，贵州将坚持…，预计…增长5.5%左右: a sentence led by the plan year plans it.
+    if p > 0 && cues.leading_year == Some(p) {
+        return (Kind::Target, p);
+    }
     match ctx.part {
         // A review never says 今年 or 年内 of the year it reviews; a news article's 回顾 paragraph can
         // run on into the plan.
         Part::Review if cues.strong_future => (Kind::Target, p),
         Part::Review => (Kind::Actual, p - 1),
         Part::Plan | Part::LongPlan => (Kind::Target, p),
+        Part::Unknown if cues.estimate && !cues.strong_future => (Kind::Actual, p - 1),
         Part::Unknown if cues.future || clause.contains("左右") => (Kind::Target, p),
         Part::Unknown => (Kind::Actual, p - 1),
     }
@@ -441,6 +460,12 @@ fn clean_indicator(c: &[char]) -> String {
         }
         if let Some((_, n)) = LEADING.prefix(s) {
             s = &s[n..];
+        }
+        // （人民币，下同）: a note in brackets, not a name.
+        if s.first() == Some(&'（')
+            && let Some(k) = s.iter().position(|&c| c == '）')
+        {
+            s = &s[k + 1..];
         }
         // Time expressions: 2019年, 到2020年底, 6月底前.
         let digits = s.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -542,7 +567,10 @@ fn name_part(pre: &[char]) -> String {
         name = clean_indicator(&c);
     }
     // What is left of 增加到2007年的 is a verb, not a name.
-    if DIRECTION_VERBS.iter().any(|(w, _)| name == *w) || ["调整", "调整为", "变为"].contains(&name.as_str()) {
+    if DIRECTION_VERBS.iter().any(|(w, _)| name == *w)
+        || ["调整", "调整为", "变为"].contains(&name.as_str())
+        || NET_CHANGE.iter().any(|w| name == w.trim_end_matches(['增', '减']))
+    {
         return String::new();
     }
     strip_pre_verbs(&name)
@@ -945,7 +973,9 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_th
             if let Some((up, noun)) = trailing {
                 // 比上年增加289元 and 年均增加349亿元 are changes; 贫困人口减少1386万 is an amount of action,
                 // a level.
-                let yearly = contains_any(pre, &["年均", "平均每年"]);
+                let per_day = contains_any(pre, &["日均", "每天", "每日"]);
+                let yearly = contains_any(pre, &["年均", "平均每年"])
+                    || NET_CHANGE.iter().any(|w| ends_with(pre, w)) && !per_day;
                 if noun || (!counts_things && (clause_has_comparison || yearly)) {
                     return d(Measure::Change, dir(up), q.value, &q.unit);
                 }
@@ -954,6 +984,9 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_th
         }
     }
 }
+
+/// 净增50亿元: a net change, whatever else the clause says.
+const NET_CHANGE: &[&str] = &["净增", "净增加", "净减", "净减少"];
 
 const RANK_MOVES: &[&str] =
     &["前移", "上升", "提升", "进位", "后移", "后退", "下降", "跃升", "攀升", "提高", "前进", "位次"];
@@ -986,6 +1019,12 @@ fn settle_unit(mut draft: Draft, name: &str) -> Option<Draft> {
         return None;
     }
     if draft.unit == "岁" && !(name.contains("寿命") || name.contains("年龄")) {
+        return None;
+    }
+    // 今年已过去近5个月 is a duration; 去库存周期缩短至10.78个月 is a figure.
+    if matches!(draft.unit.as_str(), "个月" | "个工作日")
+        && !["周期", "时间", "时限", "期限", "时长", "工期", "天数", "日数"].iter().any(|w| name.contains(w))
+    {
         return None;
     }
 
@@ -1371,6 +1410,15 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 .unwrap_or(next_start);
             let post_raw = &clause[q.end..post_end];
             let post = clean_indicator(post_raw);
+            // 跨越三百亿元台阶, 突破千亿元大关: the milestone's words are no noun of what is counted.
+            // 19.8亿元增至…: a verb of change after the figure is no noun either.
+            let post = if ["台阶", "大关", "关口"].iter().any(|w| post.starts_with(w))
+                || DIRECTION_VERBS.iter().any(|(w, _)| post.starts_with(w))
+            {
+                String::new()
+            } else {
+                post
+            };
             let pre_ind = name_part(pre);
             let pre_text = text_of(pre);
             let short_verb = pre_ind.chars().count() <= 4
@@ -1413,7 +1461,8 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 vec![(None, tail)]
             };
             // 占…的54.2%: a share of the previous figure.
-            if let Some(zhan) = pre_text.find('占') {
+            // (占比达到45%: 占比 is the name's own noun, not a share of something before.)
+            if let Some(zhan) = pre_text.find('占').filter(|&i| !pre_text[i..].starts_with("占比")) {
                 let of: String = pre_text[zhan..].trim_end_matches('的').to_string();
                 let base = if pre_text[..zhan].is_empty()
                     || clean_indicator(&pre[..pre_text[..zhan].chars().count()]).is_empty()

@@ -21,6 +21,7 @@ pub const DIRECTION_VERBS: &[(&str, bool)] = &[
     ("改善", true),
     ("扩大", true),
     ("攀升", true),
+    ("跃升", true),
     ("增", true),
     ("涨", true),
     ("下降", false),
@@ -59,6 +60,7 @@ pub const COMPARISONS: &[&str] = &["同比", "比上年", "较上年", "比去�
 /// Leading words of a clause that are not part of the indicator.
 pub const LEADING_FILLER: &[&str] = &[
     "其中",
+    "包括",
     "同时",
     "另外",
     "此外",
@@ -364,6 +366,14 @@ pub const PAST_CUES: &[&str] = &[
 /// 投资7000万元实施…, 405.4亿元同比增长…. Anything else right after it (60万吨不锈钢管) is a category.
 pub const AFTER_AMOUNT: &[&str] = &[
     "同比",
+    "增至",
+    "增到",
+    "降至",
+    "降到",
+    "减至",
+    "减到",
+    "升至",
+    "跃升",
     "比上年",
     "较上年",
     "比去年",

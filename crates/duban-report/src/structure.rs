@@ -272,6 +272,11 @@ pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
                 cue_part = c;
             }
         }
+        if section.is_none()
+            && let Some(c) = year_opening(&head, plan_year)
+        {
+            cue_part = c;
+        }
         let part = match section.map(|s| sections[s].part) {
             Some(Part::Unknown) | None => cue_part,
             Some(p) if cue_part == Part::Plan && p == Part::Review && cue.is_some() && !has_any(&head, &["回顾"]) => {
@@ -367,7 +372,22 @@ fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
     {
         return Some(Part::Plan);
     }
-    None
+    year_opening(head, plan_year)
+}
+
+/// 2024年，贵州将坚持…: a paragraph that opens with the plan year and what will be done; 报告指出，
+/// 2023年贵州省经济持续回升向好: one that opens with the year before reviews it. In a text without
+/// headings (a news article going back and forth) this moves the part either way.
+fn year_opening(head: &str, plan_year: Option<i32>) -> Option<Part> {
+    let (at, y) = years(head).next()?;
+    let p = plan_year?;
+    if head[..at].chars().count() > 6 {
+        return None;
+    }
+    if y == p && has_any(head, &["将", "要", "力争", "确保", "预计", "计划", "目标"]) {
+        return Some(Part::Plan);
+    }
+    (y == p - 1 && !has_any(&head[at..], &["到", "至", "以来"])).then_some(Part::Review)
 }
 
 fn find_title(text: &str) -> Option<String> {
@@ -499,6 +519,32 @@ fn words_at(s: &str, at: usize, chars: usize) -> String {
 /// November or December, a report plans for the next year), headings (2022年工作回顾, 2023年工作安排),
 /// phrases (主要预期目标, 回顾2013年的工作, 2012年是…的一年), anchors (今年是“十四五”开局之年) and a news
 /// dateline. The year with the most weight wins; the strongest evidence for it is returned in words.
+/// Dates written 2018-01-24 or 2018/1/24: (year, month) of each, 1949–2100.
+fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
+    let c: Vec<char> = s.chars().collect();
+    let digits = |from: usize, max: usize| (from..c.len().min(from + max)).take_while(|&i| c[i].is_ascii_digit()).count();
+    let mut out = Vec::new();
+    for i in 0..c.len() {
+        if i > 0 && c[i - 1].is_ascii_digit() || digits(i, 5) != 4 {
+            continue;
+        }
+        let sep = c.get(i + 4).copied();
+        if !matches!(sep, Some('-' | '/')) {
+            continue;
+        }
+        let m = digits(i + 5, 3);
+        if !(1..=2).contains(&m) || c.get(i + 5 + m) != sep.as_ref() || digits(i + 6 + m, 3) == 0 {
+            continue;
+        }
+        let year: i32 = c[i..i + 4].iter().collect::<String>().parse().unwrap_or(0);
+        let month: u32 = c[i + 5..i + 5 + m].iter().collect::<String>().parse().unwrap_or(0);
+        if (1949..=2100).contains(&year) && (1..=12).contains(&month) {
+            out.push((year, month));
+        }
+    }
+    out
+}
+
 fn find_plan_year(text: &str) -> (Option<i32>, String) {
     let mut votes: Vec<Vote> = Vec::new();
     let head: String = text.chars().take(4000).collect();
@@ -579,7 +625,8 @@ fn find_plan_year(text: &str) -> (Option<i32>, String) {
                 // 2020年是…的一年。一年来… opens a review; 2021年是…开局之年 (with what is to be
                 // done) opens the plan; 2012年，在…扭转了… states a result.
                 let rest: String = tail.chars().take(200).collect();
-                let first = |words: &[&str]| words.iter().filter_map(|w| rest.find(w)).min();
+                // Where the first of the words stands, in characters.
+                let first = |words: &[&str]| words.iter().filter_map(|w| rest.find(w)).min().map(|b| rest[..b].chars().count());
                 let future = first(&[
                     "今年",
                     "要把",
@@ -673,6 +720,13 @@ fn find_plan_year(text: &str) -> (Option<i32>, String) {
                     said: words_at(&top, at, 12),
                 }),
                 _ => {}
+            }
+        }
+        // 编辑:胡安坤2018-01-24 16:20: a page's date written with dashes or slashes.
+        for (y, m) in numeric_dates(&top) {
+            let (year, why) = if m >= 11 { (y + 1, "dateline at the year's end") } else { (y, "dateline") };
+            if m <= 4 || m >= 11 {
+                votes.push(Vote { year, weight: 4, why, said: format!("{y}-{m:02}") });
             }
         }
     }
