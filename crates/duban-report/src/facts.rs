@@ -1249,11 +1249,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             true
         });
         if qs.is_empty() {
-            if ctx.headline
-                && let Some(f) = qualitative(clause, kind, year, ctx, cs)
-            {
-                last_indicators = vec![(None, f.indicator.clone())];
-                facts.push(f);
+            if ctx.headline {
+                let found = qualitative(clause, kind, year, ctx, cs);
+                if !found.is_empty() {
+                    last_indicators = found.iter().map(|f| (None, f.indicator.clone())).collect();
+                    facts.extend(found);
+                }
             }
             continue;
         }
@@ -1624,10 +1625,10 @@ fn ratio(c: &[char]) -> Option<(usize, Vec<f64>, usize)> {
 }
 
 /// A qualitative headline target: 进出口总额保持稳定增长, 完成…约束性指标.
-fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usize) -> Option<Fact> {
+fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usize) -> Vec<Fact> {
     let s = text_of(c);
     if CATCH_ALL.iter().any(|w| s.contains(w)) {
-        return None;
+        return Vec::new();
     }
     let fact = |indicator: String, measure: Measure, direction: Option<Direction>| Fact {
         kind,
@@ -1646,6 +1647,19 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
         end: ctx.base + cs + c.len(),
         paragraph: ctx.paragraph,
     };
+    // 单位GDP能耗和主要污染物排放量继续下降: each of the names joined by 和 or 、.
+    let each = |names: &str, measure: Measure, direction: Option<Direction>| -> Vec<Fact> {
+        let names: Vec<String> = names
+            .split(['和', '、'])
+            .map(|n| clean_indicator(&n.chars().collect::<Vec<_>>()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        let fits = |n: &String| (2..=20).contains(&n.chars().count());
+        if names.is_empty() || !names.iter().all(fits) {
+            return Vec::new();
+        }
+        names.into_iter().map(|n| fact(n, measure, direction)).collect()
+    };
     if let Some(i) = s.find("约束性指标") {
         let head = &s[..i];
         let from = head
@@ -1654,7 +1668,7 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
             .or_else(|| head.find("完成").map(|k| k + "完成".len()))
             .unwrap_or(0);
         let ind = format!("{}约束性指标", head[from..].replace("各项", ""));
-        return Some(fact(ind, Measure::Level, None));
+        return vec![fact(ind, Measure::Level, None)];
     }
     // 完成省下达的节能减排任务: a level target with no figure of its own.
     if let (Some(k), true) =
@@ -1662,7 +1676,25 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
     {
         let what = s[k + "下达的".len()..].trim_end_matches(['任', '务']).trim_end_matches("目标");
         if what.chars().count() >= 2 && !what.contains("各项") {
-            return Some(fact(what.to_string(), Measure::Level, None));
+            return vec![fact(what.to_string(), Measure::Level, None)];
+        }
+    }
+    // 空气质量优良天数比率和地表水水质优良率均完成省下达: the names before the verb, each a level.
+    if let Some(i) = s.find("均完成").or_else(|| s.find("完成").filter(|_| s.contains("下达"))) {
+        return each(&s[..i], Measure::Level, None);
+    }
+    // 国际收支基本平衡; 进出口总额稳量提质, 固定资产投资提质提效: targets whose verb gives no direction.
+    for (verb, measure) in [
+        ("基本平衡", Measure::Level),
+        ("保持平衡", Measure::Level),
+        ("提质提效", Measure::Change),
+        ("稳量提质", Measure::Change),
+        ("促稳提质", Measure::Change),
+        ("止跌回稳", Measure::Change),
+        ("企稳回升", Measure::Change),
+    ] {
+        if let Some(i) = s.find(verb) {
+            return each(&s[..i], measure, None);
         }
     }
     for (verb, up) in [
@@ -1682,13 +1714,10 @@ fn qualitative(c: &[char], kind: Kind, year: i32, ctx: &SentenceContext, cs: usi
             while let Some(r) = MANNER.iter().find_map(|w| ind.strip_suffix(w)) {
                 ind = r.to_string();
             }
-            if ind.chars().count() >= 2 && ind.chars().count() <= 20 && !ind.contains('和') {
-                return Some(fact(ind, Measure::Change, Some(if up { Direction::Up } else { Direction::Down })));
-            }
-            return None;
+            return each(&ind, Measure::Change, Some(if up { Direction::Up } else { Direction::Down }));
         }
     }
-    None
+    Vec::new()
 }
 
 #[cfg(test)]

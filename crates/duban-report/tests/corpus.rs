@@ -12,9 +12,10 @@ use serde_json::Value;
 mod scoring;
 use scoring::{match_tasks, prf, score};
 
-/// The floors: micro F1 over the corpus as measured on 2026-11-29, rounded down.
-const FACTS_F1_FLOOR: f64 = 0.88;
-const TASKS_F1_FLOOR: f64 = 0.87;
+/// The floors: issue 10's bars (micro F1 ≥ 0.92 on facts, ≥ 0.90 on tasks), which the reader met on
+/// 2026-11-29 (0.923 and 0.912).
+const FACTS_F1_FLOOR: f64 = 0.92;
+const TASKS_F1_FLOOR: f64 = 0.90;
 
 fn fold(s: &str) -> String {
     s.chars().map(duban_report::normalize::simplify).collect()
