@@ -995,6 +995,16 @@ const RANK_MOVES: &[&str] =
 /// a figure whose unit cannot be told, days that are not a count of days (存在20天).
 /// A standard of pay or support raised by an amount (养老金月人均提高221元, 补助标准增加30元) is a
 /// change of that standard, not an amount spent.
+/// 居民消费价格指数控制在3%以内: a price index held to a few percent is its rise (FACTS.md), while
+/// 价格总指数105.0% is the index itself.
+fn price_rise(mut draft: Draft, name: &str) -> Draft {
+    if draft.measure == Measure::Rate && draft.unit == "%" && draft.value < 50.0 && name.contains("价格") {
+        draft.measure = Measure::Change;
+        draft.direction = Some(Direction::Up);
+    }
+    draft
+}
+
 fn raised_standard(mut draft: Draft, pre: &[char], name: &str) -> Draft {
     const STANDARDS: &[&str] = &["标准", "工资", "补贴", "养老金", "津贴", "补助", "最低工资"];
     if draft.measure == Measure::Level
@@ -1372,7 +1382,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                     }
                     let Some(draft) = measure_of(q, pre_k, clause_has_comparison, false) else { continue };
                     let Some(draft) = settle_unit(draft, &indicator) else { continue };
-                    let draft = raised_standard(draft, pre_k, &indicator);
+                    let draft = price_rise(raised_standard(draft, pre_k, &indicator), &indicator);
                     let indicator = strip_measure_words(&indicator, draft.measure);
                     let cmp = spread.unwrap_or(q.comparator);
                     emit(facts, subject.clone(), indicator.clone(), &draft, cmp, cs + q.end);
@@ -1414,9 +1424,16 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             // 跨越三百亿元台阶, 突破千亿元大关: the milestone's words are no noun of what is counted.
             // 19.8亿元增至…: a verb of change after the figure is no noun either.
             let post = if ["台阶", "大关", "关口"].iter().any(|w| post.starts_with(w))
-                || DIRECTION_VERBS.iter().any(|(w, _)| post.starts_with(w))
-            {
+                || DIRECTION_VERBS.iter().any(|(w, _)| {
+                    let raw = text_of(post_raw);
+                    raw.starts_with(w) && (w.chars().count() > 1 || raw[w.len()..].starts_with(['至', '到']))
+                }) {
                 String::new()
+            } else if post.ends_with('等')
+                && let Some(i) = post.rfind('和')
+            {
+                // 100项节能技改项目和烧结机脱硫等267项…: the examples after 和 are the next figure's.
+                post[..i].to_string()
             } else {
                 post
             };
@@ -1451,6 +1468,15 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             } else if q.sort == Sort::Amount && !tail_name(clause, qs.last().map_or(q.end, |l| l.end)).is_empty() {
                 consumed = q.end;
                 vec![(None, tail_name(clause, qs.last().map_or(q.end, |l| l.end)))]
+            } else if let Some(name) = (pre_ind.is_empty() && clause_opening(&clause[..q.start]).starts_with(['从', '由']))
+                .then(|| ci.checked_sub(1).map(|p| subject_of(&s[spans[p].0..spans[p].1])))
+                .flatten()
+                .flatten()
+            {
+                // 辖区税收收入总额连续跨越三个“十亿元”台阶，从2006年的19.8亿元增至…: the subject of the
+                // clause before.
+                consumed = q.end;
+                vec![(None, name)]
             } else if !last_indicators.is_empty() {
                 consumed = q.end;
                 inherited_across = true;
@@ -1521,7 +1547,7 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 candidates[0].1 = format!("{}{}", prev.1, candidates[0].1);
             }
             let Some(draft) = settle_unit(draft, &candidates[0].1) else { continue };
-            let draft = raised_standard(draft, pre_measure, &candidates[0].1);
+            let draft = price_rise(raised_standard(draft, pre_measure, &candidates[0].1), &candidates[0].1);
             // A single figure shared by several indicators: one fact each when it is a change or rank.
             if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);
@@ -1571,9 +1597,22 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
     }
 }
 
-/// The verb of a deed that ends the words before a figure (连续四年实施 → 实施).
+/// The subject a clause opens with, before its first adverb or verb of result (辖区税收收入总额 of
+/// 辖区税收收入总额连续跨越…; 财政一般预算收入 of 财政一般预算收入实现翻倍增长).
+fn subject_of(clause: &[char]) -> Option<String> {
+    const AFTER_SUBJECT: &[&str] =
+        &["连续", "实现", "跨越", "继续", "保持", "稳步", "持续", "先后", "突破", "增长", "达到", "完成", "首次", "均"];
+    let text = clause_opening(clause);
+    let cut = AFTER_SUBJECT.iter().filter_map(|w| text.find(w)).min()?;
+    let name = clean_indicator(&text[..cut].chars().collect::<Vec<_>>());
+    (2..=12).contains(&name.chars().count()).then_some(name)
+}
+
+/// The verb of a deed that ends the words before a figure (连续四年实施 → 实施, 重点实施好 → 实施).
 fn deed_before(pre_ind: &str) -> Option<&'static str> {
-    DEED_VERBS.iter().find(|v| pre_ind.ends_with(*v)).copied()
+    // 实施好, 建设好: the verb with its complement of manner.
+    let bare = pre_ind.strip_suffix('好').unwrap_or(pre_ind);
+    DEED_VERBS.iter().find(|v| pre_ind.ends_with(*v) || bare.ends_with(*v)).copied()
 }
 
 /// A count whose noun follows it (20项民心工程): the noun is what is counted.

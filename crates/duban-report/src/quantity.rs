@@ -644,7 +644,7 @@ fn quantity_at(c: &[char], i: usize) -> Option<Quantity> {
     Some(q)
 }
 
-/// 翻一番 / 翻两番 / 翻番: a change of +100% per doubling.
+/// 翻一番 / 翻两番 / 翻番 / 翻倍: a change of +100% per doubling.
 fn doubling_at(c: &[char], i: usize) -> Option<Quantity> {
     // 两位数增长 (at least 10%) and 成倍增长 (at least 100%): a growth told by its size in words.
     for (words, value) in [("两位数", 10.0), ("成倍", 100.0)] {
@@ -666,7 +666,8 @@ fn doubling_at(c: &[char], i: usize) -> Option<Quantity> {
     if c[i] != '翻' {
         return None;
     }
-    let (n, end) = if c.get(i + 1) == Some(&'番') {
+    // 翻番 and 翻倍 (实现翻倍增长) double once.
+    let (n, end) = if matches!(c.get(i + 1), Some('番' | '倍')) {
         (1, i + 2)
     } else {
         let n = match c.get(i + 1)? {
