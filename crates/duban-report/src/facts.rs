@@ -122,6 +122,14 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     }
     // Text order (a 分别 list can emit out of order within its clause); tasks rely on it.
     facts.sort_by_key(|f| f.start);
+    // A text cut off inside a clause (…居民消费价格涨幅控制在3%): its last clause's figures may be
+    // cut too, and are no facts.
+    let trimmed = text.trim_end();
+    if !trimmed.ends_with(['。', '；', '！', '？', '”', '）', '」', '.', '!', '?', ')']) {
+        let total = trimmed.chars().count();
+        let last_clause = trimmed.rfind(['，', '；', '。', '：', '\n']).map_or(0, |b| trimmed[..b].chars().count() + 1);
+        facts.retain(|f| f.end <= last_clause || f.start >= total);
+    }
     drop_restated(facts, structure)
 }
 
@@ -154,7 +162,7 @@ fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
     kept
 }
 
-/// One name inside the other (GDP read as 地区生产总值), or half their character pairs shared.
+/// One name inside the other (GDP read as 地区生产总值), or three in four of their character pairs shared.
 fn similar_names(a: &str, b: &str) -> bool {
     let (a, b) = (&a.replace("GDP", "地区生产总值"), &b.replace("GDP", "地区生产总值"));
     if a.contains(b.as_str()) || b.contains(a.as_str()) {
@@ -173,7 +181,8 @@ fn similar_names(a: &str, b: &str) -> bool {
             shared += 1;
         }
     }
-    total > 0 && 4 * shared >= total
+    // 城镇… and 农村居民人均可支配收入 share most pairs yet are two names: three in four must match.
+    total > 0 && 8 * shared >= 3 * total
 }
 
 /// Words that say a review spans five years.
@@ -1206,7 +1215,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let mut share_seen = false;
         let mut kept_end = 0usize;
         // 会议应到代表738人，实到代表730人: the meeting's attendance, not a result.
-        let attendance = contains_any(clause, &["应到代表", "实到代表", "请假", "出席会议", "列席会议"]);
+        let attendance = contains_any(
+            clause,
+            &["应到代表", "实到代表", "请假", "出席会议", "列席会议", "代表名额", "实有代表", "缺席", "法定人数"],
+        );
         qs.retain(|q| {
             if attendance && q.unit == "人" {
                 return false;

@@ -130,7 +130,10 @@ pub fn read(bytes: &[u8], options: &Options) -> Result<Reading, NotAReport> {
 /// Reads a report that is already text.
 pub fn read_text(raw: &str, options: &Options) -> Reading {
     let (text, script) = normalize::normalize_in_script(raw);
-    let structure = structure::analyze(&text, options.year);
+    // The page's own dates (its header is chrome that normalization drops) near the top.
+    let top: String = raw.chars().take(600).collect();
+    let page_dates = structure::numeric_dates(&top);
+    let structure = structure::analyze_dated(&text, options.year, &page_dates);
     let mut facts = facts::extract(&text, &structure);
     // Classifiers as the text writes them (個 and 戶 in a text in traditional characters); the base
     // units of FACTS.md (元, 人, 吨, 个百分点 …) stay as they are.

@@ -205,11 +205,17 @@ pub(crate) fn years(s: &str) -> impl Iterator<Item = (usize, i32)> + '_ {
 
 /// Finds the structure of a normalized report.
 pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
+    analyze_dated(text, year_hint, &[])
+}
+
+/// The same, with the dates of the page around the text (a news page's header, dropped as chrome by
+/// normalization: 2018-01-26 09:18 阅读…) as the last evidence of its year.
+pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32)]) -> Structure {
     let title = find_title(text);
     let jurisdiction = find_jurisdiction(text, title.as_deref());
     let (plan_year, year_evidence) = match year_hint {
         Some(y) => (Some(y), "hint".into()),
-        None => find_plan_year(text),
+        None => find_plan_year(text, page_dates),
     };
     let review_year = plan_year.map(|p| p - 1);
 
@@ -337,6 +343,10 @@ fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
     if !(head.contains('年') || head.contains("回顾") || head.contains("标") || head.contains("以下工作")) {
         return None;
     }
+    // 报告共分为四个部分：一、政府工作回顾；二、今后五年…: the report's contents, not a part of it.
+    if head.contains("一、") && head.contains("二、") {
+        return None;
+    }
     if has_any(head, &["今后五年", "未来五年"]) && has_any(head, &["目标", "任务", "要求"]) {
         return Some(Part::LongPlan);
     }
@@ -381,7 +391,12 @@ fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
 fn year_opening(head: &str, plan_year: Option<i32>) -> Option<Part> {
     let (at, y) = years(head).next()?;
     let p = plan_year?;
-    if head[..at].chars().count() > 6 {
+    // 张惠在报告中说，2016年，…: the reporting words before the year are not the paragraph's own.
+    let before = &head[..at];
+    let reported = before.ends_with('，')
+        && before.chars().count() <= 24
+        && has_any(before, &["说，", "指出，", "表示，", "显示，", "介绍，", "称，"]);
+    if before.chars().count() > 6 && !reported {
         return None;
     }
     if y == p && has_any(head, &["将", "要", "力争", "确保", "预计", "计划", "目标"]) {
@@ -420,7 +435,12 @@ fn place_before(chars: &[char], end: usize) -> Option<String> {
     {
         start -= 1;
     }
-    let name: String = chars[start..end].iter().collect();
+    let mut name: String = chars[start..end].iter().collect();
+    // 张惠作政府工作报告威海市第十七届…: a headline run into the next line; the place starts after
+    // the words of the line before.
+    if let Some(cut) = ["报告", "会议", "开幕", "讲话", "宣布"].iter().filter_map(|w| name.rfind(w).map(|i| i + w.len())).max() {
+        name = name[cut..].to_string();
+    }
     let ending = PLACE_ENDS.iter().find(|e| name.ends_with(*e))?;
     (name.chars().count() > ending.chars().count()).then_some(name)
 }
@@ -520,7 +540,7 @@ fn words_at(s: &str, at: usize, chars: usize) -> String {
 /// phrases (主要预期目标, 回顾2013年的工作, 2012年是…的一年), anchors (今年是“十四五”开局之年) and a news
 /// dateline. The year with the most weight wins; the strongest evidence for it is returned in words.
 /// Dates written 2018-01-24 or 2018/1/24: (year, month) of each, 1949–2100.
-fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
+pub(crate) fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
     let c: Vec<char> = s.chars().collect();
     let digits = |from: usize, max: usize| (from..c.len().min(from + max)).take_while(|&i| c[i].is_ascii_digit()).count();
     let mut out = Vec::new();
@@ -545,7 +565,7 @@ fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
     out
 }
 
-fn find_plan_year(text: &str) -> (Option<i32>, String) {
+fn find_plan_year(text: &str, page_dates: &[(i32, u32)]) -> (Option<i32>, String) {
     let mut votes: Vec<Vote> = Vec::new();
     let head: String = text.chars().take(4000).collect();
     for (at, y) in years(&head) {
@@ -722,8 +742,9 @@ fn find_plan_year(text: &str) -> (Option<i32>, String) {
                 _ => {}
             }
         }
-        // 编辑:胡安坤2018-01-24 16:20: a page's date written with dashes or slashes.
-        for (y, m) in numeric_dates(&top) {
+        // 编辑:胡安坤2018-01-24 16:20: a page's date written with dashes or slashes, in the text or in
+        // the page's header.
+        for (y, m) in numeric_dates(&top).into_iter().chain(page_dates.iter().copied()) {
             let (year, why) = if m >= 11 { (y + 1, "dateline at the year's end") } else { (y, "dateline") };
             if m <= 4 || m >= 11 {
                 votes.push(Vote { year, weight: 4, why, said: format!("{y}-{m:02}") });
