@@ -350,7 +350,9 @@ fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) 
     let p = ctx.frame.plan_year;
     if ctx.headline {
         // The targets of a five-year plan (十二五…主要目标是) belong to its last year.
-        let year = cues.target_year.unwrap_or(if ctx.part == Part::LongPlan { p + 4 } else { p });
+        // 2017年全市经济社会发展主要预期目标为: a list led by the plan year is that year's.
+        let led = cues.leading_year.filter(|&y| y >= p && p > 0);
+        let year = cues.target_year.or(led).unwrap_or(if ctx.part == Part::LongPlan { p + 4 } else { p });
         return (Kind::Target, year);
     }
     // 到2020年 / 2020年底前 / 至2025年: a target of that year.
@@ -362,6 +364,11 @@ fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) 
     {
         return (Kind::Target, p + n - 1);
     }
+    // 2024年，贵州将坚持…，预计…增长5.5%左右: a sentence led by the plan year plans it, even inside a
+    // passage on the next five years.
+    if p > 0 && cues.leading_year == Some(p) && !cues.past {
+        return (Kind::Target, p);
+    }
     if ctx.part == Part::LongPlan {
         return (Kind::Target, p + 4);
     }
@@ -372,10 +379,6 @@ fn time_of(cues: &TimeCues, clause: &str, ctx: &SentenceContext) -> (Kind, i32) 
         && y < p
     {
         return (Kind::Actual, y);
-    }
-    // 2024年，贵州将坚持…，预计…增长5.5%左右: a sentence led by the plan year plans it.
-    if p > 0 && cues.leading_year == Some(p) {
-        return (Kind::Target, p);
     }
     match ctx.part {
         // A review never says 今年 or 年内 of the year it reviews; a news article's 回顾 paragraph can
@@ -968,6 +971,10 @@ fn measure_of(q: &Quantity, pre: &[char], clause_has_comparison: bool, counts_th
                 let up = !text_of(pre).contains("低于");
                 return d(Measure::Change, dir(up), q.value, unit);
             }
+            // 同比分别-6.2%: a change written with its sign.
+            if q.sort == Sort::Percent && matches!(pre.last(), Some('-' | '−')) {
+                return d(Measure::Change, dir(false), q.value, unit);
+            }
             // 降低工商业电价5%: the verb before its object; 提高…比例到30% is the level reached.
             let opening = clean_indicator(pre);
             if !matches!(pre.last(), Some('到' | '至' | '为' | '在' | '达' | '的' | '于'))
@@ -1217,10 +1224,17 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         // 会议应到代表738人，实到代表730人: the meeting's attendance, not a result.
         let attendance = contains_any(
             clause,
-            &["应到代表", "实到代表", "请假", "出席会议", "列席会议", "代表名额", "实有代表", "缺席", "法定人数"],
+            &[
+                "应到代表", "实到代表", "请假", "出席会议", "列席会议", "代表名额", "实有代表", "缺席", "法定人数", "应出席",
+                "出席代表", "齐聚一堂",
+            ],
         );
         qs.retain(|q| {
             if attendance && q.unit == "人" {
+                return false;
+            }
+            // 从4个方面回顾: the parts of a speech, not a result.
+            if q.unit == "个" && starts_with(&clause[q.end..], "方面") {
                 return false;
             }
             let after = &clause[q.end..];

@@ -54,6 +54,14 @@ pub fn normalize(raw: &str) -> String {
 pub fn normalize_in_script(raw: &str) -> (String, Script) {
     // Text exported with its line breaks escaped (a literal \r\n or \n between paragraphs).
     let unescaped;
+    // 地區(qū)生產(chǎn)總值: a page that glosses characters with their pinyin; the glosses go.
+    let unglossed;
+    let raw = if raw.contains(|c: char| PINYIN_TONES.contains(c)) {
+        unglossed = without_pinyin_glosses(raw);
+        unglossed.as_str()
+    } else {
+        raw
+    };
     let raw = if raw.matches("\\n").count() > raw.matches('\n').count() {
         unescaped = raw.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n");
         unescaped.as_str()
@@ -298,6 +306,32 @@ fn markdown_plain(line: &str) -> std::borrow::Cow<'_, str> {
     let line = if (1..=6).contains(&hashes) { line[hashes..].trim_start() } else { line };
     // **加粗**: emphasis marks, never words.
     if line.contains("**") { std::borrow::Cow::Owned(line.replace("**", "").trim().to_string()) } else { line.into() }
+}
+
+/// Vowels with tone marks: only pinyin writes them.
+const PINYIN_TONES: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
+
+/// 地區(qū)生產(chǎn)總值 → 地區生產總值: a bracketed run of pinyin letters right after a character.
+fn without_pinyin_glosses(raw: &str) -> String {
+    let c: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < c.len() {
+        if matches!(c[i], '(' | '（') && i > 0 && crate::decode::is_cjk(c[i - 1]) {
+            let letters = c[i + 1..].iter().take_while(|&&ch| ch.is_ascii_lowercase() || PINYIN_TONES.contains(ch)).count();
+            let close = i + 1 + letters;
+            if (1..=6).contains(&letters)
+                && matches!(c.get(close), Some(')' | '）'))
+                && c[i + 1..close].iter().any(|&ch| PINYIN_TONES.contains(ch))
+            {
+                i = close + 1;
+                continue;
+            }
+        }
+        out.push(c[i]);
+        i += 1;
+    }
+    out
 }
 
 /// A line without its web addresses (https://…/zfgzbg_68781/201901/…): their digits are no figures.
