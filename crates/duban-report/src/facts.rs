@@ -670,7 +670,8 @@ fn baseline_year(pre: &[char]) -> Option<i32> {
     }
     // 由每人每年140元: a per-head qualifier between the baseline's 由 and its figure.
     let pre = PER_HEAD.iter().find(|w| ends_with(pre, w)).map_or(pre, |w| &pre[..pre.len() - w.chars().count()]);
-    // 由上年的439亿元: the year before the year reviewed.
+    // 由上年的439亿元, 由上年下降2.3%转为…: the year before the year reviewed.
+    let pre = DIRECTION_VERBS.iter().find(|(w, _)| ends_with(pre, w)).map_or(pre, |(w, _)| &pre[..pre.len() - w.chars().count()]);
     let text: String = pre.iter().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
     if ["由上年的", "从上年的", "由上年", "从上年"].iter().any(|w| text.ends_with(w)) {
         return Some(YEAR_BEFORE_REVIEW);
@@ -1548,6 +1549,14 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let Some(mut draft) = measure_of(q, pre_measure, clause_has_comparison, counts_things) else {
                 continue;
             };
+            // 实现年均8.3%的中高速增长, 保持7%左右的增长: the growth named after the figure.
+            if draft.measure == Measure::Rate && clause.get(q.end) == Some(&'的') {
+                let after: String = clause[q.end..].iter().take(10).take_while(|c| !matches!(c, '，' | '、')).collect();
+                if after.contains("增长") || after.contains("增速") {
+                    draft.measure = Measure::Change;
+                    draft.direction = Some(Direction::Up);
+                }
+            }
             // 增长6.5%以上，力争7%: a bare figure that takes the name before also takes its measure.
             if inherited_across
                 && draft.measure == Measure::Rate
@@ -1596,6 +1605,15 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                         // 全市排名第2 names no indicator: keep the words of the ranking itself.
                         candidates = vec![(None, pre_text.trim_matches(['，', '、']).to_string())];
                     }
+                }
+            } else if candidates.len() == 1
+                && draft.measure == Measure::Level
+                && ["均突破", "均超过", "均达到", "均达", "均超"].iter().any(|w| ends_with(&clause[..q.num_start], w))
+            {
+                // 地区生产总值、全社会固定资产投资、金融机构存贷款余额均突破2万亿元: each of them.
+                let items = split_items(&candidates[0].1);
+                if items.len() > 1 {
+                    candidates = items.into_iter().map(|i| (None, i)).collect();
                 }
             } else if candidates.len() > 1 && draft.measure == Measure::Level && q.sort == Sort::Amount {
                 // An amount inherits one name (拆除违法建设6000余起、280万平方米), not the list.

@@ -169,6 +169,7 @@ const UNITS: &[(&str, &str)] = &[
     ("欧元", "欧元"),
     ("港元", "港元"),
     ("人次", "人次"),
+    ("场次", "场次"),
     ("户次", "户次"),
     ("件次", "件次"),
     ("车次", "车次"),
@@ -762,6 +763,13 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
             return None;
         }
         return Some(mk(i, end, v, Comparator::Eq));
+    }
+    // 提升至全国12位: a position written without 第, right after its scope.
+    if c[i].is_ascii_digit() && ["全国", "全省", "全市", "全区", "全县"].iter().any(|w| ends_with(&c[..i], w)) {
+        let (v, k, _) = numeral(c, i)?;
+        if c.get(k) == Some(&'位') && (1.0..=500.0).contains(&v) && v.fract() == 0.0 {
+            return Some(mk(i, k + 1, v, Comparator::Eq));
+        }
     }
     if (starts_with(&c[i..], "首位") || starts_with(&c[i..], "榜首")) && scope_before(i, 8) {
         return Some(mk(i, i + 2, 1.0, Comparator::Eq));
