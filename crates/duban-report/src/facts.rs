@@ -142,7 +142,8 @@ fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
     let mut kept: Vec<Fact> = Vec::with_capacity(facts.len());
     for f in facts {
         let restated = kept.iter().rev().take_while(|k| article || k.paragraph + 2 >= f.paragraph).any(|k| {
-            k.paragraph != f.paragraph
+            // (In an article, a restatement may stand in the same paragraph, a sentence or more away.)
+            (k.paragraph != f.paragraph || article && f.start > k.end + 30)
                 && k.subject == f.subject
                 && (article || structure.paragraphs[k.paragraph].part == Part::Unknown)
                 && k.value.is_some()
@@ -181,8 +182,9 @@ fn similar_names(a: &str, b: &str) -> bool {
             shared += 1;
         }
     }
-    // 城镇… and 农村居民人均可支配收入 share most pairs yet are two names: three in four must match.
-    total > 0 && 8 * shared >= 3 * total
+    // 城镇… and 农村居民人均可支配收入 share most pairs yet are two names: three in four must match,
+    // and the names must open alike.
+    total > 0 && 8 * shared >= 3 * total && a.chars().take(2).eq(b.chars().take(2))
 }
 
 /// Words that say a review spans five years.
