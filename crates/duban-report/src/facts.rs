@@ -124,11 +124,16 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     facts.sort_by_key(|f| f.start);
     // A text cut off inside a clause (…居民消费价格涨幅控制在3%): its last clause's figures may be
     // cut too, and are no facts.
+    // (A short last line without a stop is a heading or a line of its own, not a cut sentence.)
     let trimmed = text.trim_end();
-    if !trimmed.ends_with(['。', '；', '！', '？', '”', '）', '」', '.', '!', '?', ')']) {
+    let last_line = trimmed.rsplit('\n').next().unwrap_or("");
+    if last_line.chars().count() >= 40 && !trimmed.ends_with(['。', '；', '！', '？', '”', '）', '」', '.', '!', '?', ')']) {
         let total = trimmed.chars().count();
         let last_clause = trimmed.rfind(['，', '；', '。', '：', '\n']).map_or(0, |b| trimmed[..b].chars().count() + 1);
-        facts.retain(|f| f.end <= last_clause || f.start >= total);
+        // (A text with no clause breaks near its end is no sentence cut short.)
+        if total - last_clause <= 80 {
+            facts.retain(|f| f.end <= last_clause || f.start >= total);
+        }
     }
     drop_restated(facts, structure)
 }
@@ -623,6 +628,10 @@ fn year_before(s: &[char]) -> Option<(usize, i32)> {
 /// words begin and the plan's last year. `verb_optional`: the verb may already be gone (read as a
 /// leading word), leaving the period alone.
 fn plan_named_before(s: &[char], ends: &[&str], verbs: &[char], verb_optional: bool) -> Option<(usize, i32)> {
+    // Every plan's name holds 五; most words before a figure do not, and need no string.
+    if !s[s.len().saturating_sub(12)..].contains(&'五') {
+        return None;
+    }
     let text: String = s.iter().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
     let t = text.strip_suffix('的').unwrap_or(&text);
     let t = ends.iter().find_map(|e| t.strip_suffix(e))?.trim_end_matches(['”', '"', '’']);
@@ -1585,8 +1594,13 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             }
             let Some(draft) = settle_unit(draft, &candidates[0].1) else { continue };
             let draft = price_rise(raised_standard(draft, pre_measure, &candidates[0].1), &candidates[0].1);
-            // A single figure shared by several indicators: one fact each when it is a change or rank.
-            if candidates.len() == 1 && matches!(draft.measure, Measure::Change | Measure::Rank) {
+            // A single figure shared by several indicators: one fact each when it is a change or rank,
+            // or a rate shared by rates (城镇调查失业率和登记失业率稳定在4.3%左右).
+            let shared_rate = draft.measure == Measure::Rate
+                && candidates.len() == 1
+                && split_items(&candidates[0].1).len() > 1
+                && split_items(&candidates[0].1).iter().all(|i| i.ends_with('率') || i.ends_with("比重"));
+            if candidates.len() == 1 && (matches!(draft.measure, Measure::Change | Measure::Rank) || shared_rate) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);
                 let items = split_items(&c0);
                 let items = if items.len() > 1 {

@@ -56,7 +56,8 @@ pub fn normalize_in_script(raw: &str) -> (String, Script) {
     let unescaped;
     // 地區(qū)生產(chǎn)總值: a page that glosses characters with their pinyin; the glosses go.
     let unglossed;
-    let raw = if raw.contains(|c: char| PINYIN_TONES.contains(c)) {
+    // (Tone marks are U+00E0–U+01DC, lead bytes C3–C7: a byte scan finds none in a Chinese text.)
+    let raw = if raw.bytes().any(|b| (0xC3..=0xC7).contains(&b)) && raw.contains(|c: char| PINYIN_TONES.contains(c)) {
         unglossed = without_pinyin_glosses(raw);
         unglossed.as_str()
     } else {

@@ -247,7 +247,9 @@ pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32
                 }
                 let parent = open.last().copied();
                 let inherited = parent.map_or(cue_part, |p| sections[p].part);
-                let part = part_of_title(&heading, plan_year, level).unwrap_or(inherited);
+                let part = part_of_title(&heading, plan_year, level)
+                    .or_else(|| (inherited == Part::Unknown).then(|| imperative_heading(&heading)).flatten())
+                    .unwrap_or(inherited);
                 sections.push(Section {
                     level,
                     marker: line[..marker_len].to_string(),
@@ -315,6 +317,12 @@ pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32
 /// A line that is only the label of the headline targets: 主要目标, 主要预期目标：.
 fn is_headline_label(line: &str) -> bool {
     let bare = line.trim().trim_end_matches(['：', ':']);
+    // 今年预期目标, 2019年主要预期目标: the label with its year.
+    let bare = bare.strip_prefix("今年").unwrap_or(bare);
+    let bare = match years(bare).next() {
+        Some((0, _)) => bare[4..].trim_start_matches('年'),
+        _ => bare,
+    };
     ["主要目标", "主要预期目标", "预期目标", "发展目标", "主要指标", "主要预期指标"].contains(&bare)
 }
 
@@ -335,6 +343,19 @@ pub(crate) fn is_headline_cue(line: &str) -> bool {
                 || after.starts_with("安排为")
         })
     })
+}
+
+/// 四、深入落实九大惠民工程，大幅提升各族群众幸福指数: where nothing before has told the part, a heading
+/// that opens with a verb of what is to be done and names no result is a section of the plan.
+fn imperative_heading(title: &str) -> Option<Part> {
+    const OPENINGS: &[&str] = &[
+        "深入", "加快", "大力", "全力", "着力", "持续", "坚持", "推进", "推动", "扎实", "全面", "切实", "突出", "聚焦",
+        "统筹", "强化", "加强", "积极", "努力", "不断", "进一步", "坚决", "奋力", "做好", "抓好", "打好", "实施",
+    ];
+    const RESULTS: &[&str] =
+        &["取得", "成效", "成绩", "进展", "突破", "显著", "明显", "迈上", "跃上", "实现了", "得到", "回顾", "过去"];
+    let opens = OPENINGS.iter().any(|w| title.starts_with(w));
+    (opens && !RESULTS.iter().any(|w| title.contains(w))).then_some(Part::Plan)
 }
 
 /// Part cues in the first words of a paragraph without a heading of its own.
@@ -539,7 +560,7 @@ fn words_at(s: &str, at: usize, chars: usize) -> String {
 /// November or December, a report plans for the next year), headings (2022年工作回顾, 2023年工作安排),
 /// phrases (主要预期目标, 回顾2013年的工作, 2012年是…的一年), anchors (今年是“十四五”开局之年) and a news
 /// dateline. The year with the most weight wins; the strongest evidence for it is returned in words.
-/// Dates written 2018-01-24 or 2018/1/24: (year, month) of each, 1949–2100.
+/// Dates written 2018-01-24, 2018/1/24 or 2025.01.21: (year, month) of each, 1949–2100.
 pub(crate) fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
     let c: Vec<char> = s.chars().collect();
     let digits = |from: usize, max: usize| (from..c.len().min(from + max)).take_while(|&i| c[i].is_ascii_digit()).count();
@@ -549,7 +570,7 @@ pub(crate) fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
             continue;
         }
         let sep = c.get(i + 4).copied();
-        if !matches!(sep, Some('-' | '/')) {
+        if !matches!(sep, Some('-' | '/' | '.')) {
             continue;
         }
         let m = digits(i + 5, 3);
