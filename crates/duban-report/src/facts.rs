@@ -1608,12 +1608,17 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                     split_more(items, n)
                 } else if written.is_some_and(|w| w < q.start) {
                     split_more(items, 2) // 城乡居民人均收入分别增长10%: each of the compound's parts.
+                } else if c0.contains('和') && contains_any(&clause[..q.start], &["均"]) {
+                    split_more(items, 2) // 专利申请和授权量均位居全省第三: each of the two.
                 } else {
                     items
                 };
                 if items.len() > 1 {
                     candidates =
                         distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
+                } else if draft.measure == Measure::Rank && (c0.ends_with('中') || c0.ends_with('内')) {
+                    // 在全省地级市中排名第一: the scope of the ranking; what is ranked is the last name.
+                    candidates = clause_last.last().or(last_indicators.last()).cloned().into_iter().collect();
                 } else if draft.measure == Measure::Rank {
                     candidates =
                         distribute_heads(&items, clause_last.last().or(last_indicators.last()).map(|l| l.1.as_str()));
