@@ -509,13 +509,19 @@ fn find_jurisdiction(text: &str, title: Option<&str>) -> Option<String> {
                 }
             }
         }
-        // A title line that opens with the place and a year: 昌硕街道2022年工作总结和2023年工作计划.
-        let first_line: Vec<char> = probe.trim_start().chars().take_while(|c| *c != '\n').collect();
-        if found.is_none()
-            && let Some(digit) = first_line.iter().position(|c| c.is_ascii_digit())
-            && first_line[digit..].iter().collect::<String>().contains("工作")
-        {
-            found = place_before(&first_line, digit).map(|name| (0, name));
+        // A title line that opens with the place and a year: 昌硕街道2022年工作总结和2023年工作计划 (the
+        // first line, or one of the first few below a page's metadata).
+        for line in probe.trim_start().split('\n').take(8) {
+            let line: Vec<char> = line.trim().chars().collect();
+            if found.is_some() {
+                break;
+            }
+            if let Some(digit) = line.iter().position(|c| c.is_ascii_digit())
+                && digit <= 12
+                && line[digit..].iter().collect::<String>().contains("工作")
+            {
+                found = place_before(&line, digit).map(|name| (0, name));
+            }
         }
         if let Some((_, name)) = found {
             return Some(name);
