@@ -127,7 +127,9 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
     // (A short last line without a stop is a heading or a line of its own, not a cut sentence.)
     let trimmed = text.trim_end();
     let last_line = trimmed.rsplit('\n').next().unwrap_or("");
-    if last_line.chars().count() >= 40 && !trimmed.ends_with(['。', '；', '！', '？', '”', '）', '」', '.', '!', '?', ')']) {
+    if last_line.chars().count() >= 40
+        && !trimmed.ends_with(['。', '；', '！', '？', '”', '）', '」', '.', '!', '?', ')'])
+    {
         let total = trimmed.chars().count();
         let last_clause = trimmed.rfind(['，', '；', '。', '：', '\n']).map_or(0, |b| trimmed[..b].chars().count() + 1);
         // (A text with no clause breaks near its end is no sentence cut short.)
@@ -682,7 +684,10 @@ fn baseline_year(pre: &[char]) -> Option<i32> {
     // 由每人每年140元: a per-head qualifier between the baseline's 由 and its figure.
     let pre = PER_HEAD.iter().find(|w| ends_with(pre, w)).map_or(pre, |w| &pre[..pre.len() - w.chars().count()]);
     // 由上年的439亿元, 由上年下降2.3%转为…: the year before the year reviewed.
-    let pre = DIRECTION_VERBS.iter().find(|(w, _)| ends_with(pre, w)).map_or(pre, |(w, _)| &pre[..pre.len() - w.chars().count()]);
+    let pre = DIRECTION_VERBS
+        .iter()
+        .find(|(w, _)| ends_with(pre, w))
+        .map_or(pre, |(w, _)| &pre[..pre.len() - w.chars().count()]);
     let text: String = pre.iter().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect();
     if ["由上年的", "从上年的", "由上年", "从上年"].iter().any(|w| text.ends_with(w)) {
         return Some(YEAR_BEFORE_REVIEW);
@@ -1178,9 +1183,9 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 comparator: Some(comparator),
                 year: ctx.frame.known(match draft.baseline {
                     // The span reviewed ends with the review year: five years back, or one.
-                    Some(SPAN_START) => ctx.span_start.unwrap_or_else(|| {
-                        ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 }
-                    }),
+                    Some(SPAN_START) => ctx
+                        .span_start
+                        .unwrap_or_else(|| ctx.frame.plan_year - if ctx.five_year || cues.five_year { 6 } else { 2 }),
                     Some(YEAR_BEFORE_REVIEW) => ctx.frame.plan_year - 2,
                     Some(y) => y,
                     None => year,
@@ -1222,7 +1227,8 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         // 被列为23个空港型国家物流枢纽承载城市之一: one of a list of 23, a rank within it.
         for q in qs.iter_mut() {
             if q.sort == Sort::Amount && q.comparator == Comparator::Eq && !q.unit.is_empty() {
-                let stop = (q.end..clause.len()).find(|&i| matches!(clause[i], '，' | '、' | '；')).unwrap_or(clause.len());
+                let stop =
+                    (q.end..clause.len()).find(|&i| matches!(clause[i], '，' | '、' | '；')).unwrap_or(clause.len());
                 if ends_with(&clause[..stop], "之一") && stop - q.end > 2 {
                     q.sort = Sort::Rank;
                     q.unit = "位".into();
@@ -1237,8 +1243,18 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
         let attendance = contains_any(
             clause,
             &[
-                "应到代表", "实到代表", "请假", "出席会议", "列席会议", "代表名额", "实有代表", "缺席", "法定人数", "应出席",
-                "出席代表", "齐聚一堂",
+                "应到代表",
+                "实到代表",
+                "请假",
+                "出席会议",
+                "列席会议",
+                "代表名额",
+                "实有代表",
+                "缺席",
+                "法定人数",
+                "应出席",
+                "出席代表",
+                "齐聚一堂",
             ],
         );
         qs.retain(|q| {
@@ -1259,7 +1275,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             // 位列全国169个重点城市第4: the size of the field ranked in, not a result.
             if q.sort == Sort::Amount {
                 let stop = after.iter().position(|&c| matches!(c, '，' | '、' | '；')).unwrap_or(after.len());
-                if after[..stop].windows(2).any(|w| w[0] == '第' && (w[1].is_ascii_digit() || quantity::is_cn_numeral(w[1]))) {
+                if after[..stop]
+                    .windows(2)
+                    .any(|w| w[0] == '第' && (w[1].is_ascii_digit() || quantity::is_cn_numeral(w[1])))
+                {
                     return false;
                 }
             }
@@ -1506,10 +1525,11 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             } else if q.sort == Sort::Amount && !tail_name(clause, qs.last().map_or(q.end, |l| l.end)).is_empty() {
                 consumed = q.end;
                 vec![(None, tail_name(clause, qs.last().map_or(q.end, |l| l.end)))]
-            } else if let Some(name) = (pre_ind.is_empty() && clause_opening(&clause[..q.start]).starts_with(['从', '由']))
-                .then(|| ci.checked_sub(1).map(|p| subject_of(&s[spans[p].0..spans[p].1])))
-                .flatten()
-                .flatten()
+            } else if let Some(name) = (pre_ind.is_empty()
+                && clause_opening(&clause[..q.start]).starts_with(['从', '由']))
+            .then(|| ci.checked_sub(1).map(|p| subject_of(&s[spans[p].0..spans[p].1])))
+            .flatten()
+            .flatten()
             {
                 // 辖区税收收入总额连续跨越三个“十亿元”台阶，从2006年的19.8亿元增至…: the subject of the
                 // clause before.
@@ -1544,7 +1564,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 candidates = vec![(None, post.trim_end_matches("之一").to_string())];
             }
             // 排名由上年的第9位上升到第8位: a rank after a rank's move is of the same name.
-            if q.sort == Sort::Rank && pre_ind.is_empty() && let Some(name) = &clause_rank {
+            if q.sort == Sort::Rank
+                && pre_ind.is_empty()
+                && let Some(name) = &clause_rank
+            {
                 candidates = vec![name.clone()];
             }
             // 综合实力跻身全国百强区: membership of a list is named by the list (全国百强区).
@@ -1606,10 +1629,12 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
                 let items = if items.len() > 1 {
                     let n = items.len() + 1;
                     split_more(items, n)
-                } else if written.is_some_and(|w| w < q.start) {
-                    split_more(items, 2) // 城乡居民人均收入分别增长10%: each of the compound's parts.
-                } else if c0.contains('和') && contains_any(&clause[..q.start], &["均"]) {
-                    split_more(items, 2) // 专利申请和授权量均位居全省第三: each of the two.
+                } else if written.is_some_and(|w| w < q.start)
+                    || c0.contains('和') && contains_any(&clause[..q.start], &["均"])
+                {
+                    // 城乡居民人均收入分别增长10%: each of the compound's parts; 专利申请和授权量均位居全省
+                    // 第三: each of the two.
+                    split_more(items, 2)
                 } else {
                     items
                 };

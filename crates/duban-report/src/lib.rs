@@ -17,6 +17,7 @@ pub mod decode;
 pub mod facts;
 mod html;
 mod lexicon;
+pub mod minutes;
 pub mod normalize;
 pub mod quantity;
 pub mod structure;
@@ -25,6 +26,7 @@ mod words;
 
 pub use decode::{Format, NotAReport};
 pub use facts::{Direction, Fact, Kind, Measure};
+pub use minutes::{Decision, Minutes, read_minutes};
 pub use quantity::Comparator;
 pub use structure::{Part, Structure};
 pub use tasks::{Deadline, LeadUnits, Task};

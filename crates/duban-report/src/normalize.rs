@@ -319,7 +319,8 @@ fn without_pinyin_glosses(raw: &str) -> String {
     let mut i = 0;
     while i < c.len() {
         if matches!(c[i], '(' | '（') && i > 0 && crate::decode::is_cjk(c[i - 1]) {
-            let letters = c[i + 1..].iter().take_while(|&&ch| ch.is_ascii_lowercase() || PINYIN_TONES.contains(ch)).count();
+            let letters =
+                c[i + 1..].iter().take_while(|&&ch| ch.is_ascii_lowercase() || PINYIN_TONES.contains(ch)).count();
             let close = i + 1 + letters;
             if (1..=6).contains(&letters)
                 && matches!(c.get(close), Some(')' | '）'))

@@ -765,7 +765,8 @@ fn rank_at(c: &[char], i: usize) -> Option<Quantity> {
         return Some(mk(i, end, v, Comparator::Eq));
     }
     // 提升至全国12位: a position written without 第, right after its scope.
-    if c[i].is_ascii_digit() && ["全国", "全省", "全市", "全区", "全县"].iter().any(|w| ends_with(&c[..i], w)) {
+    if c[i].is_ascii_digit() && ["全国", "全省", "全市", "全区", "全县"].iter().any(|w| ends_with(&c[..i], w))
+    {
         let (v, k, _) = numeral(c, i)?;
         if c.get(k) == Some(&'位') && (1.0..=500.0).contains(&v) && v.fract() == 0.0 {
             return Some(mk(i, k + 1, v, Comparator::Eq));

@@ -349,8 +349,33 @@ pub(crate) fn is_headline_cue(line: &str) -> bool {
 /// that opens with a verb of what is to be done and names no result is a section of the plan.
 fn imperative_heading(title: &str) -> Option<Part> {
     const OPENINGS: &[&str] = &[
-        "深入", "加快", "大力", "全力", "着力", "持续", "坚持", "推进", "推动", "扎实", "全面", "切实", "突出", "聚焦",
-        "统筹", "强化", "加强", "积极", "努力", "不断", "进一步", "坚决", "奋力", "做好", "抓好", "打好", "实施",
+        "深入",
+        "加快",
+        "大力",
+        "全力",
+        "着力",
+        "持续",
+        "坚持",
+        "推进",
+        "推动",
+        "扎实",
+        "全面",
+        "切实",
+        "突出",
+        "聚焦",
+        "统筹",
+        "强化",
+        "加强",
+        "积极",
+        "努力",
+        "不断",
+        "进一步",
+        "坚决",
+        "奋力",
+        "做好",
+        "抓好",
+        "打好",
+        "实施",
     ];
     const RESULTS: &[&str] =
         &["取得", "成效", "成绩", "进展", "突破", "显著", "明显", "迈上", "跃上", "实现了", "得到", "回顾", "过去"];
@@ -459,7 +484,9 @@ fn place_before(chars: &[char], end: usize) -> Option<String> {
     let mut name: String = chars[start..end].iter().collect();
     // 张惠作政府工作报告威海市第十七届…: a headline run into the next line; the place starts after
     // the words of the line before.
-    if let Some(cut) = ["报告", "会议", "开幕", "讲话", "宣布"].iter().filter_map(|w| name.rfind(w).map(|i| i + w.len())).max() {
+    if let Some(cut) =
+        ["报告", "会议", "开幕", "讲话", "宣布"].iter().filter_map(|w| name.rfind(w).map(|i| i + w.len())).max()
+    {
         name = name[cut..].to_string();
     }
     let ending = PLACE_ENDS.iter().find(|e| name.ends_with(*e))?;
@@ -569,7 +596,8 @@ fn words_at(s: &str, at: usize, chars: usize) -> String {
 /// Dates written 2018-01-24, 2018/1/24 or 2025.01.21: (year, month) of each, 1949–2100.
 pub(crate) fn numeric_dates(s: &str) -> Vec<(i32, u32)> {
     let c: Vec<char> = s.chars().collect();
-    let digits = |from: usize, max: usize| (from..c.len().min(from + max)).take_while(|&i| c[i].is_ascii_digit()).count();
+    let digits =
+        |from: usize, max: usize| (from..c.len().min(from + max)).take_while(|&i| c[i].is_ascii_digit()).count();
     let mut out = Vec::new();
     for i in 0..c.len() {
         if i > 0 && c[i - 1].is_ascii_digit() || digits(i, 5) != 4 {
@@ -673,7 +701,8 @@ fn find_plan_year(text: &str, page_dates: &[(i32, u32)]) -> (Option<i32>, String
                 // done) opens the plan; 2012年，在…扭转了… states a result.
                 let rest: String = tail.chars().take(200).collect();
                 // Where the first of the words stands, in characters.
-                let first = |words: &[&str]| words.iter().filter_map(|w| rest.find(w)).min().map(|b| rest[..b].chars().count());
+                let first =
+                    |words: &[&str]| words.iter().filter_map(|w| rest.find(w)).min().map(|b| rest[..b].chars().count());
                 let future = first(&[
                     "今年",
                     "要把",

@@ -378,8 +378,31 @@ pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
             return d(&hint, date(y, 12));
         }
     }
-    // N月底前 / N月前 / N月份
     let chars: Vec<char> = text.chars().collect();
+    // 10月15日之前 / 2月9日下午下班前: that day.
+    for i in 0..chars.len() {
+        if chars[i] != '日' {
+            continue;
+        }
+        let d_digits = (0..i).rev().take_while(|&k| chars[k].is_ascii_digit()).count();
+        let m_at = i - d_digits;
+        if !(1..=2).contains(&d_digits) || m_at == 0 || chars[m_at - 1] != '月' {
+            continue;
+        }
+        let m_digits = (0..m_at - 1).rev().take_while(|&k| chars[k].is_ascii_digit()).count();
+        let rest: String = chars[i + 1..].iter().take(10).collect();
+        let before_it = rest.find('前').is_some_and(|k| rest[..k].chars().count() <= 8 && !rest[..k].contains('，'));
+        if (1..=2).contains(&m_digits) && before_it {
+            let m: u32 = chars[m_at - 1 - m_digits..m_at - 1].iter().collect::<String>().parse().unwrap_or(0);
+            let day: u32 = chars[m_at..i].iter().collect::<String>().parse().unwrap_or(0);
+            if (1..=12).contains(&m) && (1..=last_day(plan_year.max(2000), m)).contains(&day) {
+                let hint: String = chars[m_at - 1 - m_digits..=i].iter().collect();
+                let date = (plan_year >= 1949).then(|| format!("{plan_year:04}-{m:02}-{day:02}"));
+                return d(&hint, date);
+            }
+        }
+    }
+    // N月底前 / N月前 / N月份
     for i in 0..chars.len() {
         if chars[i] == '月' && i > 0 && chars[i - 1].is_ascii_digit() {
             let s = if i > 1 && chars[i - 2].is_ascii_digit() { i - 2 } else { i - 1 };
