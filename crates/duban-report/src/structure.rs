@@ -481,6 +481,15 @@ fn place_before(chars: &[char], end: usize) -> Option<String> {
     {
         start -= 1;
     }
+    // 向家镇 at the start of a line: a one-character stem is the tail of a name whose first
+    // character reads like a word around it.
+    if end - start == 2
+        && start > 0
+        && NOT_IN_PLACE.contains(&chars[start - 1])
+        && (start == 1 || !crate::decode::is_cjk(chars[start - 2]))
+    {
+        start -= 1;
+    }
     let mut name: String = chars[start..end].iter().collect();
     // 张惠作政府工作报告威海市第十七届…: a headline run into the next line; the place starts after
     // the words of the line before.
