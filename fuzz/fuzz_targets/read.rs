@@ -1,5 +1,5 @@
 //! The whole reader on arbitrary bytes: decoding (text, HTML, .docx), normalization, structure,
-//! facts and tasks must never panic. Run: `cargo +nightly fuzz run read -- -max_total_time=300`.
+//! facts and tasks must never panic; nor must the minutes reader on the decoded text. Run: `cargo +nightly fuzz run read -- -max_total_time=300`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,5 +11,8 @@ fuzz_target!(|data: &[u8]| {
         let len = reading.text.chars().count();
         assert!(reading.facts.iter().all(|f| f.start <= f.end && f.end <= len));
         assert!(reading.tasks.iter().all(|t| t.start <= t.end && t.end <= len));
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = duban_report::read_minutes(text);
     }
 });

@@ -121,6 +121,13 @@ proptest! {
         let len = r.text.chars().count();
         prop_assert!(r.facts.iter().all(|f| f.end <= len));
     }
+
+    #[test]
+    fn any_minutes_like_text_never_panics(s in "[一二三四五六七八九十0-9、，。；：（）()由请要牵头负责配合会同县局委办街道各村月日年底前之前会议议定要求
+ ]{0,300}") {
+        let m = duban_report::read_minutes(&s);
+        prop_assert!(m.decisions.iter().all(|d| !d.text.is_empty()));
+    }
 }
 
 #[test]
