@@ -8,41 +8,16 @@ use std::path::Path;
 use duban_report::read_minutes;
 use serde_json::Value;
 
+#[allow(dead_code)]
+mod scoring;
+use scoring::{prf, same_sentence as same};
+
 /// The floors: micro F1 of decisions, and the share of matched decisions with the right lead unit
 /// and the right deadline date, as measured when the reader was written (2026-11-29: 0.655, 0.947,
 /// 6 of 6), rounded down.
 const DECISIONS_F1_FLOOR: f64 = 0.65;
 const LEAD_FLOOR: f64 = 0.90;
 const DEADLINE_FLOOR: f64 = 0.90;
-
-fn norm(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace() && !"，。；：、,.;:（）()“”《》".contains(*c)).collect()
-}
-
-fn dice(a: &str, b: &str) -> f64 {
-    let pairs = |s: &str| -> Vec<(char, char)> {
-        let c: Vec<char> = s.chars().collect();
-        c.windows(2).map(|w| (w[0], w[1])).collect()
-    };
-    let (x, mut y) = (pairs(a), pairs(b));
-    let total = x.len() + y.len();
-    let mut shared = 0;
-    for p in &x {
-        if let Some(i) = y.iter().position(|q| q == p) {
-            y.swap_remove(i);
-            shared += 1;
-        }
-    }
-    if total == 0 { 0.0 } else { 2.0 * shared as f64 / total as f64 }
-}
-
-/// The tasks scorer's rule: one contains the other and is at least 0.4 of it, or Dice ≥ 0.6.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (norm(a), norm(b));
-    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
-    (!short.is_empty() && long.contains(short.as_str()) && short.chars().count() * 5 >= long.chars().count() * 2)
-        || dice(&a, &b) >= 0.6
-}
 
 fn same_unit(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
@@ -110,9 +85,7 @@ fn minutes_are_read_as_their_labels_say() {
         not_proposed += t_not;
         not_total += nots.len();
     }
-    let p = matched as f64 / pred_n.max(1) as f64;
-    let r = matched as f64 / gold_n.max(1) as f64;
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let (p, r, f1) = prf(matched, pred_n, gold_n);
     let lead = lead_ok as f64 / matched.max(1) as f64;
     let date = date_ok as f64 / dated.max(1) as f64;
     println!(

@@ -127,17 +127,21 @@ pub fn score(gold: &[Value], pred: &[Value]) -> Score {
     Score { matched: tp, precision, recall, f1, report }
 }
 
+/// Two sentences are the same task (or decision) as score_tasks.py decides: one contains the other
+/// and is at least 0.4 of it, or their character-bigram Dice is at least 0.6.
+pub fn same_sentence(a: &str, b: &str) -> bool {
+    let (a, b) = (norm(a), norm(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
+    (long.contains(short.as_str()) && short.chars().count() as f64 >= 0.4 * long.chars().count() as f64)
+        || dice(&a, &b) >= 0.6
+}
+
 /// Tasks matched as score_tasks.py matches them; returns how many matched.
 pub fn match_tasks(gold: &[String], pred: &[String]) -> usize {
-    let same = |a: &str, b: &str| {
-        let (a, b) = (norm(a), norm(b));
-        if a.is_empty() || b.is_empty() {
-            return false;
-        }
-        let (short, long) = if a.chars().count() <= b.chars().count() { (&a, &b) } else { (&b, &a) };
-        (long.contains(short.as_str()) && short.chars().count() as f64 >= 0.4 * long.chars().count() as f64)
-            || dice(&a, &b) >= 0.6
-    };
+    let same = same_sentence;
     let mut used = vec![false; gold.len()];
     let mut matched = 0;
     for p in pred {
