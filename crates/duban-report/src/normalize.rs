@@ -54,15 +54,6 @@ pub fn normalize(raw: &str) -> String {
 pub fn normalize_in_script(raw: &str) -> (String, Script) {
     // Text exported with its line breaks escaped (a literal \r\n or \n between paragraphs).
     let unescaped;
-    // 地區(qū)生產(chǎn)總值: a page that glosses characters with their pinyin; the glosses go.
-    let unglossed;
-    // (Tone marks are U+00E0–U+01DC, lead bytes C3–C7: a byte scan finds none in a Chinese text.)
-    let raw = if raw.bytes().any(|b| (0xC3..=0xC7).contains(&b)) && raw.contains(|c: char| PINYIN_TONES.contains(c)) {
-        unglossed = without_pinyin_glosses(raw);
-        unglossed.as_str()
-    } else {
-        raw
-    };
     let raw = if raw.matches("\\n").count() > raw.matches('\n').count() {
         unescaped = raw.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\r", "\n");
         unescaped.as_str()
@@ -72,6 +63,7 @@ pub fn normalize_in_script(raw: &str) -> (String, Script) {
     let table = t2s_table();
     let mut script = Script::new();
     let mut folds = 0usize;
+    let mut glossed = false;
     // Pass 1: characters. Full-width forms, traditional characters, spaces, punctuation.
     let mut chars: Vec<char> = Vec::with_capacity(raw.len() / 2);
     for c in raw.chars() {
@@ -104,9 +96,17 @@ pub fn normalize_in_script(raw: &str) -> (String, Script) {
                 }
                 folded
             }
+            // A tone mark: the text may gloss its characters with pinyin (地區(qū)).
+            '\u{E0}'..='\u{1DC}' if PINYIN_TONES.contains(c) => {
+                glossed = true;
+                c
+            }
             _ => c,
         };
         chars.push(c);
+    }
+    if glossed {
+        chars = without_pinyin_glosses(&chars);
     }
     // Pass 2: context-dependent punctuation and spacing.
     let n = chars.len();
@@ -313,9 +313,8 @@ fn markdown_plain(line: &str) -> std::borrow::Cow<'_, str> {
 const PINYIN_TONES: &str = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
 
 /// 地區(qū)生產(chǎn)總值 → 地區生產總值: a bracketed run of pinyin letters right after a character.
-fn without_pinyin_glosses(raw: &str) -> String {
-    let c: Vec<char> = raw.chars().collect();
-    let mut out = String::with_capacity(raw.len());
+fn without_pinyin_glosses(c: &[char]) -> Vec<char> {
+    let mut out = Vec::with_capacity(c.len());
     let mut i = 0;
     while i < c.len() {
         if matches!(c[i], '(' | '（') && i > 0 && crate::decode::is_cjk(c[i - 1]) {
