@@ -100,6 +100,40 @@ pub enum Goal {
     AtMost,
 }
 
+/// How often the unit reports on a matter (反馈频次), which sets when its silence turns yellow and red.
+/// An instruction or a meeting's decision carries one (每周/每月/办结即报); a matter without one
+/// follows the office's thresholds ([`crate::warning::WarningRules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Cadence {
+    /// 每周: a week and a day without a report is yellow, two weeks and a day red.
+    Weekly,
+    /// 每月: a month and a day is yellow, two months red.
+    Monthly,
+    /// 办结即报: one report when done; silence on the way is no warning (the deadline still is).
+    OnCompletion,
+}
+
+impl Cadence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "每周",
+            Cadence::Monthly => "每月",
+            Cadence::OnCompletion => "办结即报",
+        }
+    }
+
+    /// Days without a report that turn yellow and red; none where no report is expected on the way.
+    pub fn quiet_days(self) -> Option<(i64, i64)> {
+        match self {
+            Cadence::Weekly => Some((8, 15)),
+            Cadence::Monthly => Some((32, 62)),
+            Cadence::OnCompletion => None,
+        }
+    }
+}
+
 /// The quantified standard of a matter (明确标准): the figure it must reach.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -306,6 +340,10 @@ pub enum Change {
     StandardSet {
         standard: Standard,
     },
+    /// How often the unit is to report (反馈频次).
+    CadenceSet {
+        cadence: Cadence,
+    },
     /// A unit's report: a number where the matter has a standard, a percentage otherwise, and words.
     ProgressReported {
         value: Option<f64>,
@@ -467,6 +505,7 @@ fn event_label(name: &str) -> &'static str {
         "merged_into" => "并单",
         "classified" => "分类",
         "due_at" => "设定办理时限",
+        "cadence_set" => "设定反馈频次",
         _ => "变更",
     }
 }
@@ -477,6 +516,7 @@ impl Change {
             Change::Assigned { .. } => "assigned",
             Change::DeadlineSet { .. } => "deadline_set",
             Change::StandardSet { .. } => "standard_set",
+            Change::CadenceSet { .. } => "cadence_set",
             Change::ProgressReported { .. } => "progress_reported",
             Change::MilestoneAdded { .. } => "milestone_added",
             Change::MilestoneDone { .. } => "milestone_done",
@@ -580,6 +620,9 @@ pub struct Matter {
     /// The day of its latest event: the timeline only moves forward.
     #[serde(default)]
     pub last_event_on: Option<Date>,
+    /// How often its unit is to report, where that was set (反馈频次).
+    #[serde(default)]
+    pub cadence: Option<Cadence>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -630,6 +673,7 @@ impl Matter {
             proposed_milestones: Vec::new(),
             closing: None,
             last_event_on: None,
+            cadence: None,
             version: 0,
         }
     }
@@ -695,6 +739,12 @@ impl Matter {
                     return refuse();
                 }
                 self.standard = Some(standard.clone());
+            }
+            Change::CadenceSet { cadence } => {
+                if !live {
+                    return refuse();
+                }
+                self.cadence = Some(*cadence);
             }
             Change::ProgressReported { value, percent, .. } => {
                 if !matches!(self.status, Status::Open | Status::Submitted) {

@@ -324,10 +324,17 @@ fn assess_with(m: &Matter, family: Family, today: Date, rules: &WarningRules) ->
         }
     }
     if m.status == Status::Open && spec.progress_expected {
+        // The matter's own feedback cadence, where it has one, else the office's thresholds; a
+        // matter reported on only when done (办结即报) is never quiet.
+        let thresholds = match m.cadence {
+            Some(c) => c.quiet_days(),
+            None => Some((rules.quiet_days_yellow, rules.quiet_days_red)),
+        };
         let quiet = |days: i64| {
-            if days >= rules.quiet_days_red {
+            let (yellow, red) = thresholds?;
+            if days >= red {
                 Some(Level::Red)
-            } else if days >= rules.quiet_days_yellow {
+            } else if days >= yellow {
                 Some(Level::Yellow)
             } else {
                 None
@@ -387,6 +394,46 @@ mod tests {
             change: Change::ProgressReported { value: Some(value), percent: None, narrative: String::new() },
         })
         .unwrap();
+    }
+
+    /// 反馈频次: a weekly matter is quiet after eight days, a monthly one only after a month; one
+    /// reported on when done is never quiet, but its deadline still counts.
+    #[test]
+    fn the_feedback_cadence_sets_when_silence_warns() {
+        let quiet = |cadence: Option<crate::matter::Cadence>, today: Date| {
+            let mut m = matter();
+            if let Some(cadence) = cadence {
+                m.apply(&Event {
+                    on: date!(2019 - 01 - 01),
+                    actor: "x".into(),
+                    change: Change::CadenceSet { cadence },
+                })
+                .unwrap();
+            }
+            report(&mut m, date!(2019 - 06 - 01), 2300.0);
+            let a = assess(&m, today, &WarningRules::default());
+            a.reasons.iter().find_map(|r| match r {
+                Reason::Quiet { level, .. } => Some(*level),
+                _ => None,
+            })
+        };
+        use crate::matter::Cadence::*;
+        assert_eq!(quiet(Some(Weekly), date!(2019 - 06 - 08)), None);
+        assert_eq!(quiet(Some(Weekly), date!(2019 - 06 - 09)), Some(Level::Yellow));
+        assert_eq!(quiet(Some(Weekly), date!(2019 - 06 - 16)), Some(Level::Red));
+        assert_eq!(quiet(Some(Monthly), date!(2019 - 06 - 16)), None);
+        assert_eq!(quiet(Some(Monthly), date!(2019 - 07 - 03)), Some(Level::Yellow));
+        assert_eq!(quiet(None, date!(2019 - 07 - 01)), Some(Level::Yellow)); // the office's 30 days
+        assert_eq!(quiet(Some(OnCompletion), date!(2019 - 11 - 30)), None);
+        // 办结即报 silences only the silence rule: the deadline passed is still red.
+        let mut m = matter();
+        m.apply(&Event {
+            on: date!(2019 - 01 - 01),
+            actor: "x".into(),
+            change: Change::CadenceSet { cadence: OnCompletion },
+        })
+        .unwrap();
+        assert_eq!(assess(&m, date!(2020 - 01 - 10), &WarningRules::default()).level, Level::Red);
     }
 
     #[test]

@@ -147,6 +147,7 @@ pub fn describe(change: &Change, category: &(dyn Fn(&str) -> String + Sync)) -> 
         Change::Assigned { lead_unit, co_units } if co_units.is_empty() => format!("分派给{lead_unit}"),
         Change::Assigned { lead_unit, co_units } => format!("分派给{lead_unit}，配合单位{}", co_units.join("、")),
         Change::DeadlineSet { deadline } => format!("完成时限定为{deadline}"),
+        Change::CadenceSet { cadence } => format!("反馈频次定为{}", cadence.label()),
         Change::StandardSet { standard } => format!("标准定为{}{}", standard.value, standard.unit),
         Change::ProgressReported { value, percent, narrative } => {
             let figure = match (value, percent) {
