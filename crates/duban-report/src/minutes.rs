@@ -116,8 +116,43 @@ fn decision(sentence: &str, year: Option<i32>) -> Option<Decision> {
     if EVERYONE.iter().any(|w| body.starts_with(w)) && when.is_none() {
         return None;
     }
-    let (lead_unit, co_units) = units_of(body)?;
-    Some(Decision { text: sentence.to_string(), lead_unit: Some(lead_unit), co_units, deadline: when })
+    // Who chaired and who attended; what was said or done at the meeting (提出了, 作了说明).
+    if ["主持", "参加会议", "出席会议", "参会", "列席"].iter().any(|w| body.contains(w))
+        || body.contains('了') && !assigns(body) && !body.contains('要') && !body.contains("务必")
+    {
+        return None;
+    }
+    match units_of(body).filter(|(lead, _)| when.is_some() || !generic(lead)) {
+        Some((lead_unit, co_units)) => {
+            Some(Decision { text: sentence.to_string(), lead_unit: Some(lead_unit), co_units, deadline: when })
+        }
+        // 会议要求，…成立…领导小组: a directive of the meeting that names no body is still work to be
+        // done; the office assigns it.
+        None if directed(sentence) && DIRECTED_WORK.iter().any(|w| body.contains(w)) => {
+            Some(Decision { text: sentence.to_string(), lead_unit: None, co_units: Vec::new(), deadline: when })
+        }
+        None => None,
+    }
+}
+
+/// A group named by its kind, not by name (县级相关部门, 各单位): everyone again.
+fn generic(name: &str) -> bool {
+    let name = ["县级", "区级", "市级", "县直", "区直", "市直", "全县", "全区", "全市"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name);
+    ["相关", "有关", "各部门", "各单位", "各级"].iter().any(|w| name.starts_with(w))
+}
+
+/// The verbs of work a meeting directs: 成立…小组, 召开…会, 制定…方案.
+const DIRECTED_WORK: &[&str] = &["成立", "召开", "制定", "组织", "开展", "完成", "落实", "建立", "出台"];
+
+/// Whether the meeting's own words direct what follows (会议要求, 会议决定, 议定).
+fn directed(sentence: &str) -> bool {
+    let head = sentence.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || "一二三四五六七八九十、.（）()：:，".contains(c) || c.is_whitespace()
+    });
+    ["会议要求", "会议决定", "会议明确", "议定"].iter().any(|w| head.starts_with(w))
 }
 
 /// Whether the words hand work to a body: 请X…, 由X牵头, 责成X.

@@ -13,9 +13,9 @@ mod scoring;
 use scoring::{prf, same_sentence as same};
 
 /// The floors: micro F1 of decisions, and the share of matched decisions with the right lead unit
-/// and the right deadline date, as measured when the reader was written (2026-11-29: 0.655, 0.947,
-/// 6 of 6), rounded down.
-const DECISIONS_F1_FLOOR: f64 = 0.65;
+/// and the right deadline date, as measured when the reader was written (2026-11-29: 0.784, 0.950,
+/// 6 of 6; tuned on these same ten texts, so a development figure), rounded down.
+const DECISIONS_F1_FLOOR: f64 = 0.78;
 const LEAD_FLOOR: f64 = 0.90;
 const DEADLINE_FLOOR: f64 = 0.90;
 
