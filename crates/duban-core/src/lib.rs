@@ -15,5 +15,7 @@ pub mod metrics;
 pub mod warning;
 
 pub use calendar::Calendar;
-pub use matter::{Cadence, Change, Event, Goal, Matter, MatterId, MatterKind, Standard, Status};
+pub use matter::{
+    Cadence, Change, Event, Goal, Matter, MatterId, MatterKind, ORIGINS, Origin, SourceDocument, Standard, Status,
+};
 pub use warning::{Assessment, Level, Reason, WarningRules, assess};

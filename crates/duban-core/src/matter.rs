@@ -210,6 +210,55 @@ pub struct Share {
     pub weight: f64,
 }
 
+/// Where a matter comes from (督办事项来源): the year's report, a meeting's decisions, a leader's
+/// written instruction, an assignment from above, or another. Registered here beside the kinds: a
+/// source is data on a matter (filterable everywhere), not a lifecycle of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// 年度重点工作: the government work report.
+    #[default]
+    Report,
+    /// 会议议定: a decision of a 常务会 or 专题会.
+    Meeting,
+    /// 领导批示: a leader's written instruction.
+    Instruction,
+    /// 上级交办: handed down from above.
+    Assigned,
+    /// 其他交办.
+    Other,
+}
+
+/// Every source, with its label, in the order the office lists them.
+pub const ORIGINS: &[(Origin, &str)] = &[
+    (Origin::Report, "年度重点工作"),
+    (Origin::Meeting, "会议议定"),
+    (Origin::Instruction, "领导批示"),
+    (Origin::Assigned, "上级交办"),
+    (Origin::Other, "其他"),
+];
+
+impl Origin {
+    pub fn label(self) -> &'static str {
+        ORIGINS.iter().find(|(o, _)| *o == self).map_or("其他", |(_, l)| l)
+    }
+}
+
+/// The document a matter comes from: 《…会议纪要》〔2019〕12号 of 2019-05-06, issued by 区政府办公室 or
+/// a leader's instruction on a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceDocument {
+    pub title: String,
+    /// Its number as written (〔2019〕12号, 第32次); empty when it has none.
+    #[serde(default)]
+    pub number: String,
+    pub date: Option<Date>,
+    /// The issuing body, or the leader who wrote the instruction.
+    pub issuer: String,
+}
+
 /// A file attached as evidence (佐证材料): stored by the store under `id`, checked for size and type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -343,6 +392,16 @@ pub enum Change {
     /// How often the unit is to report (反馈频次).
     CadenceSet {
         cadence: Cadence,
+    },
+    /// Where the matter comes from and the document that says so; the first event of a matter
+    /// registered by hand (a meeting's decision, a leader's instruction, an assignment from above).
+    SourceRecorded {
+        origin: Origin,
+        document: SourceDocument,
+    },
+    /// A leader's follow-up instruction on the matter (再批示): the words, and a reminder to the unit.
+    FollowUpInstruction {
+        text: String,
     },
     /// A unit's report: a number where the matter has a standard, a percentage otherwise, and words.
     ProgressReported {
@@ -506,6 +565,8 @@ fn event_label(name: &str) -> &'static str {
         "classified" => "分类",
         "due_at" => "设定办理时限",
         "cadence_set" => "设定反馈频次",
+        "source_recorded" => "登记来源",
+        "follow_up_instruction" => "再批示",
         _ => "变更",
     }
 }
@@ -517,6 +578,8 @@ impl Change {
             Change::DeadlineSet { .. } => "deadline_set",
             Change::StandardSet { .. } => "standard_set",
             Change::CadenceSet { .. } => "cadence_set",
+            Change::SourceRecorded { .. } => "source_recorded",
+            Change::FollowUpInstruction { .. } => "follow_up_instruction",
             Change::ProgressReported { .. } => "progress_reported",
             Change::MilestoneAdded { .. } => "milestone_added",
             Change::MilestoneDone { .. } => "milestone_done",
@@ -623,6 +686,11 @@ pub struct Matter {
     /// How often its unit is to report, where that was set (反馈频次).
     #[serde(default)]
     pub cadence: Option<Cadence>,
+    /// Where it comes from (年度重点工作 unless recorded otherwise) and the document that says so.
+    #[serde(default)]
+    pub origin: Origin,
+    #[serde(default)]
+    pub document: Option<SourceDocument>,
     /// Bumped by every event: concurrent edits compare it (optimistic locking).
     pub version: i64,
 }
@@ -674,6 +742,8 @@ impl Matter {
             closing: None,
             last_event_on: None,
             cadence: None,
+            origin: Origin::Report,
+            document: None,
             version: 0,
         }
     }
@@ -745,6 +815,21 @@ impl Matter {
                     return refuse();
                 }
                 self.cadence = Some(*cadence);
+            }
+            Change::SourceRecorded { origin, document } => {
+                // Recorded once, before the work starts: a source is not rewritten afterwards.
+                if self.status != Status::Draft || self.document.is_some() {
+                    return refuse();
+                }
+                self.origin = *origin;
+                self.document = Some(document.clone());
+            }
+            Change::FollowUpInstruction { .. } => {
+                // A leader writes again while the work is under way; it reminds the unit.
+                if !live {
+                    return refuse();
+                }
+                self.reminders += 1;
             }
             Change::ProgressReported { value, percent, .. } => {
                 if !matches!(self.status, Status::Open | Status::Submitted) {
@@ -1107,6 +1192,34 @@ mod tests {
         m.apply(&ev(date!(2019 - 12 - 02), Change::SignedOff { note: "销号".into(), exceptions: vec![] })).unwrap();
         assert_eq!((m.status, m.on_time()), (Status::Done, Some(true)));
         assert_eq!(m.version, 9);
+    }
+
+    /// A leader's instruction: its source is recorded once, before the work starts; the follow-up
+    /// instruction (再批示) is an event on the timeline that reminds the unit.
+    #[test]
+    fn a_leaders_instruction_and_its_follow_up() {
+        let on = date!(2019 - 05 - 06);
+        let mut m = Matter::new(MatterId(9), MatterKind::Task, "抓紧解决学校周边交通拥堵问题", "", on);
+        let document = SourceDocument {
+            title: "关于学校周边交通拥堵问题的报告".into(),
+            number: "〔2019〕12号".into(),
+            date: Some(on),
+            issuer: "区长".into(),
+        };
+        assert_eq!(m.origin, Origin::Report);
+        m.apply(&ev(on, Change::SourceRecorded { origin: Origin::Instruction, document: document.clone() })).unwrap();
+        assert_eq!((m.origin, m.document.as_ref()), (Origin::Instruction, Some(&document)));
+        assert_eq!(m.origin.label(), "领导批示");
+        // Recorded once: a second record is refused and changes nothing.
+        let again = Change::SourceRecorded { origin: Origin::Meeting, document };
+        assert!(m.apply(&ev(on, again.clone())).is_err());
+        assert_eq!(m.origin, Origin::Instruction);
+        m.apply(&ev(on, Change::Assigned { lead_unit: "公安分局".into(), co_units: vec!["教育局".into()] })).unwrap();
+        assert!(m.apply(&ev(on, again)).is_err(), "not after the work has started");
+        m.apply(&ev(date!(2019 - 06 - 01), Change::FollowUpInstruction { text: "请加快，月底前见效".into() })).unwrap();
+        assert_eq!(m.reminders, 1);
+        // Every source is registered with its label.
+        assert!(ORIGINS.iter().all(|(o, l)| o.label() == *l));
     }
 
     #[test]

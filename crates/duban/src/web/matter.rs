@@ -148,6 +148,13 @@ pub fn describe(change: &Change, category: &(dyn Fn(&str) -> String + Sync)) -> 
         Change::Assigned { lead_unit, co_units } => format!("分派给{lead_unit}，配合单位{}", co_units.join("、")),
         Change::DeadlineSet { deadline } => format!("完成时限定为{deadline}"),
         Change::CadenceSet { cadence } => format!("反馈频次定为{}", cadence.label()),
+        Change::SourceRecorded { origin, document } if document.number.is_empty() => {
+            format!("来源：{}，{}（{}）", origin.label(), document.title, document.issuer)
+        }
+        Change::SourceRecorded { origin, document } => {
+            format!("来源：{}，{}{}（{}）", origin.label(), document.title, document.number, document.issuer)
+        }
+        Change::FollowUpInstruction { text } => format!("再批示：{text}"),
         Change::StandardSet { standard } => format!("标准定为{}{}", standard.value, standard.unit),
         Change::ProgressReported { value, percent, narrative } => {
             let figure = match (value, percent) {
