@@ -144,11 +144,14 @@ pub fn extract(text: &str, structure: &Structure) -> Vec<Fact> {
 /// … 地区生产总值4233.2亿元、增长3.8%): a fact of the lead (before any heading tells the part) said
 /// again within two paragraphs is one fact. A report's own restatements stay.
 fn drop_restated(facts: Vec<Fact>, structure: &Structure) -> Vec<Fact> {
-    // A text without headings is an article: its title, lead and subheadings restate its body.
+    // A text without headings is an article: its title, lead and subheadings restate its body. (The
+    // look back is bounded, so that a long text without headings is still read in linear time.)
+    const LOOK_BACK: usize = 200;
     let article = structure.sections.is_empty();
     let mut kept: Vec<Fact> = Vec::with_capacity(facts.len());
     for f in facts {
-        let restated = kept.iter().rev().take_while(|k| article || k.paragraph + 2 >= f.paragraph).any(|k| {
+        let near = kept.iter().rev().take(LOOK_BACK);
+        let restated = near.take_while(|k| article || k.paragraph + 2 >= f.paragraph).any(|k| {
             // (In an article, a restatement may stand in the same paragraph, a sentence or more away.)
             (k.paragraph != f.paragraph || article && f.start > k.end + 30)
                 && k.subject == f.subject
@@ -1480,11 +1483,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let post = clean_indicator(post_raw);
             // 跨越三百亿元台阶, 突破千亿元大关: the milestone's words are no noun of what is counted.
             // 19.8亿元增至…: a verb of change after the figure is no noun either.
-            let post = if ["台阶", "大关", "关口"].iter().any(|w| post.starts_with(w))
-                || DIRECTION_VERBS.iter().any(|(w, _)| {
-                    let raw = text_of(post_raw);
-                    raw.starts_with(w) && (w.chars().count() > 1 || raw[w.len()..].starts_with(['至', '到']))
-                }) {
+            let changes_after = DIRECTION_VERBS.iter().any(|(w, _)| {
+                starts_with(post_raw, w) && (w.chars().count() > 1 || matches!(post_raw.get(1), Some('至' | '到')))
+            });
+            let post = if ["台阶", "大关", "关口"].iter().any(|w| post.starts_with(w)) || changes_after {
                 String::new()
             } else if post.ends_with('等')
                 && let Some(i) = post.rfind('和')
@@ -1619,10 +1621,10 @@ fn read_sentence(s: &[char], ctx: &SentenceContext, facts: &mut Vec<Fact>) {
             let draft = price_rise(raised_standard(draft, pre_measure, &candidates[0].1), &candidates[0].1);
             // A single figure shared by several indicators: one fact each when it is a change or rank,
             // or a rate shared by rates (城镇调查失业率和登记失业率稳定在4.3%左右).
-            let shared_rate = draft.measure == Measure::Rate
-                && candidates.len() == 1
-                && split_items(&candidates[0].1).len() > 1
-                && split_items(&candidates[0].1).iter().all(|i| i.ends_with('率') || i.ends_with("比重"));
+            let shared_rate = draft.measure == Measure::Rate && candidates.len() == 1 && {
+                let items = split_items(&candidates[0].1);
+                items.len() > 1 && items.iter().all(|i| i.ends_with('率') || i.ends_with("比重"))
+            };
             if candidates.len() == 1 && (matches!(draft.measure, Measure::Change | Measure::Rank) || shared_rate) {
                 let c0 = strip_measure_words(&candidates[0].1, draft.measure);
                 let items = split_items(&c0);

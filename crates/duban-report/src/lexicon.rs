@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 use crate::words::WordSet;
 
 pub(crate) static LEADING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LEADING_FILLER));
-pub(crate) static TRAILING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TRAILING_FILLER));
+/// The trailing fillers and the per-head qualifiers (由每人每年140元: no part of the name either).
+pub(crate) static TRAILING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[TRAILING_FILLER, PER_HEAD].concat()));
 pub(crate) static FUTURE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FUTURE_CUES));
 
 /// Verbs of a change, with direction (true = up). Longest first where one contains another.
@@ -269,10 +270,6 @@ pub const TRAILING_FILLER: &[&str] = &[
     "由",
     "从",
     "再次",
-    "每人每年",
-    "每人每月",
-    "每人每天",
-    "每人每日",
     // 完成5个棚户区和12个老旧小区改造: a list's joining word ends the first item, never a name.
     "和",
     "及",

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::normalize::normalize;
 use crate::structure::{numeric_dates, years};
-use crate::tasks::{Deadline, deadline};
+use crate::tasks::{Deadline, deadline, month_day_ending_at};
 
 /// What the reader found in a meeting's minutes.
 #[derive(Debug, Clone, Serialize)]
@@ -306,21 +306,8 @@ fn meeting_year(raw: &str, text: &str) -> Option<i32> {
 fn meeting_day(text: &str, year: Option<i32>) -> Option<String> {
     let year = year?;
     let head: Vec<char> = text.chars().take(400).collect();
-    for i in 0..head.len() {
-        if head[i] != '月' {
-            continue;
-        }
-        let m_digits = (0..i).rev().take_while(|&k| head[k].is_ascii_digit()).count();
-        let d_digits = head[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if (1..=2).contains(&m_digits) && (1..=2).contains(&d_digits) && head.get(i + 1 + d_digits) == Some(&'日') {
-            let m: u32 = head[i - m_digits..i].iter().collect::<String>().parse().ok()?;
-            let d: u32 = head[i + 1..i + 1 + d_digits].iter().collect::<String>().parse().ok()?;
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return Some(format!("{year:04}-{m:02}-{d:02}"));
-            }
-        }
-    }
-    None
+    let (m, d, _) = (0..head.len()).filter(|&i| head[i] == '日').find_map(|i| month_day_ending_at(&head, i))?;
+    Some(format!("{year:04}-{m:02}-{d:02}"))
 }
 
 /// 〔2011〕80号 or 第32次.

@@ -205,11 +205,12 @@ pub(crate) fn years(s: &str) -> impl Iterator<Item = (usize, i32)> + '_ {
 
 /// Finds the structure of a normalized report.
 pub fn analyze(text: &str, year_hint: Option<i32>) -> Structure {
-    analyze_dated(text, year_hint, &[])
+    let top: String = text.chars().take(300).collect();
+    analyze_dated(text, year_hint, &numeric_dates(&top))
 }
 
-/// The same, with the dates of the page around the text (a news page's header, dropped as chrome by
-/// normalization: 2018-01-26 09:18 阅读…) as the last evidence of its year.
+/// The same, with the dates written near the top of the page (2018-01-24, also in a news page's
+/// header that normalization drops as chrome: 2018-01-26 09:18 阅读…) as the last evidence of its year.
 pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32)]) -> Structure {
     let title = find_title(text);
     let jurisdiction = find_jurisdiction(text, title.as_deref());
@@ -267,7 +268,8 @@ pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32
         let section = open.last().copied();
         // Cue phrases move the part forward (review → plan) where headings are silent.
         let head: String = line.chars().take(60).collect();
-        let cue = paragraph_cue(&head, plan_year);
+        let opening = year_opening(&head, plan_year);
+        let cue = paragraph_cue(&head, plan_year).or(opening);
         if let Some(c) = cue {
             let allowed = matches!(
                 (cue_part, c),
@@ -281,7 +283,7 @@ pub fn analyze_dated(text: &str, year_hint: Option<i32>, page_dates: &[(i32, u32
             }
         }
         if section.is_none()
-            && let Some(c) = year_opening(&head, plan_year)
+            && let Some(c) = opening
         {
             cue_part = c;
         }
@@ -428,7 +430,7 @@ fn paragraph_cue(head: &str, plan_year: Option<i32>) -> Option<Part> {
     {
         return Some(Part::Plan);
     }
-    year_opening(head, plan_year)
+    None
 }
 
 /// 2024年，贵州将坚持…: a paragraph that opens with the plan year and what will be done; 报告指出，
@@ -809,7 +811,7 @@ fn find_plan_year(text: &str, page_dates: &[(i32, u32)]) -> (Option<i32>, String
         }
         // 编辑:胡安坤2018-01-24 16:20: a page's date written with dashes or slashes, in the text or in
         // the page's header.
-        for (y, m) in numeric_dates(&top).into_iter().chain(page_dates.iter().copied()) {
+        for &(y, m) in page_dates {
             let (year, why) = if m >= 11 { (y + 1, "dateline at the year's end") } else { (y, "dateline") };
             if m <= 4 || m >= 11 {
                 votes.push(Vote { year, weight: 4, why, said: format!("{y}-{m:02}") });

@@ -354,6 +354,25 @@ fn section_path(structure: &Structure, mut at: Option<usize>) -> Vec<String> {
     path
 }
 
+/// A day written N月N日 whose 日 stands at `i`: its month, its day, and where its month's digits
+/// begin. The day must exist in some year (2月29日 does; 2月30日 does not).
+pub(crate) fn month_day_ending_at(chars: &[char], i: usize) -> Option<(u32, u32, usize)> {
+    let digits_before = |end: usize| (0..end).rev().take_while(|&k| chars[k].is_ascii_digit()).count();
+    let d_digits = digits_before(i);
+    let m_at = i.checked_sub(d_digits)?;
+    if !(1..=2).contains(&d_digits) || m_at == 0 || chars[m_at - 1] != '月' {
+        return None;
+    }
+    let m_digits = digits_before(m_at - 1);
+    if !(1..=2).contains(&m_digits) {
+        return None;
+    }
+    let from = m_at - 1 - m_digits;
+    let month: u32 = chars[from..m_at - 1].iter().collect::<String>().parse().ok()?;
+    let day: u32 = chars[m_at..i].iter().collect::<String>().parse().ok()?;
+    ((1..=12).contains(&month) && (1..=last_day(2000, month)).contains(&day)).then_some((month, day, from))
+}
+
 fn last_day(year: i32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -380,26 +399,13 @@ pub fn deadline(text: &str, plan_year: i32) -> Option<Deadline> {
     }
     let chars: Vec<char> = text.chars().collect();
     // 10月15日之前 / 2月9日下午下班前: that day.
-    for i in 0..chars.len() {
-        if chars[i] != '日' {
-            continue;
-        }
-        let d_digits = (0..i).rev().take_while(|&k| chars[k].is_ascii_digit()).count();
-        let m_at = i - d_digits;
-        if !(1..=2).contains(&d_digits) || m_at == 0 || chars[m_at - 1] != '月' {
-            continue;
-        }
-        let m_digits = (0..m_at - 1).rev().take_while(|&k| chars[k].is_ascii_digit()).count();
+    for i in (0..chars.len()).filter(|&i| chars[i] == '日') {
         let rest: String = chars[i + 1..].iter().take(10).collect();
         let before_it = rest.find('前').is_some_and(|k| rest[..k].chars().count() <= 8 && !rest[..k].contains('，'));
-        if (1..=2).contains(&m_digits) && before_it {
-            let m: u32 = chars[m_at - 1 - m_digits..m_at - 1].iter().collect::<String>().parse().unwrap_or(0);
-            let day: u32 = chars[m_at..i].iter().collect::<String>().parse().unwrap_or(0);
-            if (1..=12).contains(&m) && (1..=last_day(plan_year.max(2000), m)).contains(&day) {
-                let hint: String = chars[m_at - 1 - m_digits..=i].iter().collect();
-                let date = (plan_year >= 1949).then(|| format!("{plan_year:04}-{m:02}-{day:02}"));
-                return d(&hint, date);
-            }
+        if let Some((m, day, from)) = month_day_ending_at(&chars, i).filter(|_| before_it) {
+            let hint: String = chars[from..=i].iter().collect();
+            let date = (plan_year >= 1949).then(|| format!("{plan_year:04}-{m:02}-{day:02}"));
+            return d(&hint, date);
         }
     }
     // N月底前 / N月前 / N月份
@@ -470,6 +476,10 @@ mod tests {
         assert_eq!(date("分两年解决9.2万人饮水安全问题"), Some("2020-12-31".into()));
         assert_eq!(date("到2020年全面建成"), Some("2020-12-31".into()));
         assert_eq!(date("2月底前"), Some("2019-02-28".into()));
+        assert_eq!(date("务必在10月15日之前全部完成"), Some("2019-10-15".into()));
+        assert_eq!(date("于2月9日下午下班前报县发改局"), Some("2019-02-09".into()));
+        assert_eq!(date("10月15日召开现场会，抓紧推进"), None, "a day that is no deadline");
+        assert_eq!(date("2月30日前"), None, "no such day");
         assert!(deadline("打好转型升级三年行动冲刺战", 2019).is_some_and(|d| d.date.is_none()));
         assert!(deadline("加强监管", 2019).is_none());
     }
